@@ -1,0 +1,206 @@
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
+
+THUMBNAIL_WIDTH = 96
+
+
+@admin.display(description=_("photo"))
+def thumbnail(photo):
+    if not photo or not photo.image:
+        return "—"
+    height = round(THUMBNAIL_WIDTH * photo.height / photo.width) if photo.width else None
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}" style="object-fit:cover">',
+        photo.image.url,
+        THUMBNAIL_WIDTH,
+        height or THUMBNAIL_WIDTH,
+        photo.alt_text,
+    )
+
+
+class UploaderRecordingMixin:
+    """Records who uploaded a photo, whether through its own form or a city's inline."""
+
+    def save_model(self, request, obj, form, change):
+        if isinstance(obj, Photo) and obj.uploaded_by_id is None:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for photo in formset.save(commit=False):
+            if isinstance(photo, Photo) and photo.uploaded_by_id is None:
+                photo.uploaded_by = request.user
+            photo.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        formset.save_m2m()
+
+
+class ProgramInline(admin.StackedInline):
+    model = Program
+    extra = 0
+    fields = [
+        ("name", "slug"),
+        "summary",
+        "criteria",
+        ("lifecycle", "replaced_by"),
+        ("status", "order"),
+    ]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["replaced_by"]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    show_change_link = True
+
+
+class PhotoInline(admin.TabularInline):
+    model = Photo
+    extra = 0
+    fields = [thumbnail, "image", "title", "alt_text", "author", "holder", "licence", "status"]
+    readonly_fields = [thumbnail]
+    show_change_link = True
+
+
+class AwardInline(admin.TabularInline):
+    model = LearningCityAward
+    extra = 0
+
+
+@admin.register(City)
+class CityAdmin(UploaderRecordingMixin, admin.ModelAdmin):
+    list_display = ["name", "cover_thumbnail", "year_joined", "province", "status", "updated_at"]
+    list_display_links = ["name", "cover_thumbnail"]
+    list_filter = ["status", "year_joined", "province"]
+    list_select_related = ["cover_photo"]
+    search_fields = ["name", "province", "tagline", "narrative"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["cover_photo"]
+    inlines = [ProgramInline, PhotoInline, AwardInline]
+    fieldsets = [
+        (None, {"fields": [("name", "slug"), "status", "year_joined", "tagline", "narrative"]}),
+        (_("Cover"), {"fields": ["cover_photo"]}),
+        (_("Place"), {"fields": [("country", "province"), ("latitude", "longitude")]}),
+        (
+            _("Facts and links"),
+            {
+                "fields": [
+                    ("population", "population_year"),
+                    "population_source",
+                    "website",
+                    "uil_profile_url",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("cover"))
+    def cover_thumbnail(self, city):
+        return thumbnail(city.cover_photo)
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "city", "lifecycle", "replaced_by", "status", "order"]
+    list_editable = ["order"]
+    list_filter = ["status", "lifecycle", "criteria", "city"]
+    list_select_related = ["city", "replaced_by"]
+    search_fields = ["name", "summary", "description", "city__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["city", "replaced_by"]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    fields = [
+        "city",
+        ("name", "slug"),
+        "status",
+        "summary",
+        "description",
+        "criteria",
+        ("lifecycle", "replaced_by"),
+        ("start_year", "order"),
+        "website",
+    ]
+
+
+@admin.register(Photo)
+class PhotoAdmin(UploaderRecordingMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "photo_thumbnail",
+        "credit_column",
+        "licence",
+        "city",
+        "status",
+        "is_placeholder",
+        "uploaded_by",
+    ]
+    list_display_links = ["title", "photo_thumbnail"]
+    list_filter = ["status", "licence", "city", "is_placeholder", "author_unknown"]
+    list_select_related = ["city", "uploaded_by"]
+    search_fields = ["title", "alt_text", "author", "holder", "reference", "city__name"]
+    autocomplete_fields = ["city"]
+    readonly_fields = ["photo_thumbnail", "width", "height", "uploaded_by", "uploaded_at"]
+    fieldsets = [
+        (None, {"fields": ["image", "photo_thumbnail", "title", "alt_text", "city", "status"]}),
+        (
+            _("Credit"),
+            {
+                "fields": [
+                    ("author", "holder"),
+                    "author_unknown",
+                    "licence",
+                    "source_url",
+                    "reference",
+                ]
+            },
+        ),
+        (
+            _("Details"),
+            {
+                "fields": [
+                    "order",
+                    "is_placeholder",
+                    ("width", "height"),
+                    ("uploaded_by", "uploaded_at"),
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("photo"))
+    def photo_thumbnail(self, photo):
+        return thumbnail(photo)
+
+    @admin.display(description=_("credit"))
+    def credit_column(self, photo):
+        return photo.credit
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "order"]
+    list_editable = ["order"]
+    list_filter = ["kind"]
+    search_fields = ["title", "statement"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(SiteText)
+class SiteTextAdmin(admin.ModelAdmin):
+    list_display = ["key", "excerpt", "updated_at"]
+    search_fields = ["text"]
+
+    @admin.display(description=_("text"))
+    def excerpt(self, site_text):
+        return Truncator(site_text.text).chars(100)
+
+
+@admin.register(ResourceLink)
+class ResourceLinkAdmin(admin.ModelAdmin):
+    list_display = ["title", "url", "order"]
+    list_editable = ["order"]
+    search_fields = ["title", "url", "description"]

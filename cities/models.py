@@ -1,0 +1,496 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The UNESCO Global Network of Learning Cities was founded in 2013 (Beijing Declaration).
+GNLC_FOUNDING_YEAR = 2013
+# The first UNESCO Learning City Award round was in 2015.
+FIRST_AWARD_YEAR = 2015
+
+
+def validate_not_in_future(year):
+    current_year = timezone.localdate().year
+    if year > current_year:
+        raise ValidationError(
+            _("%(year)s is in the future; the latest allowed year is %(current)s."),
+            params={"year": year, "current": current_year},
+            code="future_year",
+        )
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+
+
+class PublishableQuerySet(models.QuerySet):
+    """The one place that decides what the public may see."""
+
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Everything for people who may view it in the admin, else what is published."""
+        if user.has_perm(view_permission(self.model)):
+            return self.all()
+        return self.published()
+
+
+def view_permission(model):
+    return f"{model._meta.app_label}.view_{model._meta.model_name}"
+
+
+class Publishable(models.Model):
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text=_("Only published items are shown to the public."),
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def is_visible_to(self, user):
+        """The single-object twin of `PublishableQuerySet.visible_to`."""
+        return self.is_published or user.has_perm(view_permission(type(self)))
+
+
+class Criterion(models.Model):
+    """One element of UNESCO's Key Features of Learning Cities (the "temple")."""
+
+    class Kind(models.TextChoices):
+        BUILDING_BLOCK = "building_block", _("building block")
+        WIDER_BENEFIT = "wider_benefit", _("wider benefit")
+        FUNDAMENTAL_CONDITION = "fundamental_condition", _("fundamental condition")
+
+    kind = models.CharField(
+        _("kind"),
+        max_length=30,
+        choices=Kind.choices,
+        default=Kind.BUILDING_BLOCK,
+        help_text=_(
+            "Building blocks are the six criteria a learning city works on; wider benefits "
+            "and fundamental conditions complete UNESCO's framework."
+        ),
+    )
+    title = models.CharField(
+        _("short title"),
+        max_length=120,
+        help_text=_("A few words, e.g. “Learning in families and communities”."),
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    statement = models.TextField(
+        _("full statement"),
+        help_text=_("The whole sentence as UNESCO words it, completing “a learning city …”."),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers are listed first.")
+    )
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+
+    def __str__(self):
+        return self.title
+
+
+class City(Publishable):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("Part of the page address.")
+    )
+    country = models.CharField(_("country"), max_length=100, default="Ecuador")
+    province = models.CharField(_("province"), max_length=100, blank=True)
+    year_joined = models.PositiveSmallIntegerField(
+        _("year joined"),
+        validators=[MinValueValidator(GNLC_FOUNDING_YEAR), validate_not_in_future],
+        help_text=_("The year the city joined the UNESCO Global Network of Learning Cities."),
+    )
+    tagline = models.CharField(
+        _("tagline"),
+        max_length=160,
+        blank=True,
+        help_text=_("One line shown under the city's name on the overview."),
+    )
+    narrative = models.TextField(
+        _("narrative"),
+        help_text=_("What the city does as a learning city. Separate paragraphs by a blank line."),
+    )
+    cover_photo = models.ForeignKey(
+        "Photo",
+        verbose_name=_("cover photo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covered_cities",
+        help_text=_("The main picture of the city, shown on the overview and the city page."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Decimal degrees, negative south of the equator (Quito: -0.18065)."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Decimal degrees, negative west of Greenwich (Quito: -78.46784)."),
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("population year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), validate_not_in_future],
+        help_text=_("The year the population figure refers to."),
+    )
+    population_source = models.URLField(
+        _("population source"),
+        blank=True,
+        help_text=_("Where the population figure comes from, e.g. the national census."),
+    )
+    website = models.URLField(_("official website"), blank=True)
+    uil_profile_url = models.URLField(
+        _("UNESCO member profile"),
+        blank=True,
+        help_text=_("The city's page on the UNESCO Institute for Lifelong Learning site."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["year_joined", "name"]
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cities:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if (self.population is None) != (self.population_year is None):
+            raise ValidationError(
+                _("Give the population together with the year it refers to."),
+                code="population_year",
+            )
+        if self.cover_photo_id and self.cover_photo.city_id not in (None, self.pk):
+            raise ValidationError(
+                {"cover_photo": _("This photo belongs to another city.")}, code="foreign_cover"
+            )
+
+
+class LearningCityAward(models.Model):
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="awards"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[MinValueValidator(FIRST_AWARD_YEAR), validate_not_in_future],
+        help_text=_("The round of the UNESCO Learning City Award (2015, 2017, 2019, 2021, 2024…)."),
+    )
+    source_url = models.URLField(
+        _("source"), blank=True, help_text=_("A UNESCO page that names the city as awardee.")
+    )
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("UNESCO Learning City Award")
+        verbose_name_plural = _("UNESCO Learning City Awards")
+        constraints = [
+            models.UniqueConstraint(fields=["city", "year"], name="unique_award_per_city_year")
+        ]
+
+    def __str__(self):
+        return _("%(city)s, %(year)s") % {"city": self.city, "year": self.year}
+
+
+class Program(Publishable):
+    class Lifecycle(models.TextChoices):
+        ACTIVE = "active", _("active")
+        ENDED = "ended", _("ended")
+        REPLACED = "replaced", _("replaced")
+
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="programs"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, help_text=_("Unique within the city."))
+    summary = models.CharField(
+        _("summary"), max_length=300, blank=True, help_text=_("One or two sentences.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    criteria = models.ManyToManyField(
+        Criterion,
+        verbose_name=_("criteria served"),
+        blank=True,
+        related_name="programs",
+        help_text=_("The UNESCO learning-city criteria this program works on."),
+    )
+    lifecycle = models.CharField(
+        _("lifecycle"),
+        max_length=20,
+        choices=Lifecycle.choices,
+        default=Lifecycle.ACTIVE,
+        help_text=_("Programs change: mark ended ones, and link a replaced one to its successor."),
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        help_text=_("The program that continues this one, if it was renamed or replaced."),
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), validate_not_in_future],
+    )
+    website = models.URLField(_("website"), blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers are listed first on the city page.")
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="unique_program_slug_per_city")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{self.city.get_absolute_url()}#program-{self.slug}"
+
+    def clean(self):
+        super().clean()
+        if self.replaced_by_id is not None:
+            if self.pk is not None and self.replaced_by_id == self.pk:
+                raise ValidationError(
+                    {"replaced_by": _("A program cannot replace itself.")}, code="self_replacement"
+                )
+            if self.lifecycle != self.Lifecycle.REPLACED:
+                raise ValidationError(
+                    {"lifecycle": _("Choose “replaced” when a successor program is given.")},
+                    code="lifecycle_mismatch",
+                )
+
+
+class Licence(models.TextChoices):
+    ALL_RIGHTS_RESERVED = "all-rights-reserved", _("All rights reserved")
+    CC0 = "cc0-1.0", "CC0 1.0"
+    PUBLIC_DOMAIN = "public-domain", _("Public domain")
+    CC_BY = "cc-by-4.0", "CC BY 4.0"
+    CC_BY_SA = "cc-by-sa-4.0", "CC BY-SA 4.0"
+    CC_BY_ND = "cc-by-nd-4.0", "CC BY-ND 4.0"
+    CC_BY_NC = "cc-by-nc-4.0", "CC BY-NC 4.0"
+    CC_BY_NC_SA = "cc-by-nc-sa-4.0", "CC BY-NC-SA 4.0"
+    CC_BY_NC_ND = "cc-by-nc-nd-4.0", "CC BY-NC-ND 4.0"
+
+
+LICENCE_URLS = {
+    Licence.CC0: "https://creativecommons.org/publicdomain/zero/1.0/",
+    Licence.PUBLIC_DOMAIN: "https://creativecommons.org/publicdomain/mark/1.0/",
+    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
+    Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
+    Licence.CC_BY_ND: "https://creativecommons.org/licenses/by-nd/4.0/",
+    Licence.CC_BY_NC: "https://creativecommons.org/licenses/by-nc/4.0/",
+    Licence.CC_BY_NC_SA: "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+    Licence.CC_BY_NC_ND: "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+}
+
+
+class Photo(Publishable):
+    image = models.ImageField(
+        _("image"),
+        upload_to="photos/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        help_text=_("A JPEG, PNG or WebP photo."),
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    title = models.CharField(_("title"), max_length=200)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_(
+            "Describe what the picture shows for people who cannot see it. "
+            "Do not put the credit here: it is shown as a caption."
+        ),
+    )
+    author = models.CharField(
+        _("author"), max_length=200, blank=True, help_text=_("The photographer, if known.")
+    )
+    holder = models.CharField(
+        _("holder institution"),
+        max_length=200,
+        blank=True,
+        help_text=_("The institution that holds the rights, if any."),
+    )
+    author_unknown = models.BooleanField(
+        _("author unknown"),
+        default=False,
+        help_text=_(
+            "Tick only when neither author nor holder is known; “author unknown” is shown."
+        ),
+    )
+    licence = models.CharField(
+        _("licence"),
+        max_length=30,
+        choices=Licence.choices,
+        default=Licence.ALL_RIGHTS_RESERVED,
+    )
+    source_url = models.URLField(
+        _("source"), blank=True, help_text=_("Where the photo was published originally.")
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("The original file name or archive number, e.g. Patrimonio_Quito_01."),
+    )
+    is_placeholder = models.BooleanField(
+        _("placeholder"),
+        default=False,
+        help_text=_("A generated stand-in for a photo still to be supplied: replace it."),
+    )
+    city = models.ForeignKey(
+        City,
+        verbose_name=_("city"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="photos",
+        help_text=_("Photos of a city are shown in its gallery."),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers are shown first in the gallery.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="uploaded_photos",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["order", "-uploaded_at"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.city_id:
+            return f"{self.city.get_absolute_url()}#photo-{self.pk}"
+        return reverse("cities:overview")
+
+    def clean(self):
+        super().clean()
+        if not (self.author.strip() or self.holder.strip() or self.author_unknown):
+            raise ValidationError(
+                _(
+                    "Give the credit: the author, the holder institution, or tick "
+                    "“author unknown” if neither is known."
+                ),
+                code="credit_required",
+            )
+        if self.author_unknown and self.author.strip():
+            raise ValidationError(
+                {"author_unknown": _("An author is named, so the author is not unknown.")},
+                code="author_contradiction",
+            )
+
+    @property
+    def credit(self):
+        """Who to credit, as shown in the caption ("Author / Holder")."""
+        names = [name for name in (self.author.strip(), self.holder.strip()) if name]
+        if names:
+            return " / ".join(names)
+        return _("author unknown")
+
+    @property
+    def licence_url(self):
+        return LICENCE_URLS.get(self.licence, "")
+
+
+class SiteText(models.Model):
+    """Texts of the overview page that editors maintain, looked up by key."""
+
+    class Key(models.TextChoices):
+        DEFINITION_INTRO = "definition_intro", _("Overview: introduction to the definition")
+        BENEFITS = "benefits", _("Overview: benefits of learning cities")
+        LEARN_MORE_INTRO = "learn_more_intro", _("Overview: introduction to “Learn more”")
+
+    key = models.CharField(_("place"), max_length=40, choices=Key.choices, unique=True)
+    text = models.TextField(_("text"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("site text")
+        verbose_name_plural = _("site texts")
+
+    def __str__(self):
+        return self.get_key_display()
+
+    def get_absolute_url(self):
+        return reverse("cities:overview")
+
+
+class ResourceLink(models.Model):
+    """A link in the overview's “Learn more” list."""
+
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("address"))
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers are listed first.")
+    )
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name = _("“Learn more” link")
+        verbose_name_plural = _("“Learn more” links")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cities:overview")

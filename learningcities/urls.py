@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
+
+admin.site.site_header = _("Learning Cities · editors")
+admin.site.site_title = _("Learning Cities admin")
+admin.site.index_title = _("Content of the Learning Cities site")
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("", include("cities.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # A single-machine deployment serves uploaded photos itself; with object storage
+    # (or a web server in front) this is switched off.
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [
+        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
