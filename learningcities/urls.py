@@ -13,10 +13,14 @@ urlpatterns = [
     path("", include("cities.urls")),
 ]
 
+
+
+def serve_media(request, path):
+    # MEDIA_ROOT is read per request, not at import, so that tests can move it.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
     # A single-machine deployment serves uploaded photos itself; with object storage
     # (or a web server in front) this is switched off.
-    media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [
-        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media)]

@@ -1,0 +1,77 @@
+"""Small helpers that make test data with sensible defaults."""
+
+import io
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from cities.models import City, Criterion, Photo, Program, Status
+
+_numbers = itertools.count(1)
+
+
+def jpeg_bytes(width=640, height=400, colour=(40, 110, 160)):
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def uploaded_jpeg(name="photo.jpg", **kwargs):
+    return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
+
+
+def make_user(username=None, **kwargs):
+    username = username or f"user{next(_numbers)}"
+    return get_user_model().objects.create_user(username=username, password="pw", **kwargs)
+
+
+def make_criterion(**kwargs):
+    number = next(_numbers)
+    defaults = {
+        "title": f"Criterion {number}",
+        "slug": f"criterion-{number}",
+        "statement": "promotes learning",
+        "order": number,
+    }
+    return Criterion.objects.create(**{**defaults, **kwargs})
+
+
+def make_photo(**kwargs):
+    number = next(_numbers)
+    defaults = {
+        "title": f"Photo {number}",
+        "alt_text": f"A plaza with trees, picture {number}",
+        "author": f"Photographer {number}",
+        "status": Status.PUBLISHED,
+    }
+    photo = Photo(**{**defaults, **kwargs})
+    if not photo.image:
+        photo.image = uploaded_jpeg(f"photo-{number}.jpg")
+    photo.save()
+    return photo
+
+
+def make_city(cover=True, **kwargs):
+    number = next(_numbers)
+    defaults = {
+        "name": f"City {number}",
+        "slug": f"city-{number}",
+        "year_joined": 2013 + number % 12,
+        "narrative": f"Narrative of city {number}.",
+        "status": Status.PUBLISHED,
+    }
+    city = City.objects.create(**{**defaults, **kwargs})
+    if cover:
+        city.cover_photo = make_photo(city=city, title=f"Cover of {city.name}")
+        city.save(update_fields=["cover_photo"])
+    return city
+
+
+def make_program(city, criteria=(), **kwargs):
+    number = next(_numbers)
+    defaults = {"name": f"Program {number}", "slug": f"program-{number}", "status": Status.PUBLISHED}
+    program = Program.objects.create(city=city, **{**defaults, **kwargs})
+    program.criteria.set(criteria)
+    return program
