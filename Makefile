@@ -19,7 +19,8 @@ install: $(INSTALLED)
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-on} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-on} $(BIN)/python manage.py load_seed
-	@echo "Create an admin account with: DJANGO_DEBUG=on $(BIN)/python manage.py createsuperuser"
+	@echo "Create the first admin account with: DJANGO_DEBUG=on $(BIN)/python manage.py createsuperuser"
+	@echo "Add an editor with: DJANGO_USER_PASSWORD=... DJANGO_DEBUG=on $(BIN)/python manage.py create_user NAME --group Editors"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-on} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when it is missing.

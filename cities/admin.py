@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from .editorial_admin import EditorialHistoryAdmin, PublishableAdmin
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 
 THUMBNAIL_WIDTH = 96
@@ -50,7 +52,7 @@ class ProgramInline(admin.StackedInline):
         "summary",
         "criteria",
         ("lifecycle", "replaced_by"),
-        ("status", "order"),
+        ("status", "published_at", "order"),
     ]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["replaced_by"]
@@ -71,18 +73,49 @@ class AwardInline(admin.TabularInline):
     extra = 0
 
 
+@admin.register(LearningCityAward)
+class LearningCityAwardAdmin(EditorialHistoryAdmin):
+    """Awards are edited inline on their city; this admin gives them history and undo."""
+
+    list_display = ["city", "year", "source_url"]
+    list_filter = ["year"]
+    list_select_related = ["city"]
+    search_fields = ["city__name"]
+    autocomplete_fields = ["city"]
+
+
 @admin.register(City)
-class CityAdmin(UploaderRecordingMixin, admin.ModelAdmin):
-    list_display = ["name", "cover_thumbnail", "year_joined", "province", "status", "updated_at"]
+class CityAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin):
+    list_display = [
+        "name",
+        "cover_thumbnail",
+        "year_joined",
+        "province",
+        "program_count",
+        "publication",
+        "preview_link",
+        "updated_at",
+    ]
     list_display_links = ["name", "cover_thumbnail"]
-    list_filter = ["status", "year_joined", "province"]
+    list_filter = [PublishableAdmin.PublicationFilter, "year_joined", "province"]
     list_select_related = ["cover_photo"]
     search_fields = ["name", "province", "tagline", "narrative"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["cover_photo"]
     inlines = [ProgramInline, PhotoInline, AwardInline]
     fieldsets = [
-        (None, {"fields": [("name", "slug"), "status", "year_joined", "tagline", "narrative"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("name", "slug"),
+                    ("status", "published_at"),
+                    "year_joined",
+                    "tagline",
+                    "narrative",
+                ]
+            },
+        ),
         (_("Cover"), {"fields": ["cover_photo"]}),
         (_("Place"), {"fields": [("country", "province"), ("latitude", "longitude")]}),
         (
@@ -98,16 +131,30 @@ class CityAdmin(UploaderRecordingMixin, admin.ModelAdmin):
         ),
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(models.Count("programs"))
+
     @admin.display(description=_("cover"))
     def cover_thumbnail(self, city):
         return thumbnail(city.cover_photo)
 
+    @admin.display(description=_("programs"), ordering="programs__count")
+    def program_count(self, city):
+        return city.programs__count
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, city):
+        if city.is_published:
+            return format_html('<a href="{}">{}</a>', city.get_absolute_url(), _("View on site"))
+        url = reverse("cities:preview", kwargs={"slug": city.slug})
+        return format_html('<a href="{}">{}</a>', url, _("Preview"))
+
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "lifecycle", "replaced_by", "status", "order"]
+class ProgramAdmin(PublishableAdmin, EditorialHistoryAdmin):
+    list_display = ["name", "city", "lifecycle", "replaced_by", "publication", "order"]
     list_editable = ["order"]
-    list_filter = ["status", "lifecycle", "criteria", "city"]
+    list_filter = [PublishableAdmin.PublicationFilter, "lifecycle", "criteria", "city"]
     list_select_related = ["city", "replaced_by"]
     search_fields = ["name", "summary", "description", "city__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -116,7 +163,7 @@ class ProgramAdmin(admin.ModelAdmin):
     fields = [
         "city",
         ("name", "slug"),
-        "status",
+        ("status", "published_at"),
         "summary",
         "description",
         "criteria",
@@ -127,25 +174,43 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(UploaderRecordingMixin, admin.ModelAdmin):
+class PhotoAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin):
     list_display = [
         "title",
         "photo_thumbnail",
         "credit_column",
         "licence",
         "city",
-        "status",
+        "publication",
         "is_placeholder",
         "uploaded_by",
     ]
     list_display_links = ["title", "photo_thumbnail"]
-    list_filter = ["status", "licence", "city", "is_placeholder", "author_unknown"]
+    list_filter = [
+        PublishableAdmin.PublicationFilter,
+        "licence",
+        "city",
+        "is_placeholder",
+        "author_unknown",
+    ]
     list_select_related = ["city", "uploaded_by"]
     search_fields = ["title", "alt_text", "author", "holder", "reference", "city__name"]
     autocomplete_fields = ["city"]
     readonly_fields = ["photo_thumbnail", "width", "height", "uploaded_by", "uploaded_at"]
     fieldsets = [
-        (None, {"fields": ["image", "photo_thumbnail", "title", "alt_text", "city", "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "image",
+                    "photo_thumbnail",
+                    "title",
+                    "alt_text",
+                    "city",
+                    ("status", "published_at"),
+                ]
+            },
+        ),
         (
             _("Credit"),
             {
@@ -181,7 +246,7 @@ class PhotoAdmin(UploaderRecordingMixin, admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(EditorialHistoryAdmin):
     list_display = ["title", "kind", "order"]
     list_editable = ["order"]
     list_filter = ["kind"]
@@ -190,7 +255,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteText)
-class SiteTextAdmin(admin.ModelAdmin):
+class SiteTextAdmin(EditorialHistoryAdmin):
     list_display = ["key", "excerpt", "updated_at"]
     search_fields = ["text"]
 
@@ -200,7 +265,7 @@ class SiteTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResourceLink)
-class ResourceLinkAdmin(admin.ModelAdmin):
+class ResourceLinkAdmin(EditorialHistoryAdmin):
     list_display = ["title", "url", "order"]
     list_editable = ["order"]
     search_fields = ["title", "url", "description"]

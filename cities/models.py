@@ -2,9 +2,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # The UNESCO Global Network of Learning Cities was founded in 2013 (Beijing Declaration).
 GNLC_FOUNDING_YEAR = 2013
@@ -25,13 +27,41 @@ def validate_not_in_future(year):
 class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
     PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+
+
+class PublicationState(models.TextChoices):
+    """What the public sees of an item now: its status, with "published" split by date."""
+
+    DRAFT = "draft", _("draft")
+    SCHEDULED = "scheduled", _("scheduled")
+    PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
 
 
 class PublishableQuerySet(models.QuerySet):
-    """The one place that decides what the public may see."""
+    """The one place that decides what the public may see.
 
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
+    Published means status "published" and a publication date-time that has passed, so
+    scheduled items appear on their own, without any background job. An item published
+    without a date (e.g. by a bulk update) counts as published at once.
+    """
+
+    def published(self, at=None):
+        at = at or timezone.now()
+        return self.filter(
+            Q(published_at__isnull=True) | Q(published_at__lte=at), status=Status.PUBLISHED
+        )
+
+    def scheduled(self, at=None):
+        return self.filter(status=Status.PUBLISHED, published_at__gt=at or timezone.now())
+
+    def in_state(self, state):
+        if state == PublicationState.PUBLISHED:
+            return self.published()
+        if state == PublicationState.SCHEDULED:
+            return self.scheduled()
+        return self.filter(status=state)
 
     def visible_to(self, user):
         """Everything for people who may view it in the admin, else what is published."""
@@ -44,6 +74,10 @@ def view_permission(model):
     return f"{model._meta.app_label}.view_{model._meta.model_name}"
 
 
+def change_permission(model):
+    return f"{model._meta.app_label}.change_{model._meta.model_name}"
+
+
 class Publishable(models.Model):
     status = models.CharField(
         _("status"),
@@ -51,7 +85,20 @@ class Publishable(models.Model):
         choices=Status.choices,
         default=Status.DRAFT,
         db_index=True,
-        help_text=_("Only published items are shown to the public."),
+        help_text=_(
+            "Only published items are shown to the public, from their publication date on. "
+            "Archived items are kept but no longer shown."
+        ),
+    )
+    published_at = models.DateTimeField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "When a published item becomes public. Leave empty to publish at once; "
+            "a date in the future schedules it."
+        ),
     )
 
     objects = PublishableQuerySet.as_manager()
@@ -59,9 +106,33 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # Record when an item went public, so the admin shows it and a later re-publish
+        # does not move it.
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
+
+    def is_public_at(self, at):
+        """The single-object twin of `PublishableQuerySet.published(at)`."""
+        return self.status == Status.PUBLISHED and (
+            self.published_at is None or self.published_at <= at
+        )
+
     @property
     def is_published(self):
-        return self.status == Status.PUBLISHED
+        return self.is_public_at(timezone.now())
+
+    @property
+    def publication_state(self):
+        """The single-object twin of `PublishableQuerySet.in_state`."""
+        if self.status != Status.PUBLISHED:
+            return PublicationState(self.status)
+        if self.is_published:
+            return PublicationState.PUBLISHED
+        return PublicationState.SCHEDULED
 
     def is_visible_to(self, user):
         """The single-object twin of `PublishableQuerySet.visible_to`."""
@@ -99,6 +170,8 @@ class Criterion(models.Model):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers are listed first.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "title"]
@@ -179,6 +252,8 @@ class City(Publishable):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["year_joined", "name"]
         verbose_name = _("city")
@@ -215,6 +290,8 @@ class LearningCityAward(models.Model):
     source_url = models.URLField(
         _("source"), blank=True, help_text=_("A UNESCO page that names the city as awardee.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["year"]
@@ -276,6 +353,8 @@ class Program(Publishable):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers are listed first on the city page.")
     )
+
+    history = HistoricalRecords(m2m_fields=[criteria])
 
     class Meta:
         ordering = ["order", "name"]
@@ -408,6 +487,8 @@ class Photo(Publishable):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "-uploaded_at"]
         verbose_name = _("photo")
@@ -462,6 +543,8 @@ class SiteText(models.Model):
     text = models.TextField(_("text"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["key"]
         verbose_name = _("site text")
@@ -483,6 +566,8 @@ class ResourceLink(models.Model):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers are listed first.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "title"]

@@ -1,7 +1,12 @@
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from .models import City, Criterion, Photo, Program, ResourceLink, SiteText
+from .models import City, Criterion, Photo, Program, ResourceLink, SiteText, change_permission
 
 
 class OverviewView(ListView):
@@ -29,27 +34,69 @@ class CityDetailView(DetailView):
 
     def get_queryset(self):
         user = self.request.user
-        programs = (
-            Program.objects.visible_to(user)
-            .select_related("replaced_by")
-            .prefetch_related("criteria")
+        return self.with_related(
+            City.objects.visible_to(user),
+            Program.objects.visible_to(user),
+            Photo.objects.visible_to(user),
         )
-        return (
-            City.objects.visible_to(user)
-            .select_related("cover_photo")
-            .prefetch_related(
-                Prefetch("programs", queryset=programs),
-                Prefetch("photos", queryset=Photo.objects.visible_to(user)),
-                "awards",
-            )
+
+    @staticmethod
+    def with_related(cities, programs, photos):
+        return cities.select_related("cover_photo").prefetch_related(
+            Prefetch(
+                "programs",
+                queryset=programs.select_related("replaced_by").prefetch_related("criteria"),
+            ),
+            Prefetch("photos", queryset=photos),
+            "awards",
         )
+
+    def is_shown(self, photo):
+        return photo.is_visible_to(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
         cover = city.cover_photo
-        context["cover_photo"] = cover if cover and cover.is_visible_to(self.request.user) else None
+        context["cover_photo"] = cover if cover and self.is_shown(cover) else None
         context["gallery"] = [
             photo for photo in city.photos.all() if photo.pk != city.cover_photo_id
         ]
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_published:
+            # Only editors see this version of the page: no shared cache may keep it.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class CityPreviewView(CityDetailView):
+    """A city page as the public will see it once it is published, for its editors only.
+
+    Programs and photos are shown as they will be public at the city's publication date
+    (or now, for a draft); drafts among them are left out, as they would be.
+    """
+
+    def get_object(self, queryset=None):
+        # Checked before the look-up, so that refusals do not reveal which drafts exist.
+        user = self.request.user
+        if not (user.is_active and user.is_staff and user.has_perm(change_permission(City))):
+            raise PermissionDenied
+        city = super().get_object(City.objects.all())
+        self.moment = max(timezone.now(), city.published_at or timezone.now())
+        return super().get_object(
+            self.with_related(
+                City.objects.filter(pk=city.pk),
+                Program.objects.published(at=self.moment),
+                Photo.objects.published(at=self.moment),
+            )
+        )
+
+    def is_shown(self, photo):
+        return photo.is_public_at(self.moment)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview_at=self.moment, **kwargs)

@@ -4,6 +4,7 @@ Every variable is documented in `.env.example`. Defaults are safe for production
 debug is off and a secret key must be given unless debug is turned on.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "simple_history",
+    "axes",
     "cities",
 ]
 
@@ -51,6 +54,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a locked-out login into the lockout page; django-axes wants it last.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every login first; without a request (scripts, the test client's
+# login()) there is no address to lock out, so cities.auth lets those through to Django.
+AUTHENTICATION_BACKENDS = [
+    "cities.auth.LoginProtectionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "learningcities.urls"
@@ -86,6 +100,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Admin sessions end after this many seconds without a request (default: 2 hours).
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=2 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Login protection (django-axes): after this many failed logins for one username from one
+# address, further attempts are refused for the cool-off time (in minutes).
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]

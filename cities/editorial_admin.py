@@ -1,0 +1,159 @@
+"""Admin building blocks for the editorial workflow: publication state, history and undo."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import PublicationState, Status
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    title = _("publication")
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return PublicationState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in PublicationState.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
+class PublishableAdmin(admin.ModelAdmin):
+    """Status at a glance and changed in one click, for cities, programs and photos."""
+
+    PublicationFilter = PublicationFilter
+    actions = ["publish_now", "make_draft", "archive"]
+
+    @admin.display(description=_("publication"), ordering="published_at")
+    def publication(self, obj):
+        state = obj.publication_state
+        if state == PublicationState.SCHEDULED:
+            local = timezone.localtime(obj.published_at)
+            return format_html(
+                '<span class="publication publication--scheduled">{}</span>',
+                _("scheduled for %(date)s") % {"date": local.strftime("%Y-%m-%d %H:%M")},
+            )
+        return format_html(
+            '<span class="publication publication--{}">{}</span>', state, state.label
+        )
+
+    def change_status(self, request, queryset, status, published_at, done_message):
+        # One save per item, not a bulk update, so that each change is in the history.
+        changed = 0
+        for obj in queryset:
+            obj.status = status
+            if published_at is not None:
+                obj.published_at = published_at
+            obj._change_reason = done_message
+            obj.save()
+            self.log_change(request, obj, [{"changed": {"fields": ["status"]}}])
+            changed += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d item: %(done)s.", "%(count)d items: %(done)s.", changed)
+            % {"count": changed, "done": done_message},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Publish selected items now"), permissions=["change"])
+    def publish_now(self, request, queryset):
+        self.change_status(request, queryset, Status.PUBLISHED, timezone.now(), _("published"))
+
+    @admin.action(description=_("Make selected items drafts"), permissions=["change"])
+    def make_draft(self, request, queryset):
+        self.change_status(request, queryset, Status.DRAFT, None, _("made drafts"))
+
+    @admin.action(description=_("Archive selected items"), permissions=["change"])
+    def archive(self, request, queryset):
+        self.change_status(request, queryset, Status.ARCHIVED, None, _("archived"))
+
+
+class EditorialHistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's history and revert, plus a list of deleted items to restore
+    and a comparison of any two versions."""
+
+    change_list_template = "admin/cities/change_list_with_deleted.html"
+    object_history_template = "admin/cities/object_history.html"
+
+    def get_urls(self):
+        opts = self.model._meta
+        info = opts.app_label, opts.model_name
+        return [
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name="{}_{}_deleted".format(*info),
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="{}_{}_compare".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def deleted_view(self, request):
+        """The last version of each deleted item, each with a link to restore it."""
+        if not (self.has_view_permission(request) and self.has_add_permission(request)):
+            raise PermissionDenied
+        history = self.model.history
+        existing = self.model._default_manager.values("pk")
+        last_versions = (
+            history.exclude(pk__in=existing).values("pk").annotate(last=Max("history_id"))
+        )
+        records = (
+            history.filter(history_id__in=[row["last"] for row in last_versions])
+            .filter(history_type="-")
+            .select_related("history_user")
+            .order_by("-history_date")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deleted %(name)s") % {"name": self.model._meta.verbose_name_plural},
+            "opts": self.model._meta,
+            "records": records,
+        }
+        return TemplateResponse(request, "admin/cities/deleted_list.html", context)
+
+    def compare_view(self, request, object_id):
+        """Field by field, what differs between two versions chosen in the history."""
+        history = self.model.history.filter(pk=object_id)
+        try:
+            old = history.get(history_id=request.GET.get("old"))
+            new = history.get(history_id=request.GET.get("new"))
+        except (history.model.DoesNotExist, ValueError) as error:
+            raise Http404(_("Choose two versions of this item to compare.")) from error
+        if not self.has_view_history_or_change_history_permission(request, new.instance):
+            raise PermissionDenied
+        if old.history_date > new.history_date:
+            old, new = new, old
+        delta = new.diff_against(old, foreign_keys_are_objs=True)
+        rows = [
+            {
+                "field": self.model._meta.get_field(change.field).verbose_name,
+                "old": change.old,
+                "new": change.new,
+            }
+            for change in delta.changes
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Compare versions of %(item)s") % {"item": new.instance},
+            "opts": self.model._meta,
+            "object": new.instance,
+            "object_id": object_id,
+            "old": old,
+            "new": new,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/cities/compare_versions.html", context)

@@ -1,0 +1,158 @@
+"""Drafts, scheduled publishing and archiving: one rule, in the queryset and its twin."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from cities.models import City, Photo, Program, PublicationState, Status
+
+from .factories import make_city, make_photo, make_program, make_user
+
+pytestmark = pytest.mark.django_db
+
+HOUR = timedelta(hours=1)
+
+
+def editor(*codenames):
+    user = make_user(is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def cities_in_every_state():
+    now = timezone.now()
+    return {
+        PublicationState.DRAFT: make_city(status=Status.DRAFT),
+        PublicationState.SCHEDULED: make_city(status=Status.PUBLISHED, published_at=now + HOUR),
+        PublicationState.PUBLISHED: make_city(status=Status.PUBLISHED, published_at=now - HOUR),
+        PublicationState.ARCHIVED: make_city(status=Status.ARCHIVED, published_at=now - HOUR),
+    }
+
+
+def test_only_what_is_published_now_is_public(cities_in_every_state):
+    published = cities_in_every_state[PublicationState.PUBLISHED]
+    assert list(City.objects.published()) == [published]
+
+
+@pytest.mark.parametrize("state", PublicationState.values)
+def test_queryset_and_single_object_agree_on_every_state(cities_in_every_state, state):
+    city = cities_in_every_state[state]
+    assert city.publication_state == state
+    assert list(City.objects.in_state(state)) == [city]
+    assert city.is_published == City.objects.published().filter(pk=city.pk).exists()
+
+
+@pytest.mark.parametrize("model", [City, Program, Photo])
+def test_a_scheduled_item_becomes_public_when_its_time_has_come(model):
+    city = make_city(status=Status.DRAFT)
+    items = {
+        City: city,
+        Program: make_program(city),
+        Photo: make_photo(city=city),
+    }
+    item = items[model]
+    moment = timezone.now() + HOUR
+    item.status, item.published_at = Status.PUBLISHED, moment
+    item.save()
+    assert not model.objects.published().filter(pk=item.pk).exists()
+    assert not item.is_published
+    assert model.objects.published(at=moment).filter(pk=item.pk).exists()
+    assert item.is_public_at(moment)
+    assert not item.is_public_at(moment - timedelta(seconds=1))
+
+
+def test_publishing_records_when_and_a_bulk_update_without_date_counts_as_now():
+    city = make_city(status=Status.DRAFT)
+    assert city.published_at is None
+    city.status = Status.PUBLISHED
+    city.save(update_fields=["status"])
+    city.refresh_from_db()
+    assert city.published_at is not None and city.published_at <= timezone.now()
+
+    other = make_city(status=Status.DRAFT)
+    City.objects.filter(pk=other.pk).update(status=Status.PUBLISHED)
+    other.refresh_from_db()
+    assert other.published_at is None
+    assert other.is_published
+    assert City.objects.published().filter(pk=other.pk).exists()
+
+
+def test_visitors_get_404_for_scheduled_and_archived_cities(client, cities_in_every_state):
+    for state, city in cities_in_every_state.items():
+        response = client.get(city.get_absolute_url())
+        assert response.status_code == (200 if state == PublicationState.PUBLISHED else 404)
+
+
+def test_editors_see_scheduled_pages_marked_and_never_cached(client, cities_in_every_state):
+    city = cities_in_every_state[PublicationState.SCHEDULED]
+    client.force_login(editor("view_city", "view_program", "view_photo"))
+    response = client.get(city.get_absolute_url())
+    assert response.status_code == 200
+    assert "Scheduled: this page becomes public on" in response.text
+    assert '<meta name="robots" content="noindex">' in response.text
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+
+
+class TestPreview:
+    def preview_url(self, city):
+        return reverse("cities:preview", kwargs={"slug": city.slug})
+
+    def test_is_refused_to_visitors_and_to_staff_who_cannot_change_cities(self, client):
+        city = make_city(status=Status.DRAFT)
+        assert client.get(self.preview_url(city)).status_code == 403
+        client.force_login(editor("view_city"))
+        assert client.get(self.preview_url(city)).status_code == 403
+
+    def test_refusal_does_not_reveal_which_drafts_exist(self, client):
+        assert client.get("/cities/no-such-city/preview/").status_code == 403
+        client.force_login(editor("change_city"))
+        assert client.get("/cities/no-such-city/preview/").status_code == 404
+
+    def test_shows_the_page_as_the_public_will_see_it(self, client):
+        city = make_city(status=Status.DRAFT, narrative="A new learning city.")
+        make_program(city, name="Public reading circles", status=Status.PUBLISHED)
+        make_program(city, name="Half-written idea", status=Status.DRAFT)
+        client.force_login(editor("change_city", "view_program", "view_photo"))
+        response = client.get(self.preview_url(city))
+        assert response.status_code == 200
+        assert "A new learning city." in response.text
+        assert "Public reading circles" in response.text
+        assert "Half-written idea" not in response.text
+        assert "Preview: this is how the public will see this page once" in response.text
+        assert "Draft: this page" not in response.text
+        assert '<meta name="robots" content="noindex">' in response.text
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+
+    def test_of_a_scheduled_city_shows_what_will_be_public_at_its_date(self, client):
+        moment = timezone.now() + 2 * HOUR
+        city = make_city(status=Status.PUBLISHED, published_at=moment)
+        make_program(city, name="Starts with the city", published_at=moment - HOUR)
+        make_program(city, name="Starts later", published_at=moment + HOUR)
+        client.force_login(editor("change_city"))
+        response = client.get(self.preview_url(city))
+        assert "Starts with the city" in response.text
+        assert "Starts later" not in response.text
+        assert "Preview: this is how the public will see this page from" in response.text
+
+    def test_uses_a_fixed_number_of_queries(self, client, django_assert_max_num_queries):
+        city = make_city(status=Status.DRAFT)
+        for _ in range(3):
+            make_program(city)
+            make_photo(city=city)
+        client.force_login(editor("change_city"))
+        with django_assert_max_num_queries(12):
+            assert client.get(self.preview_url(city)).status_code == 200
+
+
+def test_a_visitors_view_of_published_city_is_public_and_cacheable(client):
+    city = make_city()
+    response = client.get(city.get_absolute_url())
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert "noindex" not in response.text
+    assert AnonymousUser().has_perm("cities.view_city") is False
