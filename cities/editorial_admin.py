@@ -106,10 +106,14 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
         """The last version of each deleted item, each with a link to restore it."""
         if not (self.has_view_permission(request) and self.has_add_permission(request)):
             raise PermissionDenied
+        # On a historical model "pk" is the version's id; the item's own id is `id_field`.
+        id_field = self.model._meta.pk.attname
         history = self.model.history
         existing = self.model._default_manager.values("pk")
         last_versions = (
-            history.exclude(pk__in=existing).values("pk").annotate(last=Max("history_id"))
+            history.exclude(**{f"{id_field}__in": existing})
+            .values(id_field)
+            .annotate(last=Max("history_id"))
         )
         records = (
             history.filter(history_id__in=[row["last"] for row in last_versions])
@@ -127,7 +131,7 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
 
     def compare_view(self, request, object_id):
         """Field by field, what differs between two versions chosen in the history."""
-        history = self.model.history.filter(pk=object_id)
+        history = self.model.history.filter(**{self.model._meta.pk.attname: object_id})
         try:
             old = history.get(history_id=request.GET.get("old"))
             new = history.get(history_id=request.GET.get("new"))

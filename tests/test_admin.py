@@ -37,7 +37,7 @@ def test_city_list_shows_thumbnail_and_filters(client, superuser, content):
     response = client.get(reverse("admin:cities_city_changelist"))
     html = response.content.decode()
     assert content.cover_photo.image.url in html
-    for filter_title in ("By status", "By year joined"):
+    for filter_title in ("By publication", "By year joined"):
         assert filter_title in html
 
 

@@ -1,0 +1,233 @@
+"""The editors' admin: status in one click, dashboard, history with compare and restore."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cities.models import City, Program, SiteText, Status
+
+from .factories import make_city, make_program, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser(client):
+    user = make_user("chief", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def city_form(city, **changes):
+    """The city change form's data as the browser would post it, with `changes` applied."""
+    published = city.published_at and timezone.localtime(city.published_at)
+    data = {
+        "name": city.name,
+        "slug": city.slug,
+        "status": city.status,
+        "published_at_0": published.strftime("%Y-%m-%d") if published else "",
+        "published_at_1": published.strftime("%H:%M:%S.%f") if published else "",
+        "year_joined": city.year_joined,
+        "tagline": city.tagline,
+        "narrative": city.narrative,
+        "country": city.country,
+        "province": city.province,
+        "cover_photo": city.cover_photo_id or "",
+        **{
+            f"{prefix}-{field}": 0
+            for prefix in ("programs", "photos", "awards")
+            for field in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
+    }
+    return {**data, **changes}
+
+
+def change_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def test_city_list_shows_state_program_count_and_preview_link(client, superuser):
+    city = make_city(name="Loja", status=Status.DRAFT)
+    make_program(city)
+    make_program(city)
+    make_city(name="Azogues", status=Status.PUBLISHED, published_at=timezone.now() + timedelta(1))
+    response = client.get(reverse("admin:cities_city_changelist"))
+    html = response.text
+    assert 'class="publication publication--draft">draft<' in html
+    assert "scheduled for" in html
+    assert '<td class="field-program_count">2</td>' in html
+    assert reverse("cities:preview", kwargs={"slug": city.slug}) in html
+
+
+def test_publication_filter_lists_scheduled_cities(client, superuser):
+    make_city(name="Already public")
+    make_city(name="Soon", status=Status.PUBLISHED, published_at=timezone.now() + timedelta(1))
+    response = client.get(reverse("admin:cities_city_changelist"), {"publication": "scheduled"})
+    assert list(response.context["cl"].result_list.values_list("name", flat=True)) == ["Soon"]
+
+
+def test_publish_action_publishes_now_and_records_the_change(client, superuser):
+    city = make_city(status=Status.DRAFT)
+    response = client.post(
+        reverse("admin:cities_city_changelist"),
+        {"action": "publish_now", "_selected_action": [city.pk]},
+        follow=True,
+    )
+    assert "1 item: published." in response.text
+    city.refresh_from_db()
+    assert city.is_published
+    latest = city.history.latest()
+    assert latest.history_user == superuser and latest.history_change_reason == "published"
+
+
+def test_archive_action_takes_a_city_off_the_site(client, superuser):
+    city = make_city()
+    client.post(
+        reverse("admin:cities_city_changelist"),
+        {"action": "archive", "_selected_action": [city.pk]},
+    )
+    city.refresh_from_db()
+    assert city.status == Status.ARCHIVED
+    client.logout()
+    assert client.get(city.get_absolute_url()).status_code == 404
+
+
+def test_scheduling_through_the_form_keeps_the_city_off_the_site_until_its_date(client, superuser):
+    city = make_city(status=Status.DRAFT)
+    later = timezone.localtime() + timedelta(days=2)
+    response = client.post(
+        change_url(city),
+        city_form(
+            city,
+            status=Status.PUBLISHED,
+            published_at_0=later.strftime("%Y-%m-%d"),
+            published_at_1=later.strftime("%H:%M:%S"),
+        ),
+    )
+    assert response.status_code == 302
+    city.refresh_from_db()
+    assert city.publication_state == "scheduled"
+    assert not City.objects.published().filter(pk=city.pk).exists()
+    assert City.objects.published(at=later + timedelta(seconds=1)).filter(pk=city.pk).exists()
+
+
+def test_change_form_of_a_draft_has_a_preview_button(client, superuser):
+    city = make_city(status=Status.DRAFT)
+    html = client.get(change_url(city)).text
+    assert f'href="{reverse("cities:preview", kwargs={"slug": city.slug})}"' in html
+    city.status = Status.PUBLISHED
+    city.save()
+    assert "cities:preview" not in client.get(change_url(city)).text
+
+
+def test_dashboard_lists_drafts_and_scheduled_items(client, superuser):
+    make_city(name="Draft town", status=Status.DRAFT)
+    make_city(name="Future town", status=Status.PUBLISHED, published_at=timezone.now() + timedelta(1))
+    make_program(make_city(), name="Draft program", status=Status.DRAFT)
+    html = client.get(reverse("admin:index")).text
+    assert "Not public yet" in html
+    assert "Draft cities" in html and "Draft town" in html
+    assert "Scheduled cities" in html and "Future town" in html
+    assert "Draft programs" in html and "Draft program" in html
+
+
+def test_dashboard_says_so_when_everything_is_published(client, superuser):
+    make_city()
+    assert "Everything is published" in client.get(reverse("admin:index")).text
+
+
+class TestHistory:
+    def test_an_edit_is_recorded_with_its_user_and_changes(self, client, superuser):
+        city = make_city(narrative="Old text.")
+        client.post(change_url(city), city_form(city, narrative="New text."))
+        latest = city.history.latest()
+        assert latest.history_user == superuser
+        assert latest.narrative == "New text."
+        delta = latest.diff_against(latest.prev_record)
+        assert delta.changed_fields == ["narrative"]
+        html = client.get(reverse("admin:cities_city_history", args=[city.pk])).text
+        assert "Old text." in html and "New text." in html
+
+    def test_history_of_site_texts_and_programs_inline(self, client, superuser):
+        text = SiteText.objects.create(key=SiteText.Key.BENEFITS, text="Before")
+        client.post(change_url(text), {"key": text.key, "text": "After"})
+        assert text.history.latest().history_user == superuser
+        city = make_city()
+        data = city_form(
+            city,
+            **{
+                "programs-TOTAL_FORMS": 1,
+                "programs-0-name": "Reading circles",
+                "programs-0-slug": "reading-circles",
+                "programs-0-lifecycle": "active",
+                "programs-0-status": Status.DRAFT,
+                "programs-0-order": 1,
+            },
+        )
+        assert client.post(change_url(city), data).status_code == 302
+        program = Program.objects.get(slug="reading-circles")
+        assert program.history.get().history_user == superuser
+
+    def test_compare_shows_field_by_field_differences(self, client, superuser):
+        city = make_city(name="Cuenca", tagline="First tagline", narrative="First.")
+        first = city.history.latest()
+        client.post(change_url(city), city_form(city, tagline="Second tagline"))
+        client.post(change_url(city), city_form(city, tagline="Second tagline", narrative="Third."))
+        last = city.history.latest()
+        response = client.get(
+            reverse("admin:cities_city_compare", args=[city.pk]),
+            {"old": first.pk, "new": last.pk},
+        )
+        rows = {str(row["field"]): (row["old"], row["new"]) for row in response.context["rows"]}
+        assert rows["tagline"] == ("First tagline", "Second tagline")
+        assert rows["narrative"] == ("First.", "Third.")
+        assert "name" not in rows
+
+    def test_compare_of_unknown_versions_is_a_404(self, client, superuser):
+        city = make_city()
+        url = reverse("admin:cities_city_compare", args=[city.pk])
+        assert client.get(url, {"old": "x", "new": "999999"}).status_code == 404
+
+    def test_restoring_brings_back_the_old_text_on_the_public_page(self, client, superuser):
+        city = make_city(narrative="The careful original text.", cover=False)
+        original = city.history.latest()
+        client.post(change_url(city), city_form(city, narrative="A mistaken edit."))
+        assert "A mistaken edit." in client.get(city.get_absolute_url()).text
+
+        revert_url = reverse("admin:cities_city_simple_history", args=[city.pk, original.pk])
+        form = client.get(revert_url)
+        assert form.status_code == 200
+        assert "The careful original text." in form.text
+        response = client.post(revert_url, city_form(city, narrative=original.narrative))
+        assert response.status_code == 302
+
+        city.refresh_from_db()
+        assert city.narrative == "The careful original text."
+        assert city.history.count() == 3  # created, edited, restored
+        client.logout()
+        assert "The careful original text." in client.get(city.get_absolute_url()).text
+
+    def test_deleted_items_are_listed_and_can_be_restored(self, client, superuser):
+        city = make_city(name="Gone city", cover=False)
+        pk = city.pk
+        client.post(reverse("admin:cities_city_delete", args=[pk]), {"post": "yes"})
+        assert not City.objects.filter(pk=pk).exists()
+
+        listing = client.get(reverse("admin:cities_city_deleted"))
+        records = list(listing.context["records"])
+        assert [record.name for record in records] == ["Gone city"]
+        assert records[0].history_user == superuser
+
+        revert_url = reverse("admin:cities_city_simple_history", args=[pk, records[0].pk])
+        restored_form = city_form(records[0].instance)
+        assert client.post(revert_url, restored_form).status_code == 302
+        assert City.objects.get(pk=pk).name == "Gone city"
+        assert City.history.filter(pk=pk).latest().history_type == "+"
+        assert not client.get(reverse("admin:cities_city_deleted")).context["records"]
+
+    def test_deleted_list_is_refused_to_staff_without_add_permission(self, client):
+        client.force_login(make_user(is_staff=True))
+        assert client.get(reverse("admin:cities_city_deleted")).status_code == 403
