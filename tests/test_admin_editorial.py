@@ -125,7 +125,9 @@ def test_change_form_of_a_draft_has_a_preview_button(client, superuser):
 
 def test_dashboard_lists_drafts_and_scheduled_items(client, superuser):
     make_city(name="Draft town", status=Status.DRAFT)
-    make_city(name="Future town", status=Status.PUBLISHED, published_at=timezone.now() + timedelta(1))
+    make_city(
+        name="Future town", status=Status.PUBLISHED, published_at=timezone.now() + timedelta(1)
+    )
     make_program(make_city(), name="Draft program", status=Status.DRAFT)
     html = client.get(reverse("admin:index")).text
     assert "Not public yet" in html

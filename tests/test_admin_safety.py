@@ -1,0 +1,159 @@
+"""Login protection, idle sessions and creating users in groups."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from .factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("admin:login")
+STRONG_PASSWORD = "lifelong-learning-in-Loja-2022"
+
+
+@pytest.fixture
+def editor():
+    user = make_user("editor", is_staff=True)
+    user.set_password(STRONG_PASSWORD)
+    user.save()
+    return user
+
+
+def log_in(client, password, username="editor", **extra):
+    return client.post(LOGIN, {"username": username, "password": password}, **extra)
+
+
+def fail(client, times, **extra):
+    """Log in with a wrong password; the attempt that reaches the limit gets the lockout."""
+    for attempt in range(1, times + 1):
+        response = log_in(client, "wrong password", **extra)
+        if attempt < settings.AXES_FAILURE_LIMIT:
+            assert response.status_code == 200
+            assert "Please enter the correct username and password" in response.text
+        else:
+            assert response.status_code == 429
+
+
+def test_default_limit_is_five_failed_attempts():
+    assert settings.AXES_FAILURE_LIMIT == 5
+
+
+def test_after_the_limit_even_the_right_password_is_locked_out(client, editor):
+    fail(client, 4)
+    assert log_in(client, STRONG_PASSWORD).status_code == 302  # the fifth try, right
+    client.logout()
+    fail(client, 5)
+    response = log_in(client, STRONG_PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.text
+    assert "after 5 failed login attempts" in response.text
+    assert "try again in 30 minutes" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_is_for_one_username_from_one_address(client, editor):
+    fail(client, 5)
+    other = make_user("other", is_staff=True)
+    other.set_password(STRONG_PASSWORD)
+    other.save()
+    assert log_in(client, STRONG_PASSWORD, username="other").status_code == 302
+    client.logout()
+    assert log_in(client, STRONG_PASSWORD, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+def test_the_limit_and_cool_off_come_from_settings(client, editor, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    fail(client, 2)
+    assert log_in(client, STRONG_PASSWORD).status_code == 429
+
+
+def test_a_successful_login_resets_the_count(client, editor):
+    fail(client, 4)
+    assert log_in(client, STRONG_PASSWORD).status_code == 302
+    client.logout()
+    fail(client, 4)
+    assert log_in(client, STRONG_PASSWORD).status_code == 302
+
+
+def test_the_lockout_message_is_translated(client, editor):
+    fail(client, 5)
+    response = log_in(client, STRONG_PASSWORD, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 429
+    assert "Demasiados intentos fallidos" in response.text
+
+
+def test_superusers_see_lockouts_and_can_lift_them(client, editor):
+    fail(client, 5)
+    attempt = AccessAttempt.objects.get(username="editor")
+    chief = make_user("chief", is_staff=True, is_superuser=True)
+    client.force_login(chief)
+    listing = client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert listing.status_code == 200 and "editor" in listing.text
+    client.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
+    client.logout()
+    assert log_in(client, STRONG_PASSWORD).status_code == 302
+
+
+def test_sessions_expire_after_the_idle_time_and_each_request_renews_them(client, editor):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE == 2 * 60 * 60
+    log_in(client, STRONG_PASSWORD)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert response.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+def test_password_validators_are_on():
+    names = [
+        validator["NAME"].rsplit(".", 1)[-1] for validator in settings.AUTH_PASSWORD_VALIDATORS
+    ]
+    assert "MinimumLengthValidator" in names and "CommonPasswordValidator" in names
+
+
+class TestCreateUser:
+    @pytest.fixture
+    def editors(self):
+        # get_or_create: the photos work creates the group by a data migration.
+        return Group.objects.get_or_create(name="Editors")[0]
+
+    def test_creates_a_staff_user_in_the_group(self, editors, monkeypatch):
+        monkeypatch.setenv("DJANGO_USER_PASSWORD", STRONG_PASSWORD)
+        call_command("create_user", "maria", "--group", "Editors", "--email", "m@example.org")
+        user = get_user_model().objects.get(username="maria")
+        assert user.is_staff and not user.is_superuser
+        assert list(user.groups.all()) == [editors]
+        assert user.check_password(STRONG_PASSWORD)
+
+    def test_refuses_an_unknown_group_and_names_the_existing_ones(self, editors, monkeypatch):
+        monkeypatch.setenv("DJANGO_USER_PASSWORD", STRONG_PASSWORD)
+        with pytest.raises(
+            CommandError, match="No group named 'Editrs'. Existing groups: .*Editors"
+        ):
+            call_command("create_user", "maria", "--group", "Editrs")
+        assert not get_user_model().objects.filter(username="maria").exists()
+
+    def test_refuses_a_weak_password(self, editors, monkeypatch):
+        monkeypatch.setenv("DJANGO_USER_PASSWORD", "12345678")
+        with pytest.raises(CommandError, match="too common"):
+            call_command("create_user", "maria", "--group", "Editors")
+        assert not get_user_model().objects.filter(username="maria").exists()
+
+    def test_refuses_without_password_group_or_with_a_taken_name(self, editors, monkeypatch):
+        monkeypatch.delenv("DJANGO_USER_PASSWORD", raising=False)
+        with pytest.raises(CommandError, match="DJANGO_USER_PASSWORD"):
+            call_command("create_user", "maria", "--group", "Editors")
+        with pytest.raises(CommandError, match="at least one --group"):
+            call_command("create_user", "maria")
+        make_user("taken")
+        with pytest.raises(CommandError, match="already exists"):
+            call_command("create_user", "taken", "--group", "Editors")
+
+    def test_creates_the_first_superuser(self, monkeypatch):
+        monkeypatch.setenv("DJANGO_USER_PASSWORD", STRONG_PASSWORD)
+        call_command("create_user", "admin", "--superuser")
+        assert get_user_model().objects.get(username="admin").is_superuser
