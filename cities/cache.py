@@ -45,7 +45,8 @@ def cache_public_page(view):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
-            if response.status_code == 200:
+            # A page that sets a cookie (a CSRF token, say) belongs to one visitor only.
+            if response.status_code == 200 and not response.cookies:
                 cache.set(key, response, PAGE_TIMEOUT)
         # Shared caches must not hand an anonymous page to a logged-in editor.
         patch_vary_headers(response, ["Cookie"])
