@@ -9,7 +9,6 @@ import time
 from functools import wraps
 
 from django.core.cache import cache
-from django.db.models import Min
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -25,33 +24,37 @@ def content_version():
     if version is None:
         cache.add(VERSION_KEY, time.time_ns(), None)
         version = cache.get(VERSION_KEY)
-    # A scheduled item goes public without any save: the content changes when it is due.
-    due_key = f"{DUE_KEY}:{version}"
-    due = cache.get(due_key)
+    due = cache.get(f"{DUE_KEY}:{version}")
     if due is None:
-        due = next_scheduled_publication()
-        cache.set(due_key, due, PAGE_TIMEOUT)
+        due = remember_next_publication(version)
+    # A scheduled item goes public without any save: the content changes when it is due.
     if due and due <= time.time():
-        invalidate_public_pages()
-        return content_version()
+        return invalidate_public_pages()
     return version
-
-
-def next_scheduled_publication():
-    """When the first scheduled item goes public, as a timestamp; 0 when nothing is scheduled."""
-    moments = [
-        model.objects.scheduled().aggregate(first=Min("published_at"))["first"]
-        for model in (City, Program, Photo)
-    ]
-    return min((moment.timestamp() for moment in moments if moment), default=0)
 
 
 def invalidate_public_pages(**kwargs):
     """Signal receiver: content changed, so every cached page is out of date."""
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:  # no version yet: nothing is cached under one either
-        cache.set(VERSION_KEY, time.time_ns(), None)
+        version = time.time_ns()
+        cache.set(VERSION_KEY, version, None)
+    # Looked up on writes, so that reading a cached page costs no query.
+    remember_next_publication(version)
+    return version
+
+
+def remember_next_publication(version):
+    """When the first scheduled item goes public, as a timestamp (0: nothing scheduled)."""
+    moments = [
+        model.objects.scheduled().order_by().values_list("published_at", flat=True)
+        for model in (City, Program, Photo)
+    ]
+    first = moments[0].union(*moments[1:]).order_by("published_at").first()
+    due = first.timestamp() if first else 0
+    cache.set(f"{DUE_KEY}:{version}", due, PAGE_TIMEOUT)
+    return due
 
 
 def cache_public_page(view):

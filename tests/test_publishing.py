@@ -1,5 +1,6 @@
 """Drafts, scheduled publishing and archiving: one rule, in the queryset and its twin."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -163,3 +164,14 @@ def test_a_visitors_view_of_published_city_is_public_and_cacheable(client):
     assert "no-store" not in response.get("Cache-Control", "")
     assert "noindex" not in response.text
     assert AnonymousUser().has_perm("cities.view_city") is False
+
+
+def test_cached_public_pages_show_a_scheduled_city_once_it_is_due(client):
+    make_city(name="Early city")
+    due = timezone.now() + timedelta(seconds=1)
+    make_city(name="Scheduled city", status=Status.PUBLISHED, published_at=due)
+    first = client.get("/")
+    assert "Early city" in first.text and "Scheduled city" not in first.text
+    assert "Scheduled city" not in client.get("/").text  # served from the page cache
+    time.sleep(max(0, (due - timezone.now()).total_seconds()) + 0.05)
+    assert "Scheduled city" in client.get("/").text
