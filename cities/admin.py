@@ -97,8 +97,7 @@ class CityAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin)
         "year_joined",
         "province",
         "program_count",
-        "publication",
-        "preview_link",
+        "publication_and_preview",
         "updated_at",
     ]
     list_display_links = ["name", "cover_thumbnail"]
@@ -148,12 +147,13 @@ class CityAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin)
     def program_count(self, city):
         return city.programs__count
 
-    @admin.display(description=_("preview"))
-    def preview_link(self, city):
+    @admin.display(description=_("publication"), ordering="published_at")
+    def publication_and_preview(self, city):
         if city.is_published:
-            return format_html('<a href="{}">{}</a>', city.get_absolute_url(), _("View on site"))
-        url = reverse("cities:preview", kwargs={"slug": city.slug})
-        return format_html('<a href="{}">{}</a>', url, _("Preview"))
+            url, label = city.get_absolute_url(), _("View on site")
+        else:
+            url, label = reverse("cities:preview", kwargs={"slug": city.slug}), _("Preview")
+        return format_html('{}<br><a href="{}">{}</a>', self.publication(city), url, label)
 
 
 @admin.register(Program)
