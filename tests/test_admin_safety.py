@@ -132,7 +132,7 @@ class TestCreateUser:
     def test_refuses_an_unknown_group_and_names_the_existing_ones(self, editors, monkeypatch):
         monkeypatch.setenv("DJANGO_USER_PASSWORD", STRONG_PASSWORD)
         with pytest.raises(
-            CommandError, match="No group named 'Editrs'. Existing groups: .*Editors"
+            CommandError, match=r"No group named 'Editrs'\. Existing groups: .*Editors"
         ):
             call_command("create_user", "maria", "--group", "Editrs")
         assert not get_user_model().objects.filter(username="maria").exists()
