@@ -87,6 +87,7 @@ class LearningCityAwardAdmin(EditorialHistoryAdmin):
     list_select_related = ["city"]
     search_fields = ["city__name"]
     autocomplete_fields = ["city"]
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(City)

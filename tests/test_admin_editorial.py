@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cities.models import City, Program, SiteText, Status
+from cities.models import City, LearningCityAward, Program, ResourceLink, SiteText, Status
 
-from .factories import make_city, make_program, make_user
+from .factories import make_city, make_criterion, make_photo, make_program, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +233,39 @@ class TestHistory:
     def test_deleted_list_is_refused_to_staff_without_add_permission(self, client):
         client.force_login(make_user(is_staff=True))
         assert client.get(reverse("admin:cities_city_deleted")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "make_item",
+    [
+        lambda: make_city(),
+        lambda: make_program(make_city(), criteria=[make_criterion()]),
+        lambda: make_photo(),
+        lambda: make_criterion(),
+        lambda: SiteText.objects.create(key=SiteText.Key.BENEFITS, text="Before"),
+        lambda: ResourceLink.objects.create(title="UIL", url="https://uil.unesco.org/"),
+        lambda: LearningCityAward.objects.create(city=make_city(), year=2019),
+    ],
+    ids=["city", "program", "photo", "criterion", "site text", "link", "award"],
+)
+def test_history_compare_and_deleted_pages_work_for_every_kind(client, superuser, make_item):
+    item = make_item()
+    opts = item._meta
+    name = f"admin:{opts.app_label}_{opts.model_name}"
+    item.save()  # a second version
+    if isinstance(item, Program):
+        item.criteria.add(make_criterion())  # a change of the many-to-many field
+    versions = list(type(item).history.filter(id=item.pk).values_list("history_id", flat=True))
+    assert len(versions) >= 2
+    assert client.get(reverse(f"{name}_history", args=[item.pk])).status_code == 200
+    compare = client.get(
+        reverse(f"{name}_compare", args=[item.pk]), {"old": versions[-1], "new": versions[0]}
+    )
+    assert compare.status_code == 200
+    revert = reverse(f"{name}_simple_history", args=[item.pk, versions[-1]])
+    assert client.get(revert).status_code == 200
+    pk = item.pk
+    item.delete()
+    deleted = client.get(reverse(f"{name}_deleted"))
+    assert [record.id for record in deleted.context["records"]] == [pk]
+    assert client.get(reverse(f"{name}_history", args=[pk])).status_code == 200
