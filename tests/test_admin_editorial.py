@@ -227,7 +227,7 @@ class TestHistory:
         restored_form = city_form(records[0].instance)
         assert client.post(revert_url, restored_form).status_code == 302
         assert City.objects.get(pk=pk).name == "Gone city"
-        assert City.history.filter(pk=pk).latest().history_type == "+"
+        assert City.history.filter(id=pk).latest().history_type == "+"
         assert not client.get(reverse("admin:cities_city_deleted")).context["records"]
 
     def test_deleted_list_is_refused_to_staff_without_add_permission(self, client):
