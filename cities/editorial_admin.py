@@ -1,7 +1,7 @@
 """Admin building blocks for the editorial workflow: publication state, history and undo."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -102,6 +102,44 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
+    def valid_ids(self, *ids):
+        """A mistyped address is a 404, not a 500 from the database look-up."""
+        try:
+            return [self.model._meta.pk.to_python(value) for value in ids]
+        except ValidationError as error:
+            raise Http404(_("No such item or version.")) from error
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.valid_ids(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        object_id, version_id = self.valid_ids(object_id, version_id)
+        # Remembered for get_form, which receives the old version without its version id.
+        request.history_version_id = version_id
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        version_id = getattr(request, "history_version_id", None)
+        # Only for showing the form: a posted form carries its own values, and a cached
+        # relation would hide the current one from the many-to-many save.
+        if obj is not None and version_id is not None and request.method == "GET":
+            self.load_historical_many_to_many(obj, version_id)
+        return super().get_form(request, obj, **kwargs)
+
+    def load_historical_many_to_many(self, obj, version_id):
+        """Make the form of an old version start from that version's many-to-many values
+        (django-simple-history keeps them, but the instance it rebuilds would read today's)."""
+        record = self.model.history.get(history_id=version_id)
+        cache = getattr(obj, "_prefetched_objects_cache", {})
+        for field in self.model.history.model._history_m2m_fields:
+            through = getattr(record, field.name)
+            target = field.related_model
+            column = f"{field.m2m_reverse_field_name()}_id"
+            ids = through.values_list(column, flat=True)
+            cache[field.name] = target._default_manager.filter(pk__in=list(ids))
+        obj._prefetched_objects_cache = cache
+
     def deleted_view(self, request):
         """The last version of each deleted item, each with a link to restore it."""
         if not (self.has_view_permission(request) and self.has_add_permission(request)):
@@ -131,11 +169,13 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
 
     def compare_view(self, request, object_id):
         """Field by field, what differs between two versions chosen in the history."""
+        (object_id,) = self.valid_ids(object_id)
+        old_id, new_id = self.valid_ids(request.GET.get("old"), request.GET.get("new"))
         history = self.model.history.filter(**{self.model._meta.pk.attname: object_id})
         try:
-            old = history.get(history_id=request.GET.get("old"))
-            new = history.get(history_id=request.GET.get("new"))
-        except (history.model.DoesNotExist, ValueError) as error:
+            old = history.get(history_id=old_id)
+            new = history.get(history_id=new_id)
+        except history.model.DoesNotExist as error:
             raise Http404(_("Choose two versions of this item to compare.")) from error
         if not self.has_view_history_or_change_history_permission(request, new.instance):
             raise PermissionDenied

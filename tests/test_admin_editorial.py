@@ -269,3 +269,46 @@ def test_history_compare_and_deleted_pages_work_for_every_kind(client, superuser
     deleted = client.get(reverse(f"{name}_deleted"))
     assert [record.id for record in deleted.context["records"]] == [pk]
     assert client.get(reverse(f"{name}_history", args=[pk])).status_code == 200
+
+
+def test_an_old_program_version_is_shown_with_the_criteria_it_had(client, superuser):
+    first, second = make_criterion(title="Families"), make_criterion(title="Workplace")
+    program = make_program(make_city(), criteria=[first])
+    old_version = program.history.latest()
+    program.criteria.set([second])
+    program.delete()
+
+    revert_url = reverse(
+        "admin:cities_program_simple_history", args=[old_version.id, old_version.pk]
+    )
+    response = client.get(revert_url)
+    form = response.context["adminform"].form
+    assert [criterion.pk for criterion in form.initial["criteria"]] == [first.pk]
+    data = {
+        "city": old_version.city_id,
+        "name": old_version.name,
+        "slug": old_version.slug,
+        "status": old_version.status,
+        "lifecycle": old_version.lifecycle,
+        "order": old_version.order,
+        "criteria": [first.pk],
+    }
+    assert client.post(revert_url, data).status_code == 302
+    restored = Program.objects.get(pk=old_version.id)
+    assert list(restored.criteria.all()) == [first]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "cities/city/None/history/",
+        "cities/city/None/history/1/",
+        "cities/city/1/history/abc/",
+        "cities/city/abc/history/compare/?old=1&new=2",
+        "cities/city/1/history/compare/?old=x&new=2",
+        "cities/city/1/history/compare/",
+    ],
+)
+def test_mistyped_history_addresses_are_404(client, superuser, path):
+    make_city()
+    assert client.get(f"/admin/{path}").status_code == 404
