@@ -1,7 +1,10 @@
 """Admin building blocks for the editorial workflow: publication state, history and undo."""
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Max
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -132,13 +135,28 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
         (django-simple-history keeps them, but the instance it rebuilds would read today's)."""
         record = self.model.history.get(history_id=version_id)
         cache = getattr(obj, "_prefetched_objects_cache", {})
-        for field in self.model.history.model._history_m2m_fields:
-            through = getattr(record, field.name)
-            target = field.related_model
-            column = f"{field.m2m_reverse_field_name()}_id"
-            ids = through.values_list(column, flat=True)
-            cache[field.name] = target._default_manager.filter(pk__in=list(ids))
+        for field, ids in historical_many_to_many(record):
+            cache[field.name] = field.related_model._default_manager.filter(pk__in=ids)
         obj._prefetched_objects_cache = cache
+
+    def save_model(self, request, obj, form, change):
+        restoring = getattr(request, "history_version_id", None) is not None and (
+            not self.model._default_manager.filter(pk=obj.pk).exists()
+        )
+        super().save_model(request, obj, form, change)
+        if restoring:
+            restored = restore_deleted_with(obj)
+            if restored:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d item deleted with it was restored too.",
+                        "%(count)d items deleted with it were restored too.",
+                        restored,
+                    )
+                    % {"count": restored},
+                    messages.SUCCESS,
+                )
 
     def deleted_view(self, request):
         """The last version of each deleted item, each with a link to restore it."""
@@ -201,3 +219,60 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
             "rows": rows,
         }
         return TemplateResponse(request, "admin/cities/compare_versions.html", context)
+
+
+def historical_many_to_many(record):
+    """(field, ids) of each many-to-many field as the version `record` had them. A deletion's
+    own record is taken after the links were already gone, so the version before it counts."""
+    if record.history_type == "-" and record.prev_record is not None:
+        record = record.prev_record
+    for field in type(record)._history_m2m_fields:
+        column = f"{field.m2m_reverse_field_name()}_id"
+        yield field, list(getattr(record, field.name).values_list(column, flat=True))
+
+
+# Items deleted together with an object (by the cascade) are recorded within this time.
+CASCADE_WINDOW = timedelta(seconds=10)
+
+
+def restore_deleted_with(obj):
+    """Bring back what deleting `obj` took along: the rows its deletion cascaded to (with
+    their many-to-many links), and the links that were set to empty. Returns how many."""
+    model = type(obj)
+    id_field = model._meta.pk.attname
+    deletion = model.history.filter(**{id_field: obj.pk}, history_type="-").latest()
+    window = (deletion.history_date - CASCADE_WINDOW, deletion.history_date + CASCADE_WINDOW)
+    reason = _("restored with %(item)s") % {"item": obj}
+    restored = 0
+    for relation in model._meta.related_objects:
+        related = relation.related_model
+        if not relation.one_to_many or not hasattr(related, "history"):
+            continue
+        link = relation.field.attname
+        if relation.on_delete is models.CASCADE:
+            records = related.history.filter(
+                **{link: obj.pk}, history_type="-", history_date__range=window
+            )
+            for record in records:
+                if related._default_manager.filter(pk=record.instance.pk).exists():
+                    continue
+                child = record.instance
+                child._change_reason = reason
+                child.save()
+                for field, ids in historical_many_to_many(record):
+                    getattr(child, field.name).set(ids)
+                restored += 1
+        elif relation.on_delete is models.SET_NULL:
+            # Emptied by an update that left no history: the last recorded version still
+            # points at `obj`.
+            unlinked = related._default_manager.filter(
+                **{f"{link}__isnull": True},
+                pk__in=related.history.filter(**{link: obj.pk}).values(id_field),
+            )
+            for child in unlinked:
+                if getattr(child.history.latest(), link) == obj.pk:
+                    setattr(child, link, obj.pk)
+                    child._change_reason = reason
+                    child.save()
+                    restored += 1
+    return restored

@@ -312,3 +312,29 @@ def test_an_old_program_version_is_shown_with_the_criteria_it_had(client, superu
 def test_mistyped_history_addresses_are_404(client, superuser, path):
     make_city()
     assert client.get(f"/admin/{path}").status_code == 404
+
+
+def test_restoring_a_deleted_city_brings_back_what_was_deleted_with_it(client, superuser):
+    criterion = make_criterion()
+    city = make_city(name="Gone city")
+    program = make_program(city, name="Reading circles", criteria=[criterion])
+    LearningCityAward.objects.create(city=city, year=2021)
+    gallery_photo = make_photo(city=city)
+    unrelated = make_photo()
+    pk = city.pk
+    client.post(reverse("admin:cities_city_delete", args=[pk]), {"post": "yes"})
+    assert not Program.objects.exists() and not LearningCityAward.objects.exists()
+
+    record = City.history.filter(id=pk).latest()
+    revert_url = reverse("admin:cities_city_simple_history", args=[pk, record.pk])
+    response = client.post(revert_url, city_form(record.instance), follow=True)
+    assert "4 items deleted with it were restored too." in response.text
+
+    city = City.objects.get(pk=pk)
+    assert [p.name for p in city.programs.all()] == ["Reading circles"]
+    assert list(Program.objects.get(pk=program.pk).criteria.all()) == [criterion]
+    assert [award.year for award in city.awards.all()] == [2021]
+    assert set(city.photos.all()) == {gallery_photo, city.cover_photo}
+    unrelated.refresh_from_db()
+    assert unrelated.city is None
+    assert program.history.model.objects.filter(id=program.pk).latest().history_user == superuser
