@@ -47,6 +47,13 @@ browser:
 test: install browser
 	$(BIN)/python -m pytest
 
+# Benchmarks (not tests): load test of `make serve` with wrk on 127.0.0.1.
+bench: install
+	@command -v wrk >/dev/null || { \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq wrk; }
+	$(BIN)/python bench/loadtest.py
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
