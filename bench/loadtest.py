@@ -84,8 +84,9 @@ def stop(process):
     process.wait(timeout=30)
 
 
-def measure(size, cache, args, workdir):
-    env = {
+def server_env(workdir, size, cache):
+    """The environment of a production-mode server on a throw-away database of `size` cities."""
+    return {
         **os.environ,
         "BENCH_DIR": str(workdir),
         "DATABASE_URL": f"sqlite:///{workdir}/bench-{size}.sqlite3",
@@ -96,6 +97,10 @@ def measure(size, cache, args, workdir):
         "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
         "DJANGO_DEBUG": "off",
     }
+
+
+def measure(size, cache, args, workdir):
+    env = server_env(workdir, size, cache)
     if not (workdir / f"bench-{size}.sqlite3").exists():
         subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run(
