@@ -143,3 +143,9 @@ def test_the_cache_is_shared_across_server_processes(client, city):
     City.objects.filter(pk=city.pk).update(narrative="Changed by another worker.")
     ContentVersion.bump()
     assert "Changed by another worker." in client.get(city.get_absolute_url()).text
+
+
+def test_pages_are_compressed_for_browsers_that_accept_it(client, city):
+    response = client.get("/", headers={"accept-encoding": "gzip, br"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
