@@ -580,3 +580,54 @@ class ResourceLink(models.Model):
 
     def get_absolute_url(self):
         return reverse("cities:overview")
+
+
+class ContentVersion(models.Model):
+    """A counter bumped by every content change, shared by all server processes.
+
+    Cached public pages are keyed by it; it lives in the database rather than the cache so
+    that a per-process cache (local memory, the default) still invalidates across workers.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+    # A scheduled item goes public without any save; the version is bumped when it is due.
+    next_publication_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self):
+        return str(self.version)
+
+    @classmethod
+    def current(cls):
+        version, _created = cls.objects.get_or_create(
+            pk=1, defaults={"next_publication_at": next_scheduled_publication}
+        )
+        if version.next_publication_at and version.next_publication_at <= timezone.now():
+            cls.bump()
+            version.refresh_from_db()
+        return version
+
+    @classmethod
+    def bump(cls):
+        # Looked up on writes, so that serving a cached page costs no extra query.
+        next_publication_at = next_scheduled_publication()
+        # update() sends no signals, so bumping cannot itself trigger another bump.
+        if not cls.objects.filter(pk=1).update(
+            version=models.F("version") + 1,
+            changed_at=timezone.now(),
+            next_publication_at=next_publication_at,
+        ):
+            cls.objects.get_or_create(pk=1, defaults={"next_publication_at": next_publication_at})
+
+
+def next_scheduled_publication():
+    """When the first scheduled city, program or photo goes public (None: nothing is due)."""
+    moments = [
+        model.objects.scheduled().order_by().values_list("published_at", flat=True)
+        for model in (City, Program, Photo)
+    ]
+    return moments[0].union(*moments[1:]).order_by("published_at").first()
