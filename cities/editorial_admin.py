@@ -124,11 +124,30 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         version_id = getattr(request, "history_version_id", None)
-        # Only for showing the form: a posted form carries its own values, and a cached
-        # relation would hide the current one from the many-to-many save.
-        if obj is not None and version_id is not None and request.method == "GET":
-            self.load_historical_many_to_many(obj, version_id)
+        if obj is not None and version_id is not None:
+            self.forget_missing_files(request, obj)
+            # Only for showing the form: a posted form carries its own values, and a cached
+            # relation would hide the current one from the many-to-many save.
+            if request.method == "GET":
+                self.load_historical_many_to_many(obj, version_id)
         return super().get_form(request, obj, **kwargs)
+
+    def forget_missing_files(self, request, obj):
+        """An old version may name a file that was deleted since (with its photo): the form
+        then asks for the file again instead of restoring a broken picture."""
+        for field in obj._meta.fields:
+            if not isinstance(field, models.FileField):
+                continue
+            file = getattr(obj, field.attname)
+            if file and not file.storage.exists(file.name):
+                setattr(obj, field.attname, None)
+                if request.method == "GET":
+                    self.message_user(
+                        request,
+                        _("The file of “%(field)s” is no longer stored: upload it again.")
+                        % {"field": field.verbose_name},
+                        messages.WARNING,
+                    )
 
     def load_historical_many_to_many(self, obj, version_id):
         """Make the form of an old version start from that version's many-to-many values

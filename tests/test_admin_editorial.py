@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cities.models import City, LearningCityAward, Program, ResourceLink, SiteText, Status
+from cities.models import City, LearningCityAward, Photo, Program, ResourceLink, SiteText, Status
 
 from .factories import make_city, make_criterion, make_photo, make_program, make_user
 
@@ -338,3 +338,25 @@ def test_restoring_a_deleted_city_brings_back_what_was_deleted_with_it(client, s
     unrelated.refresh_from_db()
     assert unrelated.city is None
     assert program.history.model.objects.filter(id=program.pk).latest().history_user == superuser
+
+
+def test_restoring_a_photo_whose_file_is_gone_asks_for_the_file(client, superuser):
+    photo = make_photo(title="Plaza")
+    pk, name, storage = photo.pk, photo.image.name, photo.image.storage
+    photo.delete()
+    storage.delete(name)  # as happens to a deleted photo's files
+    record = Photo.history.filter(id=pk).latest()
+    revert_url = reverse("admin:cities_photo_simple_history", args=[pk, record.pk])
+    assert "is no longer stored: upload it again." in client.get(revert_url).text
+    data = {
+        "title": "Plaza",
+        "alt_text": record.alt_text,
+        "author": record.author,
+        "licence": record.licence,
+        "status": record.status,
+        "order": 0,
+    }
+    response = client.post(revert_url, data)
+    assert response.status_code == 200
+    assert "This field is required." in str(response.context["adminform"].form.errors["image"])
+    assert not Photo.objects.filter(pk=pk).exists()
