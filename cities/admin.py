@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .editorial_admin import EditorialHistoryAdmin, PublishableAdmin
+from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 
 THUMBNAIL_WIDTH = 96
@@ -102,7 +102,7 @@ class CityAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin)
         "updated_at",
     ]
     list_display_links = ["name", "cover_thumbnail"]
-    list_filter = [PublishableAdmin.PublicationFilter, "year_joined", "province"]
+    list_filter = [PublicationFilter, "year_joined", "province"]
     list_select_related = ["cover_photo"]
     search_fields = ["name", "province", "tagline", "narrative"]
     prepopulated_fields = {"slug": ["name"]}
@@ -161,7 +161,7 @@ class CityAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin)
 class ProgramAdmin(PublishableAdmin, EditorialHistoryAdmin):
     list_display = ["name", "city", "lifecycle", "replaced_by", "publication", "order"]
     list_editable = ["order"]
-    list_filter = [PublishableAdmin.PublicationFilter, "lifecycle", "criteria", "city"]
+    list_filter = [PublicationFilter, "lifecycle", "criteria", "city"]
     list_select_related = ["city", "replaced_by"]
     search_fields = ["name", "summary", "description", "city__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -194,7 +194,7 @@ class PhotoAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin
     ]
     list_display_links = ["title", "photo_thumbnail"]
     list_filter = [
-        PublishableAdmin.PublicationFilter,
+        PublicationFilter,
         "licence",
         "city",
         "is_placeholder",

@@ -34,7 +34,6 @@ class PublicationFilter(admin.SimpleListFilter):
 class PublishableAdmin(admin.ModelAdmin):
     """Status at a glance and changed in one click, for cities, programs and photos."""
 
-    PublicationFilter = PublicationFilter
     actions = ["publish_now", "make_draft", "archive"]
 
     @admin.display(description=_("publication"), ordering="published_at")
@@ -286,7 +285,7 @@ def restore_deleted_with(obj):
             # points at `obj`.
             unlinked = related._default_manager.filter(
                 **{f"{link}__isnull": True},
-                pk__in=related.history.filter(**{link: obj.pk}).values(id_field),
+                pk__in=related.history.filter(**{link: obj.pk}).values(related._meta.pk.attname),
             )
             for child in unlinked:
                 if getattr(child.history.latest(), link) == obj.pk:
