@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -360,3 +361,37 @@ def test_restoring_a_photo_whose_file_is_gone_asks_for_the_file(client, superuse
     assert response.status_code == 200
     assert "This field is required." in str(response.context["adminform"].form.errors["image"])
     assert not Photo.objects.filter(pk=pk).exists()
+
+
+def staff_with(*codenames):
+    user = make_user(is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def test_staff_who_may_only_view_get_no_status_actions(client):
+    city = make_city(status=Status.DRAFT)
+    client.force_login(staff_with("view_city"))
+    response = client.get(reverse("admin:cities_city_changelist"))
+    assert response.status_code == 200
+    assert "publish_now" not in response.text
+    client.post(
+        reverse("admin:cities_city_changelist"),
+        {"action": "publish_now", "_selected_action": [city.pk]},
+    )
+    city.refresh_from_db()
+    assert city.status == Status.DRAFT
+
+
+def test_dashboard_lists_only_what_the_user_may_view(client):
+    make_city(name="Draft town", status=Status.DRAFT)
+    make_photo(title="Draft photo", status=Status.DRAFT)
+    client.force_login(staff_with("view_photo", "add_photo"))
+    html = client.get(reverse("admin:index")).text
+    assert "Draft photo" in html
+    assert "Draft town" not in html
+
+
+def test_lockouts_are_not_shown_to_editors(client):
+    client.force_login(staff_with("view_city", "change_city"))
+    assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 403
