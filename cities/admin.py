@@ -5,9 +5,13 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from .forms import PhotoImageField
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 
 THUMBNAIL_WIDTH = 96
+
+# Every photo upload in the admin goes through the checks and processing of cities.images.
+PHOTO_UPLOAD_OVERRIDES = {models.ImageField: {"form_class": PhotoImageField}}
 
 
 @admin.display(description=_("photo"))
@@ -17,7 +21,7 @@ def thumbnail(photo):
     height = round(THUMBNAIL_WIDTH * photo.height / photo.width) if photo.width else None
     return format_html(
         '<img src="{}" width="{}" height="{}" alt="{}" style="object-fit:cover">',
-        photo.image.url,
+        photo.picture.smallest_src,
         THUMBNAIL_WIDTH,
         height or THUMBNAIL_WIDTH,
         photo.alt_text,
@@ -63,6 +67,7 @@ class PhotoInline(admin.TabularInline):
     extra = 0
     fields = [thumbnail, "image", "title", "alt_text", "author", "holder", "licence", "status"]
     readonly_fields = [thumbnail]
+    formfield_overrides = PHOTO_UPLOAD_OVERRIDES
     show_change_link = True
 
 
@@ -142,8 +147,9 @@ class PhotoAdmin(UploaderRecordingMixin, admin.ModelAdmin):
     list_filter = ["status", "licence", "city", "is_placeholder", "author_unknown"]
     list_select_related = ["city", "uploaded_by"]
     search_fields = ["title", "alt_text", "author", "holder", "reference", "city__name"]
-    autocomplete_fields = ["city"]
+    # A plain select, not autocomplete: uploaders may not open the city admin it asks.
     readonly_fields = ["photo_thumbnail", "width", "height", "uploaded_by", "uploaded_at"]
+    formfield_overrides = PHOTO_UPLOAD_OVERRIDES
     fieldsets = [
         (None, {"fields": ["image", "photo_thumbnail", "title", "alt_text", "city", "status"]}),
         (
@@ -163,6 +169,7 @@ class PhotoAdmin(UploaderRecordingMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "order",
+                    ("focal_x", "focal_y"),
                     "is_placeholder",
                     ("width", "height"),
                     ("uploaded_by", "uploaded_at"),
@@ -170,6 +177,20 @@ class PhotoAdmin(UploaderRecordingMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    def get_queryset(self, request):
+        photos = super().get_queryset(request)
+        if request.user.has_perm("cities.change_others_photos"):
+            return photos
+        return photos.filter(uploaded_by=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.may_be_changed_by(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.may_be_changed_by(request.user))
 
     @admin.display(description=_("photo"))
     def photo_thumbnail(self, photo):
