@@ -9,7 +9,9 @@ from .forms import PhotoImageField
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 
 THUMBNAIL_WIDTH = 96
-
+# Addresses typed without a scheme are taken as https (Django 6's default, set explicitly).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+CHECKBOX_CRITERIA = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 # Every photo upload in the admin goes through the checks and processing of cities.images.
 PHOTO_UPLOAD_OVERRIDES = {models.ImageField: {"form_class": PhotoImageField}}
 
@@ -58,7 +60,7 @@ class ProgramInline(admin.StackedInline):
     ]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["replaced_by"]
-    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    formfield_overrides = {**HTTPS_URLS, **CHECKBOX_CRITERIA}
     show_change_link = True
 
 
@@ -67,13 +69,14 @@ class PhotoInline(admin.TabularInline):
     extra = 0
     fields = [thumbnail, "image", "title", "alt_text", "author", "holder", "licence", "status"]
     readonly_fields = [thumbnail]
-    formfield_overrides = PHOTO_UPLOAD_OVERRIDES
+    formfield_overrides = {**HTTPS_URLS, **PHOTO_UPLOAD_OVERRIDES}
     show_change_link = True
 
 
 class AwardInline(admin.TabularInline):
     model = LearningCityAward
     extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(City)
@@ -86,6 +89,7 @@ class CityAdmin(UploaderRecordingMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["cover_photo"]
     inlines = [ProgramInline, PhotoInline, AwardInline]
+    formfield_overrides = HTTPS_URLS
     fieldsets = [
         (None, {"fields": [("name", "slug"), "status", "year_joined", "tagline", "narrative"]}),
         (_("Cover"), {"fields": ["cover_photo"]}),
@@ -117,7 +121,7 @@ class ProgramAdmin(admin.ModelAdmin):
     search_fields = ["name", "summary", "description", "city__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["city", "replaced_by"]
-    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    formfield_overrides = {**HTTPS_URLS, **CHECKBOX_CRITERIA}
     fields = [
         "city",
         ("name", "slug"),
@@ -149,7 +153,7 @@ class PhotoAdmin(UploaderRecordingMixin, admin.ModelAdmin):
     search_fields = ["title", "alt_text", "author", "holder", "reference", "city__name"]
     # A plain select, not autocomplete: uploaders may not open the city admin it asks.
     readonly_fields = ["photo_thumbnail", "width", "height", "uploaded_by", "uploaded_at"]
-    formfield_overrides = PHOTO_UPLOAD_OVERRIDES
+    formfield_overrides = {**HTTPS_URLS, **PHOTO_UPLOAD_OVERRIDES}
     fieldsets = [
         (None, {"fields": ["image", "photo_thumbnail", "title", "alt_text", "city", "status"]}),
         (
@@ -223,5 +227,6 @@ class SiteTextAdmin(admin.ModelAdmin):
 @admin.register(ResourceLink)
 class ResourceLinkAdmin(admin.ModelAdmin):
     list_display = ["title", "url", "order"]
+    formfield_overrides = HTTPS_URLS
     list_editable = ["order"]
     search_fields = ["title", "url", "description"]

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import images
@@ -472,7 +473,7 @@ class Photo(Publishable):
         names = [name for name in (self.author.strip(), self.holder.strip()) if name]
         if names:
             return " / ".join(names)
-        return _("author unknown")
+        return gettext("author unknown")
 
     @property
     def licence_url(self):
