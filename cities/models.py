@@ -403,6 +403,7 @@ class Photo(Publishable):
     focal_x = models.PositiveSmallIntegerField(
         _("focal point, across"),
         default=50,
+        blank=True,
         validators=[MaxValueValidator(100)],
         help_text=_(
             "Where the subject is, in percent from the left edge (50 is the centre). "
@@ -412,6 +413,7 @@ class Photo(Publishable):
     focal_y = models.PositiveSmallIntegerField(
         _("focal point, down"),
         default=50,
+        blank=True,
         validators=[MaxValueValidator(100)],
         help_text=_("Where the subject is, in percent from the top edge (50 is the centre)."),
     )
@@ -453,6 +455,9 @@ class Photo(Publishable):
 
     def clean(self):
         super().clean()
+        # An emptied focal point field means "the centre" again.
+        self.focal_x = 50 if self.focal_x is None else self.focal_x
+        self.focal_y = 50 if self.focal_y is None else self.focal_y
         if not (self.author.strip() or self.holder.strip() or self.author_unknown):
             raise ValidationError(
                 _(
