@@ -29,9 +29,11 @@ GROUPS = {
 def create_groups(apps, schema_editor):
     # Permissions are normally created after all migrations ran; make them now.
     cities = apps.get_app_config("cities")
-    cities.models_module = True
-    create_permissions(cities, apps=apps, verbosity=0)
-    cities.models_module = None
+    models_module, cities.models_module = getattr(cities, "models_module", None), True
+    try:
+        create_permissions(cities, apps=apps, verbosity=0)
+    finally:
+        cities.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
