@@ -41,5 +41,9 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Times processing of a generated 24-megapixel upload; not part of `make test`.
+bench: install
+	$(BIN)/python bench/photo_processing.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
