@@ -250,3 +250,35 @@ def test_a_photo_needs_alt_text_and_a_credit(uploader_client, upload_settings):
     assert "author unknown" in " ".join(form.non_field_errors())
     assert not Photo.objects.exists()
     assert stored_files(upload_settings) == []
+
+
+@pytest.mark.django_db
+def test_the_city_inline_refuses_hostile_uploads_too(client, upload_settings):
+    client.force_login(make_staff("Editors"))
+    city = make_city(cover=False)
+    url = reverse("admin:cities_city_change", args=[city.pk])
+    form = client.get(url).context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "programs-TOTAL_FORMS": 0,
+            "programs-INITIAL_FORMS": 0,
+            "awards-TOTAL_FORMS": 0,
+            "awards-INITIAL_FORMS": 0,
+            "photos-TOTAL_FORMS": 1,
+            "photos-INITIAL_FORMS": 0,
+            "photos-0-image": SimpleUploadedFile("x.jpg", samples.SVG_WITH_SCRIPT, "image/jpeg"),
+            "photos-0-title": "Drawing",
+            "photos-0-alt_text": "A teal rectangle",
+            "photos-0-author": "Someone",
+            "photos-0-licence": Licence.CC_BY,
+            "photos-0-status": Status.PUBLISHED,
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "not a photo in an accepted format" in response.content.decode()
+    assert not Photo.objects.exists()
+    assert stored_files(upload_settings) == []
