@@ -1,11 +1,11 @@
 # The two commands of the README: `make run` and `make test`. Both set everything up.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-postgres lint format browser bench clean
+.PHONY: install run serve test lint format browser bench bench-photos lighthouse clean
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -22,6 +22,20 @@ run: install
 	@echo "Create an admin account with: DJANGO_DEBUG=on $(BIN)/python manage.py createsuperuser"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-on} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Production mode: debug off, static files collected (hashed, gzip + Brotli), gunicorn.
+# A secret key is generated into .env on first use when none is configured.
+# Workers: 2 per core + 1, gunicorn's rule of thumb for sync workers.
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+serve: install
+	@test -n "$$DJANGO_SECRET_KEY" || grep -q '^DJANGO_SECRET_KEY=.' .env 2>/dev/null || \
+	  echo "DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_seed
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	  $(BIN)/gunicorn learningcities.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+	  --access-logfile - --max-requests 10000 --max-requests-jitter 1000
+
 # Browser tests drive Debian's Chromium; install it when it is missing.
 browser:
 	@command -v chromium >/dev/null || { \
@@ -33,6 +47,23 @@ browser:
 test: install browser
 	$(BIN)/python -m pytest
 
+# Benchmarks (not tests): load test of `make serve` with wrk on 127.0.0.1.
+bench: install
+	@command -v wrk >/dev/null || { \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq wrk; }
+	$(BIN)/python bench/photo_processing.py
+	$(BIN)/python bench/loadtest.py
+	$(BIN)/python bench/lighthouse.py
+
+# Photo processing alone: a generated 24-megapixel upload, timed with its peak memory.
+bench-photos: install
+	$(BIN)/python bench/photo_processing.py
+
+# Lighthouse alone (npm lighthouse@12.2.3, installed into bench/node_modules on first use).
+lighthouse: install
+	$(BIN)/python bench/lighthouse.py
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,10 +71,6 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-
-# Times processing of a generated 24-megapixel upload; not part of `make test`.
-bench: install
-	$(BIN)/python bench/photo_processing.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -3,6 +3,7 @@ import tempfile
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 
 # Playwright's sync API runs an event loop in the test thread; Django's guard against
 # database access from async code would otherwise refuse the test's own queries.
@@ -34,6 +35,7 @@ def test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # cached pages must not leak from one test's data into another's
     return settings
 
 

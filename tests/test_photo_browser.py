@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def photo_uploaders():
     """The group as its migration defines it (tests before this one may have flushed it)."""
-    migration = importlib.import_module("cities.migrations.0003_photo_uploader_and_editor_groups")
+    migration = importlib.import_module("cities.migrations.0004_photo_uploader_and_editor_groups")
     migration.create_groups(apps, None)
     return Group.objects.get(name="Photo uploaders")
 

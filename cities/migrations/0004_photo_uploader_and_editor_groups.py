@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("cities", "0002_photo_focal_point_renditions"),
+        ("cities", "0003_photo_focal_point_renditions"),
     ]
 
     operations = [migrations.RunPython(create_groups, delete_groups)]
