@@ -198,13 +198,15 @@ def make_renditions(name):
             largest = max(settings.PHOTO_RENDITION_WIDTHS)
             # JPEG draft mode decodes at a fraction of the size, several times faster.
             image.draft("RGB", (largest, round(largest * image.height / image.width)))
-            image = _normalized(image)
-            for width in rendition_widths(image.width):
-                height = max(1, round(image.height * width / image.width))
-                resized = image.resize((width, height), Image.Resampling.LANCZOS)
+            source = _normalized(image)
+            original_width, original_height = source.size  # after draft: the ratio is what counts
+            # Largest first, each from the one before: far less work than all from the top.
+            for width in reversed(rendition_widths(original_width)):
+                height = max(1, round(original_height * width / original_width))
+                source = source.resize((width, height), Image.Resampling.LANCZOS)
                 for pil_format, mime, extension, options in RENDITION_ENCODINGS:
                     buffer = io.BytesIO()
-                    resized.save(buffer, format=pil_format, **options)
+                    source.save(buffer, format=pil_format, **options)
                     saved = default_storage.save(
                         f"{stem}-{width}w.{extension}", ContentFile(buffer.getvalue())
                     )
