@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_text_list
@@ -76,13 +77,36 @@ def _not_accepted():
     )
 
 
+class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
+    """Streams a large upload to a temporary file, but keeps nothing past the size limit.
+
+    The rest of an oversized file is read (the request must be consumed) and dropped, so
+    neither memory nor disk ever holds more than the limit; the file's `size` still tells
+    the true size, for `prepare_upload` to refuse it with a clear message.
+    """
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received <= settings.PHOTO_MAX_UPLOAD_SIZE:
+            self.file.write(raw_data)
+
+    def file_complete(self, file_size):
+        uploaded = super().file_complete(file_size)
+        uploaded.size = self.received
+        return uploaded
+
+
 def _check_size(upload):
     size = upload.size
     if not size:
         raise _refuse(_("The file is empty."), "empty")
     if size > settings.PHOTO_MAX_UPLOAD_SIZE:
-        # Judged on the size Django measured while streaming the upload to a temporary
-        # file, before anything reads the content.
+        # Judged on the size measured while the upload streamed in (see
+        # SizeLimitedUploadHandler), before anything reads the content.
         raise _refuse(
             _("The file is %(size)s; the largest accepted is %(limit)s."),
             "too_large",

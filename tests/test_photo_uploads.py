@@ -109,6 +109,34 @@ def test_file_over_the_size_limit_is_refused_before_pillow_reads_it(
 
 
 @pytest.mark.django_db
+def test_the_default_limit_refuses_a_21_mb_file(uploader_client, upload_settings):
+    content = samples.jpeg() + b"\x00" * (21 * 1024 * 1024)
+
+    response = upload(uploader_client, "huge.jpg", content)
+
+    [error] = response.context["adminform"].form.errors["image"]
+    assert "the largest accepted is 20.0\xa0MB" in error
+    assert not Photo.objects.exists()
+    assert list(upload_settings.FILE_UPLOAD_TEMP_DIR.iterdir()) == []
+
+
+def test_an_oversized_upload_is_never_kept_past_the_limit(upload_settings):
+    upload_settings.PHOTO_MAX_UPLOAD_SIZE = 100_000
+    handler = images.SizeLimitedUploadHandler()
+    handler.new_file("image", "big.jpg", "image/jpeg", 300_000)
+    chunk = b"\xff" * 64 * 1024
+    for start in range(0, 5 * len(chunk), len(chunk)):
+        handler.receive_data_chunk(chunk, start)
+
+    uploaded = handler.file_complete(5 * len(chunk))
+
+    assert uploaded.size == 5 * len(chunk)  # the true size, for the error message
+    assert Path(uploaded.temporary_file_path()).stat().st_size <= 100_000
+    uploaded.close()
+    assert list(upload_settings.FILE_UPLOAD_TEMP_DIR.iterdir()) == []
+
+
+@pytest.mark.django_db
 def test_the_megapixel_limit_is_a_setting(uploader_client, upload_settings):
     upload_settings.PHOTO_MAX_PIXELS = 200_000
 
