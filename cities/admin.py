@@ -152,7 +152,14 @@ class PhotoAdmin(UploaderRecordingMixin, admin.ModelAdmin):
     list_select_related = ["city", "uploaded_by"]
     search_fields = ["title", "alt_text", "author", "holder", "reference", "city__name"]
     # A plain select, not autocomplete: uploaders may not open the city admin it asks.
-    readonly_fields = ["photo_thumbnail", "width", "height", "uploaded_by", "uploaded_at"]
+    readonly_fields = [
+        "photo_thumbnail",
+        "focal_point_picker",
+        "width",
+        "height",
+        "uploaded_by",
+        "uploaded_at",
+    ]
     formfield_overrides = {**HTTPS_URLS, **PHOTO_UPLOAD_OVERRIDES}
     fieldsets = [
         (None, {"fields": ["image", "photo_thumbnail", "title", "alt_text", "city", "status"]}),
@@ -169,11 +176,20 @@ class PhotoAdmin(UploaderRecordingMixin, admin.ModelAdmin):
             },
         ),
         (
+            _("Focal point"),
+            {
+                "fields": ["focal_point_picker", ("focal_x", "focal_y")],
+                "description": _(
+                    "Cards crop photos to fit; the focal point stays in view. Click the subject "
+                    "in the picture, or type the percentages."
+                ),
+            },
+        ),
+        (
             _("Details"),
             {
                 "fields": [
                     "order",
-                    ("focal_x", "focal_y"),
                     "is_placeholder",
                     ("width", "height"),
                     ("uploaded_by", "uploaded_at"),
@@ -203,6 +219,25 @@ class PhotoAdmin(UploaderRecordingMixin, admin.ModelAdmin):
     @admin.display(description=_("credit"))
     def credit_column(self, photo):
         return photo.credit
+
+    @admin.display(description=_("subject"))
+    def focal_point_picker(self, photo):
+        if not photo.image:
+            return _("Save the photo first; then click its subject here.")
+        # focal-point.js turns clicks on this picture into the two fields below it.
+        return format_html(
+            '<span class="focal-picker" data-focal-picker>'
+            '<img src="{}" width="{}" height="{}" alt="{}">'
+            '<span class="focal-picker__mark" aria-hidden="true"></span></span>',
+            photo.picture.src,
+            photo.width,
+            photo.height,
+            photo.alt_text,
+        )
+
+    class Media:
+        css = {"all": ["cities/admin/focal-point.css"]}
+        js = ["cities/admin/focal-point.js"]
 
 
 @admin.register(Criterion)

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from cities.models import Photo
 from tests import photo_samples as samples
 from tests.factories import make_user
 
@@ -82,3 +83,27 @@ def test_photo_credits_page_fits_a_phone(site, page):
     assert page.locator("h1").inner_text() == "Photo credits"
     assert page.locator(".credits-list__item").count() == 4
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_editor_sets_the_focal_point_by_clicking_the_subject(site, page):
+    editor = make_user("elena", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    quito = Photo.objects.get(reference="Patrimonio_Quito_01")
+    page.goto(f"{site}/admin/login/?next=/admin/cities/photo/{quito.pk}/change/")
+    page.fill("#id_username", "elena")
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+
+    picture = page.locator("[data-focal-picker] img")
+    box = picture.bounding_box()
+    picture.click(position={"x": box["width"] * 0.2, "y": box["height"] * 0.7})
+    assert (page.input_value("#id_focal_x"), page.input_value("#id_focal_y")) == ("20", "70")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/cities/photo/")
+
+    quito.refresh_from_db()
+    assert (quito.focal_x, quito.focal_y) == (20, 70)
+    page.goto(f"{site}/")
+    card_image = page.locator(".city-card", has_text="Quito").locator("img")
+    assert card_image.get_attribute("class") == "focus-x-20 focus-y-70"
+    assert card_image.evaluate("img => getComputedStyle(img).objectPosition") == "20% 70%"
