@@ -9,4 +9,5 @@ urlpatterns = [
     path("", cache_public_page(views.OverviewView.as_view()), name="overview"),
     path("cities/<slug:slug>/", cache_public_page(views.CityDetailView.as_view()), name="detail"),
     path("cities/<slug:slug>/preview/", views.CityPreviewView.as_view(), name="preview"),
+    path("photo-credits/", cache_public_page(views.PhotoCreditsView.as_view()), name="credits"),
 ]

@@ -102,3 +102,18 @@ class CityPreviewView(CityDetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview_at=self.moment, **kwargs)
+
+class PhotoCreditsView(ListView):
+    """Every published photo with its credit, licence and the pages that show it."""
+
+    template_name = "cities/photo_credits.html"
+    context_object_name = "photos"
+
+    def get_queryset(self):
+        published_cities = City.objects.published()
+        return (
+            Photo.objects.published()
+            .select_related("city")
+            .prefetch_related(Prefetch("covered_cities", queryset=published_cities))
+            .order_by("city__name", "order", "title")
+        )
