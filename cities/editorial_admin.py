@@ -111,12 +111,24 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
         except ValidationError as error:
             raise Http404(_("No such item or version.")) from error
 
+    def is_hidden(self, request, object_id):
+        """Whether the admin hides this item from the user (an uploader and someone else's
+        photo): django-simple-history would otherwise show its history all the same."""
+        if self.model._default_manager.filter(pk=object_id).exists():
+            return not self.get_queryset(request).filter(pk=object_id).exists()
+        last = self.model.history.filter(**{self.model._meta.pk.attname: object_id}).first()
+        return last is not None and not self.has_change_permission(request, last.instance)
+
     def history_view(self, request, object_id, extra_context=None):
-        self.valid_ids(object_id)
+        (pk,) = self.valid_ids(object_id)
+        if self.is_hidden(request, pk):
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, str(object_id))
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         object_id, version_id = self.valid_ids(object_id, version_id)
+        if self.is_hidden(request, object_id):
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, str(object_id))
         # Remembered for get_form, which receives the old version without its version id.
         request.history_version_id = version_id
         return super().history_form_view(request, object_id, version_id, extra_context)
@@ -124,6 +136,10 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, **kwargs):
         version_id = getattr(request, "history_version_id", None)
         if obj is not None and version_id is not None:
+            # django-simple-history saves a posted old version after checking only the right
+            # to view history: restoring is a change, so it needs the right to change it.
+            if request.method == "POST" and not self.has_change_permission(request, obj):
+                raise PermissionDenied
             self.forget_missing_files(request, obj)
             # Only for showing the form: a posted form carries its own values, and a cached
             # relation would hide the current one from the many-to-many save.
@@ -189,12 +205,15 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
             .values(id_field)
             .annotate(last=Max("history_id"))
         )
-        records = (
-            history.filter(history_id__in=[row["last"] for row in last_versions])
+        records = [
+            record
+            for record in history.filter(history_id__in=[row["last"] for row in last_versions])
             .filter(history_type="-")
             .select_related("history_user")
             .order_by("-history_date")
-        )
+            # Only what this user could restore (uploaders: their own photos).
+            if self.has_change_permission(request, record.instance)
+        ]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Deleted %(name)s") % {"name": self.model._meta.verbose_name_plural},
@@ -206,6 +225,8 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
     def compare_view(self, request, object_id):
         """Field by field, what differs between two versions chosen in the history."""
         (object_id,) = self.valid_ids(object_id)
+        if self.is_hidden(request, object_id):
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, str(object_id))
         old_id, new_id = self.valid_ids(request.GET.get("old"), request.GET.get("new"))
         history = self.model.history.filter(**{self.model._meta.pk.attname: object_id})
         try:

@@ -103,6 +103,7 @@ class CityPreviewView(CityDetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview_at=self.moment, **kwargs)
 
+
 class PhotoCreditsView(ListView):
     """Every published photo with its credit, licence and the pages that show it."""
 

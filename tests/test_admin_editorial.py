@@ -395,3 +395,33 @@ def test_dashboard_lists_only_what_the_user_may_view(client):
 def test_lockouts_are_not_shown_to_editors(client):
     client.force_login(staff_with("view_city", "change_city"))
     assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 403
+
+
+def test_restoring_an_old_version_needs_the_right_to_change_it(client):
+    city = make_city(narrative="Original.", cover=False)
+    first = city.history.latest()
+    city.narrative = "Edited."
+    city.save()
+    client.force_login(staff_with("view_city"))
+    revert_url = reverse("admin:cities_city_simple_history", args=[city.pk, first.pk])
+    assert client.get(revert_url).status_code == 200  # looking is allowed
+    assert client.post(revert_url, city_form(first.instance)).status_code == 403
+    city.refresh_from_db()
+    assert city.narrative == "Edited."
+
+
+def test_uploaders_see_and_restore_only_their_own_deleted_photos(client):
+    uploader = staff_with("add_photo", "view_photo", "change_photo", "delete_photo")
+    own = make_photo(title="Mine", uploaded_by=uploader)
+    others = make_photo(title="Someone else's", uploaded_by=make_user())
+    own_pk, others_pk = own.pk, others.pk
+    own.delete()
+    others.delete()
+    client.force_login(uploader)
+    listing = client.get(reverse("admin:cities_photo_deleted"))
+    assert [record.title for record in listing.context["records"]] == ["Mine"]
+    others_version = Photo.history.filter(id=others_pk).latest()
+    url = reverse("admin:cities_photo_simple_history", args=[others_pk, others_version.pk])
+    assert client.post(url, {"title": "Taken over"}).status_code == 302  # "does not exist"
+    assert client.get(reverse("admin:cities_photo_history", args=[others_pk])).status_code == 302
+    assert not Photo.objects.filter(pk__in=[own_pk, others_pk]).exists()

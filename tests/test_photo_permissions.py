@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from cities.models import Photo, ResourceLink, SiteText
+from cities.models import LearningCityAward, Photo, ResourceLink, SiteText
 from tests.factories import (
     make_city,
     make_criterion,
@@ -45,10 +45,12 @@ def test_editors_have_all_content_permissions_and_no_user_management():
         for action in ("add", "change", "delete", "view")
     } | {("cities", "change_others_photos")}
     assert codenames("Editors") == expected
-    # Everything the cities app defines but its internal cache counter; nothing from auth.
+    # Everything the cities app defines but its internal cache counter and the history
+    # tables (whose pages check the content's own permissions); nothing from auth.
     assert expected == set(
         Permission.objects.filter(content_type__app_label="cities")
         .exclude(content_type__model="contentversion")
+        .exclude(content_type__model__startswith="historical")
         .values_list("content_type__app_label", "codename")
     )
 
@@ -72,6 +74,7 @@ def objects(people):
         "city": city,
         "program": make_program(city),
         "criterion": make_criterion(),
+        "learningcityaward": LearningCityAward.objects.create(city=city, year=2019),
         "sitetext": SiteText.objects.create(key=SiteText.Key.BENEFITS, text="Benefits."),
         "resourcelink": ResourceLink.objects.create(title="UIL", url="https://uil.unesco.org/"),
         "own_photo": make_photo(city=city, uploaded_by=people["uploader"]),
@@ -94,6 +97,8 @@ def admin_urls(objects):
         prefix = f"admin:{opts.app_label}_{opts.model_name}"
         urls[f"{opts.model_name}:changelist"] = reverse(f"{prefix}_changelist")
         urls[f"{opts.model_name}:add"] = reverse(f"{prefix}_add")
+        if opts.app_label == "cities":
+            urls[f"{opts.model_name}:deleted"] = reverse(f"{prefix}_deleted")
         instances = (
             {"own_photo": objects["own_photo"], "others_photo": objects["others_photo"]}
             if model is Photo
@@ -120,7 +125,7 @@ def expected_for(role, name):
     if role == "editor" or name in ("index", "app:cities"):
         return ALLOWED
     # An uploader: their own photos, and photos' list and form; nobody else's photos.
-    if model == "own_photo" or name in ("photo:changelist", "photo:add"):
+    if model == "own_photo" or name in ("photo:changelist", "photo:add", "photo:deleted"):
         return ALLOWED
     if model == "others_photo":
         return NOT_FOUND  # hidden as if it did not exist, as Django's admin does
