@@ -129,6 +129,13 @@ class TestCreateUser:
         assert list(user.groups.all()) == [editors]
         assert user.check_password(STRONG_PASSWORD)
 
+    def test_an_editor_created_by_the_command_can_work_in_the_admin(self, client, monkeypatch):
+        monkeypatch.setenv("DJANGO_USER_PASSWORD", STRONG_PASSWORD)
+        call_command("create_user", "maria", "--group", "Editors")
+        assert log_in(client, STRONG_PASSWORD, username="maria").status_code == 302
+        assert client.get(reverse("admin:cities_city_changelist")).status_code == 200
+        assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
     def test_refuses_an_unknown_group_and_names_the_existing_ones(self, editors, monkeypatch):
         monkeypatch.setenv("DJANGO_USER_PASSWORD", STRONG_PASSWORD)
         with pytest.raises(
