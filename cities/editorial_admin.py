@@ -1,5 +1,6 @@
 """Admin building blocks for the editorial workflow: publication state, history and undo."""
 
+import difflib
 from datetime import timedelta
 
 from django.contrib import admin, messages
@@ -10,7 +11,8 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -242,8 +244,7 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
         rows = [
             {
                 "field": self.model._meta.get_field(change.field).verbose_name,
-                "old": change.old,
-                "new": change.new,
+                **marked_changes(change.old, change.new),
             }
             for change in delta.changes
         ]
@@ -258,6 +259,27 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
             "rows": rows,
         }
         return TemplateResponse(request, "admin/cities/compare_versions.html", context)
+
+
+def marked_changes(old, new):
+    """Old and new value for display; in texts, the words that changed are marked."""
+    if not (isinstance(old, str) and isinstance(new, str)):
+        return {"old": old, "new": new}
+    old_words, new_words = old.split(" "), new.split(" ")
+    marked_old, marked_new = [], []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        removed = " ".join(old_words[old_start:old_end])
+        added = " ".join(new_words[new_start:new_end])
+        if tag == "equal":
+            marked_old.append(escape(removed))
+            marked_new.append(escape(added))
+            continue
+        if removed:
+            marked_old.append(format_html("<del>{}</del>", removed))
+        if added:
+            marked_new.append(format_html("<ins>{}</ins>", added))
+    return {"old": mark_safe(" ".join(marked_old)), "new": mark_safe(" ".join(marked_new))}
 
 
 def historical_many_to_many(record):

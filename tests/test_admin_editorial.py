@@ -185,9 +185,20 @@ class TestHistory:
             {"old": first.pk, "new": last.pk},
         )
         rows = {str(row["field"]): (row["old"], row["new"]) for row in response.context["rows"]}
-        assert rows["tagline"] == ("First tagline", "Second tagline")
-        assert rows["narrative"] == ("First.", "Third.")
+        assert rows["tagline"] == ("<del>First</del> tagline", "<ins>Second</ins> tagline")
+        assert rows["narrative"] == ("<del>First.</del>", "<ins>Third.</ins>")
         assert "name" not in rows
+
+    def test_compare_marks_changed_words_and_escapes_the_text(self, client, superuser):
+        city = make_city(narrative="Reading <b>circles</b> in parishes.")
+        first = city.history.latest()
+        client.post(change_url(city), city_form(city, narrative="Reading clubs in parishes."))
+        response = client.get(
+            reverse("admin:cities_city_compare", args=[city.pk]),
+            {"old": first.pk, "new": city.history.latest().pk},
+        )
+        assert "Reading <del>&lt;b&gt;circles&lt;/b&gt;</del> in parishes." in response.text
+        assert "Reading <ins>clubs</ins> in parishes." in response.text
 
     def test_compare_of_unknown_versions_is_a_404(self, client, superuser):
         city = make_city()
