@@ -1,12 +1,16 @@
 """Login protection, idle sessions and creating users in groups."""
 
+from datetime import timedelta
+
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from .factories import make_user
 
@@ -106,6 +110,22 @@ def test_sessions_expire_after_the_idle_time_and_each_request_renews_them(client
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert response.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+def test_an_idle_session_ends_and_an_active_one_is_renewed(client, editor):
+    log_in(client, STRONG_PASSWORD)
+    session = Session.objects.get(session_key=client.session.session_key)
+    # As if the editor had been away for the whole idle time.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(1))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+    log_in(client, STRONG_PASSWORD)
+    key = client.session.session_key
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=1))
+    assert client.get(reverse("admin:index")).status_code == 200
+    renewed = Session.objects.get(pk=key).expire_date
+    assert renewed > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
 
 
 def test_password_validators_are_on():
