@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-postgres lint format browser bench clean
+.PHONY: install run test test-postgres lint format browser bench clean mapdata messages makemessages gettext
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -16,7 +16,23 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-run: install
+# Translations: the .po catalogues in locale/ are compiled to .mo (not committed).
+gettext:
+	@command -v msgfmt >/dev/null || { \
+	  echo "Installing Debian's gettext to compile the translations"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
+	    apt-get install -y -qq --no-install-recommends gettext; }
+
+messages: install gettext
+	DJANGO_DEBUG=on $(BIN)/python manage.py compilemessages --ignore=$(VENV) -v0
+
+# After changing user-facing strings: update locale/es/LC_MESSAGES/django.po, translate.
+makemessages: install gettext
+	DJANGO_DEBUG=on $(BIN)/python manage.py makemessages -l es --no-obsolete \
+	  --ignore=$(VENV) --ignore=staticfiles --ignore=media --ignore=node_modules
+
+run: install messages
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-on} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-on} $(BIN)/python manage.py load_seed
 	@echo "Create an admin account with: DJANGO_DEBUG=on $(BIN)/python manage.py createsuperuser"
@@ -30,8 +46,18 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
 	    apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; }
 
-test: install browser
+test: install browser messages
 	$(BIN)/python -m pytest
+
+# Re-derives cities/mapdata/ecuador.json from Natural Earth (npm world-atlas). Run once; the
+# result is committed, so neither set-up nor the site needs npm.
+mapdata:
+	tmp=$$(mktemp -d) && \
+	  npm install --prefix "$$tmp" --no-save --no-audit --no-fund --silent \
+	    world-atlas@2.0.2 topojson-client@3.1.0 && \
+	  NODE_MODULES_PARENT="$$tmp/" \
+	    node cities/mapdata/build_ecuador.mjs; \
+	  status=$$?; rm -rf "$$tmp"; exit $$status
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,9 +1,15 @@
+# Translated models mix in modeltranslation's admin classes: both languages on one form.
 from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 
@@ -42,7 +48,7 @@ class UploaderRecordingMixin:
         formset.save_m2m()
 
 
-class ProgramInline(admin.StackedInline):
+class ProgramInline(TranslationStackedInline):
     model = Program
     extra = 0
     fields = [
@@ -58,7 +64,7 @@ class ProgramInline(admin.StackedInline):
     show_change_link = True
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(TranslationTabularInline):
     model = Photo
     extra = 0
     fields = [thumbnail, "image", "title", "alt_text", "author", "holder", "licence", "status"]
@@ -72,7 +78,7 @@ class AwardInline(admin.TabularInline):
 
 
 @admin.register(City)
-class CityAdmin(UploaderRecordingMixin, admin.ModelAdmin):
+class CityAdmin(UploaderRecordingMixin, TranslationAdmin):
     list_display = ["name", "cover_thumbnail", "year_joined", "province", "status", "updated_at"]
     list_display_links = ["name", "cover_thumbnail"]
     list_filter = ["status", "year_joined", "province"]
@@ -104,7 +110,7 @@ class CityAdmin(UploaderRecordingMixin, admin.ModelAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(TranslationAdmin):
     list_display = ["name", "city", "lifecycle", "replaced_by", "status", "order"]
     list_editable = ["order"]
     list_filter = ["status", "lifecycle", "criteria", "city"]
@@ -127,7 +133,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(UploaderRecordingMixin, admin.ModelAdmin):
+class PhotoAdmin(UploaderRecordingMixin, TranslationAdmin):
     list_display = [
         "title",
         "photo_thumbnail",
@@ -181,7 +187,7 @@ class PhotoAdmin(UploaderRecordingMixin, admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(TranslationAdmin):
     list_display = ["title", "kind", "order"]
     list_editable = ["order"]
     list_filter = ["kind"]
@@ -190,7 +196,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteText)
-class SiteTextAdmin(admin.ModelAdmin):
+class SiteTextAdmin(TranslationAdmin):
     list_display = ["key", "excerpt", "updated_at"]
     search_fields = ["text"]
 
@@ -200,7 +206,7 @@ class SiteTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResourceLink)
-class ResourceLinkAdmin(admin.ModelAdmin):
+class ResourceLinkAdmin(TranslationAdmin):
     list_display = ["title", "url", "order"]
     list_editable = ["order"]
     search_fields = ["title", "url", "description"]
