@@ -1,14 +1,16 @@
 from django.urls import path
 
 from . import views
+from .cache import cache_public_page
 
 app_name = "cities"
 
 urlpatterns = [
-    path("", views.OverviewView.as_view(), name="overview"),
-    path("cities/", views.DirectoryView.as_view(), name="directory"),
-    path("cities/<slug:slug>/", views.CityDetailView.as_view(), name="detail"),
-    path("criteria/", views.CriteriaMatrixView.as_view(), name="criteria"),
-    path("map/", views.MapView.as_view(), name="map"),
+    path("", cache_public_page(views.OverviewView.as_view()), name="overview"),
+    path("cities/", cache_public_page(views.DirectoryView.as_view()), name="directory"),
+    path("cities/<slug:slug>/", cache_public_page(views.CityDetailView.as_view()), name="detail"),
+    path("criteria/", cache_public_page(views.CriteriaMatrixView.as_view()), name="criteria"),
+    path("map/", cache_public_page(views.MapView.as_view()), name="map"),
+    # Not cached: every query would be a new entry.
     path("search/", views.SearchView.as_view(), name="search"),
 ]

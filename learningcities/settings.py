@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)  # only if the file exists
+# Values already in the environment win over the file, which is read only if it exists.
+environ.Env.read_env(env.str("DJANGO_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -123,3 +125,4 @@ LOGGING = {
 
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=True)
+MEDIA_MAX_AGE = env.int("DJANGO_MEDIA_MAX_AGE", default=60 * 60 * 24 * 365)

@@ -34,7 +34,10 @@ urlpatterns = [
 
 def serve_media(request, path):
     # MEDIA_ROOT is read per request, not at import, so that tests can move it.
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    # Stored names never change content: a replaced photo is saved under a new name.
+    response["Cache-Control"] = f"public, max-age={settings.MEDIA_MAX_AGE}"
+    return response
 
 
 if settings.SERVE_MEDIA:

@@ -1,6 +1,9 @@
 import os
+import tempfile
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
 
 # Playwright's sync API runs an event loop in the test thread; Django's guard against
 # database access from async code would otherwise refuse the test's own queries.
@@ -17,6 +20,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_configure(config):
+    # collectstatic never runs in tests; an empty STATIC_ROOT keeps WhiteNoise quiet,
+    # including in the live server, which starts before per-test settings apply.
+    django_settings.STATIC_ROOT = tempfile.mkdtemp(prefix="learningcities-static-")
+
+
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path):
     """Uploaded media go to a temporary folder; static files need no collectstatic."""
@@ -26,6 +35,7 @@ def test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # cached pages must not leak from one test's data into another's
     return settings
 
 
