@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -15,8 +16,8 @@ from .public_helpers import load_seed
 pytestmark = pytest.mark.django_db
 
 
-def test_the_home_address_sends_visitors_to_spanish_by_default(client):
-    response = client.get("/")
+def test_the_home_address_sends_visitors_to_spanish_by_default():
+    response = Client().get("/")
     assert response.status_code == 302
     assert response["Location"] == "/es/"
 
