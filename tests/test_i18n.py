@@ -22,6 +22,11 @@ def test_the_home_address_sends_visitors_to_spanish_by_default():
     assert response["Location"] == "/es/"
 
 
+def test_an_address_without_language_is_sent_to_the_browsers_language(client):
+    response = client.get("/cities/loja/", headers={"accept-language": "es-EC,es;q=0.9"})
+    assert response["Location"] == "/es/cities/loja/"
+
+
 def test_a_browser_asking_for_english_is_sent_to_english(client):
     response = client.get("/", headers={"accept-language": "en-GB,en;q=0.9"})
     assert response["Location"] == "/en/"
@@ -63,7 +68,7 @@ def test_hreflang_alternates_name_both_languages_and_a_default(client):
     html = client.get("/en/cities/loja/").content.decode()
     assert '<link rel="alternate" hreflang="es" href="http://testserver/es/cities/loja/">' in html
     assert '<link rel="alternate" hreflang="en" href="http://testserver/en/cities/loja/">' in html
-    assert 'hreflang="x-default" href="http://testserver/es/cities/loja/"' in html
+    assert 'hreflang="x-default" href="http://testserver/cities/loja/"' in html
 
 
 def test_seed_content_is_in_both_languages(client):

@@ -30,6 +30,17 @@ def language_versions(context):
 
 
 @register.simple_tag(takes_context=True)
+def negotiated_url(context):
+    """This page without its language prefix: it redirects by the browser's language."""
+    request = context["request"]
+    path = request.get_full_path()
+    prefix = f"/{get_language()}/"
+    if path.startswith(prefix):
+        path = "/" + path[len(prefix) :]
+    return request.build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
 def canonical_url(context):
     """The page's address without its query string (filters and searches are not indexed)."""
     request = context["request"]
