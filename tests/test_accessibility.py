@@ -61,6 +61,10 @@ def test_every_public_page_has_no_axe_violations_in_either_language(site, browse
             results = axe.run(page, options=AXE_OPTIONS)
             if results.violations_count:
                 found[url] = results.generate_snapshot()
+            # Nothing may make the page scroll sideways (WCAG 1.4.10, reflow).
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                found[url] = f"scrolls sideways: {scroll_width}px wide"
     context.close()
     assert found == {}
 
