@@ -40,6 +40,7 @@ def site(live_server):
     make_city(
         slug="ibarra",
         name_en="Ibarra",
+        year_joined=2025,
         tagline_en="Learning by the lake.",
         narrative_en="Ibarra has written its page in English only.",
         latitude="0.35171",
