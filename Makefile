@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve test lint format browser bench clean mapdata messages makemessages gettext
+.PHONY: install run serve test lint format browser bench lighthouse clean mapdata messages makemessages gettext
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -72,6 +72,18 @@ mapdata:
 	  NODE_MODULES_PARENT="$$tmp/" \
 	    node cities/mapdata/build_ecuador.mjs; \
 	  status=$$?; rm -rf "$$tmp"; exit $$status
+
+# Benchmarks (not tests): load test of `make serve` with wrk on 127.0.0.1.
+bench: install
+	@command -v wrk >/dev/null || { \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq wrk; }
+	$(BIN)/python bench/loadtest.py
+	$(BIN)/python bench/lighthouse.py
+
+# Lighthouse alone (npm lighthouse@12.2.3, installed into bench/node_modules on first use).
+lighthouse: install
+	$(BIN)/python bench/lighthouse.py
 
 lint: install
 	$(BIN)/ruff check .

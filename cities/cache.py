@@ -1,35 +1,25 @@
 """Whole-page caching of public pages for anonymous visitors, with exact invalidation.
 
-Every cached page is keyed by a content version. Any change to the content (save, delete,
-many-to-many change of any model of this app) bumps the version, so the next request renders
-afresh; stale entries are never read again and expire from the cache on their own.
+Every cached page is keyed by the content version (`ContentVersion`). Any change to the
+content (save, delete, many-to-many change of any model of this app) bumps the version, so
+the next request renders afresh; stale entries are never read again and expire on their own.
 """
 
-import time
 from functools import wraps
 
 from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
 from django.utils.translation import get_language
 
-VERSION_KEY = "public-pages:version"
+from .models import ContentVersion
+
 PAGE_TIMEOUT = 60 * 60 * 24
 
 
-def content_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def invalidate_public_pages(**kwargs):
+def invalidate_public_pages(sender, **kwargs):
     """Signal receiver: content changed, so every cached page is out of date."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet: nothing is cached under one either
-        cache.set(VERSION_KEY, time.time_ns(), None)
+    ContentVersion.bump()
 
 
 def cache_public_page(view):
@@ -39,7 +29,8 @@ def cache_public_page(view):
     def cached_view(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = f"public-page:{content_version()}:{get_language()}:{request.get_full_path()}"
+        content = ContentVersion.current()
+        key = f"public-page:{content.version}:{get_language()}:{request.get_full_path()}"
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
@@ -47,6 +38,7 @@ def cache_public_page(view):
                 response.render()
             # A page that sets a cookie (a CSRF token, say) belongs to one visitor only.
             if response.status_code == 200 and not response.cookies:
+                response["Last-Modified"] = http_date(content.changed_at.timestamp())
                 cache.set(key, response, PAGE_TIMEOUT)
         # Shared caches must not hand an anonymous page to a logged-in editor.
         patch_vary_headers(response, ["Cookie"])

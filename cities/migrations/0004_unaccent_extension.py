@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
     """Accent-insensitive full-text search on PostgreSQL; does nothing on SQLite."""
 
     dependencies = [
-        ("cities", "0002_translated_content_fields"),
+        ("cities", "0003_translated_content_fields"),
     ]
 
     operations = [UnaccentExtension()]

@@ -26,7 +26,7 @@ def copy_existing_text_to_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cities', '0001_initial'),
+        ('cities', '0002_content_version'),
     ]
 
     operations = [
