@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -138,3 +139,12 @@ def test_editors_see_both_languages_on_one_form(client):
         assert f'name="{field}"' in html
     # The program inline is translated too.
     assert 'name="programs-0-name_es"' in html and 'name="programs-0-name_en"' in html
+
+
+def test_every_interface_string_has_a_spanish_translation():
+    po = (settings.BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po").read_text()
+    entries = po.split("\n\n")[1:]
+    assert len(entries) > 200
+    assert "#, fuzzy" not in po
+    untranslated = [entry for entry in entries if re.search(r'^msgstr(\[\d\])? ""\Z', entry, re.M)]
+    assert untranslated == []
