@@ -146,9 +146,10 @@ class TestOpenData:
     def test_data_files_accept_only_reading(self, client):
         assert client.post("/data/learning-cities.json").status_code == 405
 
-    def test_exports_keep_a_fixed_number_of_queries(self, client):
+    def test_exports_and_sitemap_keep_a_fixed_number_of_queries(self, client):
         add_cities(2)
         urls = ["/data/learning-cities.json", "/data/cities.csv", "/data/photos.csv"]
+        urls += ["/data/programs.csv", "/sitemap.xml"]
         few = [count_queries(client, url) for url in urls]
         add_cities(8)
         assert [count_queries(client, url) for url in urls] == few
