@@ -6,16 +6,16 @@ can be reused without the site. The addresses are documented in the README.
 
 import csv
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
+from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 
 from .models import City, Criterion, Photo, Program
 
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_CODES = AVAILABLE_LANGUAGES  # ["es", "en"]: the default language first
 LICENCE_NOTE = (
     "Texts: Learning Cities site, free to reuse with attribution. Photos: each under the "
     "licence named with it; credit its author and holder."

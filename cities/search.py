@@ -12,11 +12,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import F, Func
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 
 from .models import City, Criterion, Program
@@ -24,7 +25,7 @@ from .models import City, Criterion, Program
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 SNIPPET_RADIUS = 90
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_CODES = AVAILABLE_LANGUAGES  # ["es", "en"]: the default language first
 
 
 def fold(text):
@@ -117,8 +118,6 @@ def _narrowed(queryset, kind, words):
     """On PostgreSQL, let full-text search pick the candidates."""
     if connection.vendor != "postgresql":
         return queryset
-    from django.contrib.postgres.search import SearchQuery, SearchVector
-
     translated, plain = SEARCHED[kind]
     columns = [build_localized_fieldname(f, code) for f in translated for code in LANGUAGE_CODES]
     columns += plain
