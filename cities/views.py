@@ -22,7 +22,7 @@ class OverviewView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["texts"] = {text.key: text.text for text in SiteText.objects.all()}
+        context["texts"] = {text.key: text for text in SiteText.objects.all()}
         context["criteria"] = Criterion.objects.filter(kind=Criterion.Kind.BUILDING_BLOCK)
         context["links"] = ResourceLink.objects.all()
         return context

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from cities.models import City, Program
+from cities.models import City, Program, SiteText
 
 from .factories import make_city, make_user
 from .public_helpers import load_seed
@@ -148,3 +148,14 @@ def test_every_interface_string_has_a_spanish_translation():
     assert "#, fuzzy" not in po
     untranslated = [entry for entry in entries if re.search(r'^msgstr(\[\d\])? ""\Z', entry, re.M)]
     assert untranslated == []
+
+
+def test_a_site_text_missing_in_spanish_is_shown_in_english_with_a_note(client):
+    load_seed()
+    benefits = SiteText.objects.get(key=SiteText.Key.BENEFITS)
+    benefits.text_es = ""
+    benefits.save()
+    html = client.get("/es/").content.decode()
+    assert '<p class="benefits" lang="en">Following these guidelines' in html
+    assert "Aún no disponible en su idioma: se muestra en inglés." in html
+    assert '<p class="intro">La UNESCO define una ciudad del aprendizaje' in html
