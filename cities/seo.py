@@ -2,6 +2,7 @@
 
 import json
 
+from django.core.files.storage import default_storage
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -9,6 +10,7 @@ from django.utils.translation import get_language
 
 from .models import Photo
 
+SOCIAL_IMAGE_WIDTH = 1200
 # Escapes that keep JSON inside <script> from closing the element (as json_script does).
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -18,12 +20,25 @@ def description(city):
 
 
 def social_image(request, photo):
+    """A JPEG rendition of the photo for social cards, about 1200 px wide as they prefer."""
     if not isinstance(photo, Photo) or not photo.is_published or not photo.image:
         return None
+    jpegs = sorted(
+        (r for r in photo.renditions if r["type"] == "image/jpeg"), key=lambda r: r["width"]
+    )
+    wide = [r for r in jpegs if r["width"] >= SOCIAL_IMAGE_WIDTH] or jpegs[-1:]
+    if wide:
+        url, width, height = (
+            default_storage.url(wide[0]["name"]),
+            wide[0]["width"],
+            wide[0]["height"],
+        )
+    else:  # no renditions (yet): the original
+        url, width, height = photo.image.url, photo.width, photo.height
     return {
-        "url": request.build_absolute_uri(photo.image.url),
-        "width": photo.width,
-        "height": photo.height,
+        "url": request.build_absolute_uri(url),
+        "width": width,
+        "height": height,
         "alt": photo.alt_text,
     }
 

@@ -192,3 +192,19 @@ class SearchView(TemplateView):
             count=sum(len(items) for items in results.values()),
         )
         return context
+
+
+class PhotoCreditsView(ListView):
+    """Every published photo with its credit, licence and the pages that show it."""
+
+    template_name = "cities/photo_credits.html"
+    context_object_name = "photos"
+
+    def get_queryset(self):
+        published_cities = City.objects.published()
+        return (
+            Photo.objects.published()
+            .select_related("city")
+            .prefetch_related(Prefetch("covered_cities", queryset=published_cities))
+            .order_by("city__name", "order", "title")
+        )

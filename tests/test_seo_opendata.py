@@ -67,7 +67,13 @@ def test_pages_have_a_canonical_address_without_query_and_a_description(client, 
 def test_a_city_page_has_social_cards_with_its_cover_photo_and_alt_text(client, seeded):
     html = client.get("/en/cities/quito/").content.decode()
     cover = City.objects.get(slug="quito").cover_photo
-    assert f'<meta property="og:image" content="http://testserver{cover.image.url}">' in html
+    # The JPEG rendition at least 1200 px wide (1600 with the default widths).
+    rendition = next(
+        r for r in cover.renditions if r["type"] == "image/jpeg" and r["width"] == 1600
+    )
+    image = f"http://testserver/media/{rendition['name']}"
+    assert f'<meta property="og:image" content="{image}">' in html
+    assert '<meta property="og:image:width" content="1600">' in html
     assert f'<meta property="og:image:alt" content="{cover.alt_text_en}">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert '<meta property="og:title" content="Quito">' in html

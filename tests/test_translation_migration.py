@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("cities", "0002_content_version")]
-AFTER = [("cities", "0003_translated_content_fields")]
+BEFORE = [("cities", "0004_photo_uploader_and_editor_groups")]
+AFTER = [("cities", "0005_translated_content_fields")]
 
 
 @pytest.mark.django_db(transaction=True)

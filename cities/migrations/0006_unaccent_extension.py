@@ -9,7 +9,7 @@ def create_unaccent(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cities", "0003_translated_content_fields"),
+        ("cities", "0005_translated_content_fields"),
     ]
 
     # Going back leaves the extension: other database objects may rely on it.

@@ -26,7 +26,7 @@ def copy_existing_text_to_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cities', '0002_content_version'),
+        ('cities', '0004_photo_uploader_and_editor_groups'),
     ]
 
     operations = [
