@@ -39,9 +39,11 @@ def site(live_server):
     # A city whose texts exist only in English shows the "not in your language" note.
     make_city(
         slug="ibarra",
-        name_en="Ibarra",
+        name="Ibarra",
         year_joined=2025,
+        tagline_es="",
         tagline_en="Learning by the lake.",
+        narrative_es="",
         narrative_en="Ibarra has written its page in English only.",
         latitude="0.35171",
         longitude="-78.12233",

@@ -88,14 +88,16 @@ def test_seed_content_is_in_both_languages(client):
 
 
 def test_a_missing_translation_shows_the_other_language_with_a_note(client):
-    make_city(slug="ibarra", name="Ibarra", narrative="", narrative_en="Ibarra learns in English.")
+    make_city(
+        slug="ibarra", name="Ibarra", narrative_es="", narrative_en="Ibarra learns in English."
+    )
     html = client.get("/es/cities/ibarra/").content.decode()
     assert "Aún no disponible en su idioma: se muestra en inglés." in html
     assert '<div class="prose" lang="en"><p>Ibarra learns in English.</p></div>' in html
 
 
 def test_a_complete_translation_shows_no_note(client):
-    make_city(slug="ibarra", narrative="Ibarra aprende.", narrative_en="Ibarra learns.")
+    make_city(slug="ibarra", narrative_es="Ibarra aprende.", narrative_en="Ibarra learns.")
     html = client.get("/en/cities/ibarra/").content.decode()
     assert "Ibarra learns." in html
     assert "Not yet available" not in html

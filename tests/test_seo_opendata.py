@@ -164,7 +164,7 @@ class TestOpenData:
 @pytest.mark.parametrize("language", ["es", "en"])
 def test_every_public_page_has_exactly_one_h1(client, seeded, language):
     """Walks every public page, in each language, with the seed and a fallback city."""
-    make_city(slug="ibarra", name_en="Ibarra", narrative_en="Only in English.")
+    make_city(slug="ibarra", name="Ibarra", narrative_es="", narrative_en="Only in English.")
     with translation.override(language):
         urls = [reverse(name) for name in PUBLIC_PAGES]
         urls += [city.get_absolute_url() for city in City.objects.published()]
