@@ -28,7 +28,13 @@ class PageSitemap(Sitemap):
 
     def items(self):
         self.latest = City.objects.published().aggregate(latest=Max("updated_at"))["latest"]
-        return ["cities:overview", "cities:directory", "cities:criteria", "cities:map"]
+        return [
+            "cities:overview",
+            "cities:directory",
+            "cities:criteria",
+            "cities:map",
+            "cities:credits",
+        ]
 
     def location(self, name):
         return reverse(name)

@@ -13,6 +13,7 @@ PUBLIC_PAGES = [
     "cities:directory",
     "cities:criteria",
     "cities:map",
+    "cities:credits",
     "cities:search",
 ]
 

@@ -25,6 +25,7 @@ PAGES = [
     "cities/ibarra/",
     "criteria/",
     "map/",
+    "photo-credits/",
     "search/",
     "search/?q=jovenes+quito",
     "search/?q=zzzz",

@@ -35,7 +35,8 @@ def test_sitemap_lists_public_pages_in_both_languages_with_lastmod(client, seede
     root = ET.fromstring(response.content)
     urls = {url.find("s:loc", SITEMAP_NS).text: url for url in root.findall("s:url", SITEMAP_NS)}
     for language in ("es", "en"):
-        for path in ("", "cities/", "criteria/", "map/", "cities/quito/", "cities/azogues/"):
+        pages = ("", "cities/", "criteria/", "map/", "photo-credits/")
+        for path in (*pages, "cities/quito/", "cities/azogues/"):
             assert f"http://testserver/{language}/{path}" in urls
     assert not [url for url in urls if "zamora" in url or "search" in url]
     quito = urls["http://testserver/es/cities/quito/"]
