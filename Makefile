@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve test lint format browser bench bench-photos lighthouse clean mapdata messages makemessages gettext
+.PHONY: install run serve test lint format browser bench bench-photos bench-search lighthouse clean mapdata messages makemessages gettext
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -85,6 +85,15 @@ bench: install
 # Photo processing alone: a generated 24-megapixel upload, timed with its peak memory.
 bench-photos: install
 	$(BIN)/python bench/photo_processing.py
+
+# The search page on a generated network of 500 cities (SQLite; for PostgreSQL give
+# DATABASE_URL of an empty database).
+bench-search: install messages
+	tmp=$$(mktemp -d) && export DJANGO_DEBUG=on MEDIA_ROOT="$$tmp/media" \
+	  DATABASE_URL=$${DATABASE_URL:-sqlite:///$$tmp/search-bench.sqlite3} && \
+	  $(BIN)/python manage.py migrate -v0 && \
+	  $(BIN)/python bench/make_network.py --cities 500 --programs 5 --photos 1 && \
+	  $(BIN)/python bench/search.py; status=$$?; rm -rf "$$tmp"; exit $$status
 
 # Lighthouse alone (npm lighthouse@12.2.3, installed into bench/node_modules on first use).
 lighthouse: install

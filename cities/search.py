@@ -25,6 +25,7 @@ from .models import City, Criterion, Program
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 SNIPPET_RADIUS = 90
+MAX_SHOWN = 50  # results shown per kind; a page of thousands helps nobody
 LANGUAGE_CODES = AVAILABLE_LANGUAGES  # ["es", "en"]: the default language first
 
 
@@ -132,11 +133,13 @@ def _narrowed(queryset, kind, words):
 
 
 def search(query, language):
-    """The published items matching `query`, grouped by kind; the words searched."""
+    """The published items matching `query`, grouped by kind (at most MAX_SHOWN of each,
+    the rest only counted); how many matched of each kind; the words searched."""
     words = query_words(query)
     results = {"city": [], "program": [], "criterion": []}
+    totals = dict.fromkeys(results, 0)
     if not words:
-        return results, words
+        return results, totals, words
     public_cities = City.objects.published()
     sources = {
         "city": public_cities,
@@ -150,8 +153,10 @@ def search(query, language):
             texts = _texts(obj, kind, language)
             if not _matches(texts, words):
                 continue
-            results[kind].append(_result(kind, obj, texts, words))
-    return results, words
+            totals[kind] += 1
+            if totals[kind] <= MAX_SHOWN:
+                results[kind].append(_result(kind, obj, texts, words))
+    return results, totals, words
 
 
 def _result(kind, obj, texts, words):

@@ -183,13 +183,14 @@ class SearchView(TemplateView):
         context = super().get_context_data(**kwargs)
         form = SearchForm(self.request.GET)
         query = form.cleaned_data["q"] if form.is_valid() else ""
-        results, words = search(query, get_language())
+        results, totals, words = search(query, get_language())
         context.update(
             form=form,
             query=query,
             words=words,
+            groups=[(kind, results[kind], totals[kind]) for kind in results],
             results=results,
-            count=sum(len(items) for items in results.values()),
+            count=sum(totals.values()),
         )
         return context
 

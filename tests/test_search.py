@@ -143,3 +143,15 @@ def test_full_text_search_is_used_on_postgresql_only_and_answers_the_same(client
     assert [r.obj.slug for r in response.context["results"]["program"]] == ["jovenes-quito"]
     used_full_text = any("to_tsquery" in query["sql"] for query in queries.captured_queries)
     assert used_full_text == (connection.vendor == "postgresql")
+
+
+@pytest.mark.django_db
+def test_a_search_matching_hundreds_shows_the_first_fifty_and_counts_all(client):
+    for number in range(60):
+        make_city(name=f"Villa {number}", slug=f"villa-{number}", cover=False)
+    response = client.get("/en/search/", {"q": "villa"})
+    assert len(response.context["results"]["city"]) == 50
+    assert response.context["count"] == 60
+    html = response.content.decode()
+    assert "60 results" in html
+    assert "The first 50 of 60 are shown: add a word to narrow the search." in html
