@@ -43,9 +43,7 @@ def main():
         assert response.status_code == 200
         count = response.content.decode().count('<li class="result">')
         label = query if len(query) < 20 else f"{query[:10]}… ({len(query)} chars)"
-        print(
-            f"  {label!r:32} {count:5d} shown  median {statistics.median(times) * 1000:7.1f} ms"
-        )
+        print(f"  {label!r:32} {count:5d} shown  median {statistics.median(times) * 1000:7.1f} ms")
 
 
 if __name__ == "__main__":
