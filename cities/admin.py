@@ -1,3 +1,4 @@
+# Translated models mix in modeltranslation's admin classes: both languages on one form.
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -5,6 +6,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
 from .forms import PhotoImageField
@@ -50,7 +56,7 @@ class UploaderRecordingMixin:
         formset.save_m2m()
 
 
-class ProgramInline(admin.StackedInline):
+class ProgramInline(TranslationStackedInline):
     model = Program
     extra = 0
     fields = [
@@ -66,7 +72,7 @@ class ProgramInline(admin.StackedInline):
     show_change_link = True
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(TranslationTabularInline):
     model = Photo
     extra = 0
     fields = [thumbnail, "image", "title", "alt_text", "author", "holder", "licence", "status"]
@@ -94,7 +100,7 @@ class LearningCityAwardAdmin(EditorialHistoryAdmin):
 
 
 @admin.register(City)
-class CityAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin):
+class CityAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = [
         "name",
         "cover_thumbnail",
@@ -161,7 +167,7 @@ class CityAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin)
 
 
 @admin.register(Program)
-class ProgramAdmin(PublishableAdmin, EditorialHistoryAdmin):
+class ProgramAdmin(PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["name", "city", "lifecycle", "replaced_by", "publication", "order"]
     list_editable = ["order"]
     list_filter = [PublicationFilter, "lifecycle", "criteria", "city"]
@@ -184,7 +190,7 @@ class ProgramAdmin(PublishableAdmin, EditorialHistoryAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin):
+class PhotoAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = [
         "title",
         "photo_thumbnail",
@@ -307,7 +313,7 @@ class PhotoAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin
 
 
 @admin.register(Criterion)
-class CriterionAdmin(EditorialHistoryAdmin):
+class CriterionAdmin(EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["title", "kind", "order"]
     list_editable = ["order"]
     list_filter = ["kind"]
@@ -316,7 +322,7 @@ class CriterionAdmin(EditorialHistoryAdmin):
 
 
 @admin.register(SiteText)
-class SiteTextAdmin(EditorialHistoryAdmin):
+class SiteTextAdmin(EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["key", "excerpt", "updated_at"]
     search_fields = ["text"]
 
@@ -326,7 +332,7 @@ class SiteTextAdmin(EditorialHistoryAdmin):
 
 
 @admin.register(ResourceLink)
-class ResourceLinkAdmin(EditorialHistoryAdmin):
+class ResourceLinkAdmin(EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["title", "url", "order"]
     formfield_overrides = HTTPS_URLS
     list_editable = ["order"]

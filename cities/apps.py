@@ -11,7 +11,10 @@ class CitiesConfig(AppConfig):
 
         from . import signals  # noqa: F401  (connects the photo file handlers)
         from .cache import invalidate_public_pages
+        from .history import record_history
         from .models import ContentVersion
+
+        record_history()
 
         # Any change to this app's content (incl. many-to-many tables) makes cached pages stale.
         for model in self.get_models(include_auto_created=True):

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from . import images
 
@@ -175,8 +174,6 @@ class Criterion(models.Model):
         _("order"), default=0, help_text=_("Lower numbers are listed first.")
     )
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["order", "title"]
         verbose_name = _("criterion")
@@ -184,6 +181,9 @@ class Criterion(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return f"{reverse('cities:criteria')}#criterion-{self.slug}"
 
 
 class City(Publishable):
@@ -256,8 +256,6 @@ class City(Publishable):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["year_joined", "name"]
         verbose_name = _("city")
@@ -294,8 +292,6 @@ class LearningCityAward(models.Model):
     source_url = models.URLField(
         _("source"), blank=True, help_text=_("A UNESCO page that names the city as awardee.")
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["year"]
@@ -357,8 +353,6 @@ class Program(Publishable):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers are listed first on the city page.")
     )
-
-    history = HistoricalRecords(m2m_fields=[criteria])
 
     class Meta:
         ordering = ["order", "name"]
@@ -515,8 +509,6 @@ class Photo(Publishable):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["order", "-uploaded_at"]
         verbose_name = _("photo")
@@ -590,8 +582,6 @@ class SiteText(models.Model):
     text = models.TextField(_("text"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["key"]
         verbose_name = _("site text")
@@ -613,8 +603,6 @@ class ResourceLink(models.Model):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers are listed first.")
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "title"]

@@ -33,6 +33,8 @@ ALLOWED_HOSTS = env.list(
 )
 
 INSTALLED_APPS = [
+    # Before the admin, so that its admin classes and translated fields are in place.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "django.contrib.sitemaps",
     "cities",
 ]
 
@@ -121,8 +124,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Spanish first: it is the default language, served at /es/, and English at /en/.
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+# A text missing in one language is shown in the other (with a note saying so).
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("es", "en")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Guayaquil"
 USE_I18N = True

@@ -1,16 +1,34 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from django.views.static import serve
+
+from cities.sitemaps import SITEMAPS
 
 admin.site.site_header = _("Learning Cities · editors")
 admin.site.site_title = _("Learning Cities admin")
 admin.site.index_title = _("Content of the Learning Cities site")
 
+# The admin, the sitemap, robots.txt and the open data have one address in every language;
+# the public pages carry theirs (/es/…, /en/…).
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path("", include("cities.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(
+            template_name="robots.txt",
+            content_type="text/plain",
+            extra_context={"admin_path": settings.ADMIN_URL},
+        ),
+        name="robots",
+    ),
+    path("data/", include("cities.data_urls")),
+    *i18n_patterns(path("", include("cities.urls"))),
 ]
 
 

@@ -4,6 +4,7 @@ import tempfile
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 
 # Playwright's sync API runs an event loop in the test thread; Django's guard against
 # database access from async code would otherwise refuse the test's own queries.
@@ -37,6 +38,20 @@ def test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # cached pages must not leak from one test's data into another's
     return settings
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Tests read the English site (/en/…) unless they ask for Spanish, the default."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    # Unprefixed addresses (the admin, "/") follow the browser's language: English here.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture(scope="session")

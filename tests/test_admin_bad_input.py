@@ -6,7 +6,7 @@ from django.urls import reverse
 from cities.models import City, Program, ResourceLink, Status
 
 from .factories import make_city, make_program, make_user
-from .test_admin_editorial import change_url, city_form
+from .test_admin_editorial import change_url, city_form, posted
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def editor_client(client):
 def new_city(**changes):
     data = city_form(City(name="Ibarra", slug="ibarra", year_joined=2020, narrative="Text."))
     data["cover_photo"] = ""
-    return {**data, **changes}
+    return {**data, **posted(City, changes)}
 
 
 def form_errors(response):
@@ -44,8 +44,8 @@ ADD_CITY = reverse("admin:cities_city_add")
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"name": "N" * 101}, "Ensure this value has at most 100 characters (it has 101)."),
-        ({"tagline": "t" * 161}, "at most 160 characters"),
+        ({"name_es": "N" * 101}, "Ensure this value has at most 100 characters (it has 101)."),
+        ({"tagline_en": "t" * 161}, "at most 160 characters"),
         ({"year_joined": 2012}, "greater than or equal to 2013"),
         ({"year_joined": 2999}, "2999 is in the future"),
         ({"year_joined": 99999}, "is in the future"),
@@ -120,9 +120,8 @@ def program_form(program, **changes):
 
 def test_a_program_replaced_by_itself_is_a_form_error(editor_client):
     program = make_program(make_city(), name="Original")
-    response = editor_client.post(
-        change_url(program), program_form(program, lifecycle="replaced", replaced_by=program.pk)
-    )
+    data = program_form(program, lifecycle="replaced", replaced_by=program.pk)
+    response = editor_client.post(change_url(program), posted(Program, data))
     assert contains(form_errors(response), "A program cannot replace itself.")
     program.refresh_from_db()
     assert program.replaced_by is None
@@ -131,8 +130,8 @@ def test_a_program_replaced_by_itself_is_a_form_error(editor_client):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"name": "p" * 151}, "at most 150 characters"),
-        ({"summary": "s" * 301}, "at most 300 characters"),
+        ({"name_es": "p" * 151}, "at most 150 characters"),
+        ({"summary_en": "s" * 301}, "at most 300 characters"),
         ({"start_year": 1800}, "greater than or equal to 1900"),
         ({"website": "www example"}, "Enter a valid URL."),
         ({"city": 999999}, "Select a valid choice."),
@@ -140,7 +139,9 @@ def test_a_program_replaced_by_itself_is_a_form_error(editor_client):
 )
 def test_bad_program_input_is_a_form_error(editor_client, changes, message):
     program = make_program(make_city(), name="Unchanged")
-    response = editor_client.post(change_url(program), program_form(program, **changes))
+    response = editor_client.post(
+        change_url(program), posted(Program, program_form(program, **changes))
+    )
     assert contains(form_errors(response), message), form_errors(response)
     assert Program.objects.get(pk=program.pk).name == "Unchanged"
 
@@ -148,7 +149,10 @@ def test_bad_program_input_is_a_form_error(editor_client, changes, message):
 def test_invalid_link_address_is_a_form_error(editor_client):
     response = editor_client.post(
         reverse("admin:cities_resourcelink_add"),
-        {"title": "UNESCO", "url": "not an address", "description": "", "order": 0},
+        posted(
+            ResourceLink,
+            {"title": "UNESCO", "url": "not an address", "description": "", "order": 0},
+        ),
     )
     assert contains(form_errors(response), "Enter a valid URL.")
     assert not ResourceLink.objects.exists()

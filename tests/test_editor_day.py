@@ -43,7 +43,11 @@ def visitor_page(browser):
 
 def save_and_continue(page):
     page.click("input[name=_continue]")
-    page.wait_for_selector(".messagelist .success")
+    page.wait_for_selector(".messagelist .success, .errornote")
+    errors = page.locator(".errorlist").evaluate_all(
+        "lists => lists.map(l => (l.closest('.form-row, td, fieldset') || l).className)"
+    )
+    assert page.locator(".errornote").count() == 0, errors
 
 
 def test_an_editors_day(editor_page, visitor_page, live_server, tmp_path):
@@ -53,17 +57,18 @@ def test_an_editors_day(editor_page, visitor_page, live_server, tmp_path):
 
     # Draft a new city with a program and a photo.
     page.goto(f"{live_server.url}/admin/cities/city/add/")
-    page.locator("#id_name").press_sequentially("Ibarra")
+    page.locator("#id_name_es").press_sequentially("Ibarra")
     assert page.input_value("#id_slug") == "ibarra"  # filled in from the name
     page.fill("#id_year_joined", "2020")
-    page.fill("#id_narrative", FIRST_TEXT)
+    page.fill("#id_narrative_es", FIRST_TEXT)
     page.click("#programs-group .add-row a")
-    page.fill("#id_programs-0-name", "Reading circles")
+    page.fill("#id_programs-0-name_es", "Reading circles")
+    page.fill("#id_programs-0-slug", "reading-circles")
     page.select_option("#id_programs-0-status", Status.PUBLISHED)
     page.click("#photos-group .add-row a")
     page.set_input_files("#id_photos-0-image", str(photo_file))
-    page.fill("#id_photos-0-title", "Parish library")
-    page.fill("#id_photos-0-alt_text", "Children reading in a small parish library")
+    page.fill("#id_photos-0-title_es", "Parish library")
+    page.fill("#id_photos-0-alt_text_es", "Children reading in a small parish library")
     page.fill("#id_photos-0-author", "Ana Pérez")
     page.select_option("#id_photos-0-status", Status.PUBLISHED)
     save_and_continue(page)
@@ -101,7 +106,7 @@ def test_an_editors_day(editor_page, visitor_page, live_server, tmp_path):
     assert "Reading circles" in visitor_page.inner_text("main")
 
     # Edit it.
-    page.fill("#id_narrative", SECOND_TEXT)
+    page.fill("#id_narrative_es", SECOND_TEXT)
     save_and_continue(page)
     visitor_page.reload()
     assert SECOND_TEXT in visitor_page.inner_text("main")
@@ -120,7 +125,7 @@ def test_an_editors_day(editor_page, visitor_page, live_server, tmp_path):
     # Restore the version before the edit, and see the old text on the public page.
     page.go_back()
     page.locator("#change-history tbody tr").nth(1).locator("a").first.click()
-    assert page.input_value("#id_narrative") == FIRST_TEXT
+    assert page.input_value("#id_narrative_es") == FIRST_TEXT
     page.click("input[value=Revert]")
     page.wait_for_selector(".messagelist .success")
     visitor_page.reload()

@@ -112,9 +112,10 @@ class TestPreview:
         assert client.get(self.preview_url(city)).status_code == 403
 
     def test_refusal_does_not_reveal_which_drafts_exist(self, client):
-        assert client.get("/cities/no-such-city/preview/").status_code == 403
+        unknown = reverse("cities:preview", kwargs={"slug": "no-such-city"})
+        assert client.get(unknown).status_code == 403
         client.force_login(editor("change_city"))
-        assert client.get("/cities/no-such-city/preview/").status_code == 404
+        assert client.get(unknown).status_code == 404
 
     def test_shows_the_page_as_the_public_will_see_it(self, client):
         city = make_city(status=Status.DRAFT, narrative="A new learning city.")
@@ -170,8 +171,9 @@ def test_cached_public_pages_show_a_scheduled_city_once_it_is_due(client):
     make_city(name="Early city")
     due = timezone.now() + timedelta(seconds=1)
     make_city(name="Scheduled city", status=Status.PUBLISHED, published_at=due)
-    first = client.get("/")
+    overview = reverse("cities:overview")
+    first = client.get(overview)
     assert "Early city" in first.text and "Scheduled city" not in first.text
-    assert "Scheduled city" not in client.get("/").text  # served from the page cache
+    assert "Scheduled city" not in client.get(overview).text  # served from the page cache
     time.sleep(max(0, (due - timezone.now()).total_seconds()) + 0.05)
-    assert "Scheduled city" in client.get("/").text
+    assert "Scheduled city" in client.get(overview).text

@@ -1,0 +1,16 @@
+"""Change history of the content, with django-simple-history.
+
+Registered from `CitiesConfig.ready()` rather than with a `HistoricalRecords()` field on each
+model: by then django-modeltranslation has added the per-language columns (name_es, name_en…),
+so every language's text is recorded and restored, not only the active one's.
+"""
+
+from simple_history import register
+
+from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
+
+
+def record_history():
+    for model in (City, Criterion, LearningCityAward, Photo, ResourceLink, SiteText):
+        register(model)
+    register(Program, m2m_fields=[Program._meta.get_field("criteria")])
