@@ -5,6 +5,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from learningcities.admin import StorageFailureAdminMixin
+
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 
 THUMBNAIL_WIDTH = 96
@@ -72,7 +74,7 @@ class AwardInline(admin.TabularInline):
 
 
 @admin.register(City)
-class CityAdmin(UploaderRecordingMixin, admin.ModelAdmin):
+class CityAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, admin.ModelAdmin):
     list_display = ["name", "cover_thumbnail", "year_joined", "province", "status", "updated_at"]
     list_display_links = ["name", "cover_thumbnail"]
     list_filter = ["status", "year_joined", "province"]
@@ -127,7 +129,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(UploaderRecordingMixin, admin.ModelAdmin):
+class PhotoAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "photo_thumbnail",

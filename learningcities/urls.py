@@ -4,11 +4,15 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from . import views
+
 admin.site.site_header = _("Learning Cities · editors")
 admin.site.site_title = _("Learning Cities admin")
 admin.site.index_title = _("Content of the Learning Cities site")
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("cities.urls")),
 ]
@@ -17,7 +21,12 @@ urlpatterns = [
 
 def serve_media(request, path):
     # MEDIA_ROOT is read per request, not at import, so that tests can move it.
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    # An uploaded file is never a page: no script, plugin or form may run from it, even
+    # if it was opened directly; nosniff keeps browsers to the type it is served with.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 if settings.SERVE_MEDIA:

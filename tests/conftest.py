@@ -26,6 +26,8 @@ def test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The live server speaks plain HTTP (pyproject.toml turns off the redirect to HTTPS).
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     return settings
 
 

@@ -1,0 +1,46 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_city, make_user
+
+# Collected in the page itself, so that violations reported before a listener on the
+# Playwright side would be attached are not missed.
+RECORD_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_works_under_the_content_security_policy(live_server, page):
+    make_user("editor", is_staff=True, is_superuser=True)
+    city = make_city(name="Loja")
+    console_errors = []
+    page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+    page.add_init_script(RECORD_VIOLATIONS)
+
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + reverse("admin:index"))
+    violations = page.evaluate("window.cspViolations")
+
+    page.goto(live_server.url + reverse("admin:cities_city_change", args=[city.pk]))
+    # The inlines' "Add another" link is made by the admin's JavaScript: it only works
+    # when the admin's scripts are allowed to run.
+    photo_rows = page.locator("#photos-group tbody tr.form-row:not(.empty-form)")
+    rows_before = photo_rows.count()
+    page.locator("#photos-group .add-row a").click()
+    assert photo_rows.count() == rows_before + 1
+    # Prepopulated slug and the collapsible fieldsets are JavaScript too.
+    page.fill("#id_tagline", "Ciudad del aprendizaje")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    violations += page.evaluate("window.cspViolations")
+
+    assert violations == []
+    assert [e for e in console_errors if "Content Security Policy" in e] == []
