@@ -10,6 +10,9 @@ from learningcities.admin import StorageFailureAdminMixin
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 
 THUMBNAIL_WIDTH = 96
+# Addresses typed without a scheme are taken as https (Django 6's default, set explicitly).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+CHECKBOX_CRITERIA = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 @admin.display(description=_("photo"))
@@ -56,7 +59,7 @@ class ProgramInline(admin.StackedInline):
     ]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["replaced_by"]
-    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    formfield_overrides = {**HTTPS_URLS, **CHECKBOX_CRITERIA}
     show_change_link = True
 
 
@@ -65,12 +68,14 @@ class PhotoInline(admin.TabularInline):
     extra = 0
     fields = [thumbnail, "image", "title", "alt_text", "author", "holder", "licence", "status"]
     readonly_fields = [thumbnail]
+    formfield_overrides = HTTPS_URLS
     show_change_link = True
 
 
 class AwardInline(admin.TabularInline):
     model = LearningCityAward
     extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(City)
@@ -83,6 +88,7 @@ class CityAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, admin.ModelAdm
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["cover_photo"]
     inlines = [ProgramInline, PhotoInline, AwardInline]
+    formfield_overrides = HTTPS_URLS
     fieldsets = [
         (None, {"fields": [("name", "slug"), "status", "year_joined", "tagline", "narrative"]}),
         (_("Cover"), {"fields": ["cover_photo"]}),
@@ -114,7 +120,7 @@ class ProgramAdmin(admin.ModelAdmin):
     search_fields = ["name", "summary", "description", "city__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["city", "replaced_by"]
-    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    formfield_overrides = {**HTTPS_URLS, **CHECKBOX_CRITERIA}
     fields = [
         "city",
         ("name", "slug"),
@@ -145,6 +151,7 @@ class PhotoAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, admin.ModelAd
     list_select_related = ["city", "uploaded_by"]
     search_fields = ["title", "alt_text", "author", "holder", "reference", "city__name"]
     autocomplete_fields = ["city"]
+    formfield_overrides = HTTPS_URLS
     readonly_fields = ["photo_thumbnail", "width", "height", "uploaded_by", "uploaded_at"]
     fieldsets = [
         (None, {"fields": ["image", "photo_thumbnail", "title", "alt_text", "city", "status"]}),
@@ -204,5 +211,6 @@ class SiteTextAdmin(admin.ModelAdmin):
 @admin.register(ResourceLink)
 class ResourceLinkAdmin(admin.ModelAdmin):
     list_display = ["title", "url", "order"]
+    formfield_overrides = HTTPS_URLS
     list_editable = ["order"]
     search_fields = ["title", "url", "description"]

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # The UNESCO Global Network of Learning Cities was founded in 2013 (Beijing Declaration).
@@ -443,7 +444,7 @@ class Photo(Publishable):
         names = [name for name in (self.author.strip(), self.holder.strip()) if name]
         if names:
             return " / ".join(names)
-        return _("author unknown")
+        return gettext("author unknown")
 
     @property
     def licence_url(self):

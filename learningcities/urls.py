@@ -18,7 +18,6 @@ urlpatterns = [
 ]
 
 
-
 def serve_media(request, path):
     # MEDIA_ROOT is read per request, not at import, so that tests can move it.
     response = serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -1,6 +1,8 @@
 import os
+import tempfile
 
 import pytest
+from django.conf import settings as django_settings
 
 # Playwright's sync API runs an event loop in the test thread; Django's guard against
 # database access from async code would otherwise refuse the test's own queries.
@@ -15,6 +17,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def pytest_configure(config):
+    # collectstatic never runs in tests; an empty STATIC_ROOT keeps WhiteNoise quiet,
+    # including in the live server, which starts before per-test settings apply.
+    django_settings.STATIC_ROOT = tempfile.mkdtemp(prefix="learningcities-static-")
 
 
 @pytest.fixture(autouse=True)

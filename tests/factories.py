@@ -71,7 +71,11 @@ def make_city(cover=True, **kwargs):
 
 def make_program(city, criteria=(), **kwargs):
     number = next(_numbers)
-    defaults = {"name": f"Program {number}", "slug": f"program-{number}", "status": Status.PUBLISHED}
+    defaults = {
+        "name": f"Program {number}",
+        "slug": f"program-{number}",
+        "status": Status.PUBLISHED,
+    }
     program = Program.objects.create(city=city, **{**defaults, **kwargs})
     program.criteria.set(criteria)
     return program

@@ -1,0 +1,168 @@
+import pytest
+from django.urls import reverse
+
+from cities.models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
+
+from .factories import make_city, make_photo, make_program, make_user, uploaded_jpeg
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [City, Program, Photo, Criterion, SiteText, ResourceLink]
+
+
+@pytest.fixture
+def superuser(client):
+    user = make_user("admin", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def content():
+    city = make_city(name="Quito", slug="quito")
+    make_program(city, name="Jóvenes Quito")
+    return city
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_changelist_search_and_add_pages_load(client, superuser, content, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert client.get(changelist).status_code == 200
+    assert client.get(changelist, {"q": "Quito"}).status_code == 200
+    assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
+
+
+def test_city_list_shows_thumbnail_and_filters(client, superuser, content):
+    response = client.get(reverse("admin:cities_city_changelist"))
+    html = response.content.decode()
+    assert content.cover_photo.image.url in html
+    for filter_title in ("By status", "By year joined"):
+        assert filter_title in html
+
+
+def test_photo_list_shows_the_credit_and_filters_by_licence(client, superuser):
+    make_photo(title="Plaza", author="Ana Pérez", holder="Municipio", licence="cc-by-4.0")
+    make_photo(title="Market", author="Luis", licence="all-rights-reserved")
+    response = client.get(reverse("admin:cities_photo_changelist"), {"licence": "cc-by-4.0"})
+    html = response.content.decode()
+    assert "Ana Pérez / Municipio" in html
+    assert "Plaza" in html and "Market" not in html
+
+
+def test_program_list_filters_by_criterion(client, superuser, content):
+    criterion = Criterion.objects.create(title="Workplace", slug="workplace", statement="…")
+    make_program(content, name="Empleo joven", criteria=[criterion])
+    response = client.get(
+        reverse("admin:cities_program_changelist"), {"criteria__id__exact": criterion.pk}
+    )
+    html = response.content.decode()
+    assert "Empleo joven" in html and "Jóvenes Quito" not in html
+
+
+def test_city_form_has_program_photo_and_award_inlines_and_view_on_site(client, superuser, content):
+    response = client.get(reverse("admin:cities_city_change", args=[content.pk]))
+    html = response.content.decode()
+    assert "programs-TOTAL_FORMS" in html
+    assert "photos-TOTAL_FORMS" in html
+    assert "awards-TOTAL_FORMS" in html
+    assert "View on site" in html
+    assert "data-autocomplete-light-url" in html or "admin-autocomplete" in html
+
+
+def test_photo_autocomplete_finds_photos_by_title(client, superuser, content):
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "cities", "model_name": "city", "field_name": "cover_photo", "term": "Cover"},
+    )
+    assert response.status_code == 200
+    assert response.json()["results"][0]["text"] == "Cover of Quito"
+
+
+def test_adding_a_photo_records_the_uploader(client, superuser):
+    response = client.post(
+        reverse("admin:cities_photo_add"),
+        {
+            "image": uploaded_jpeg(),
+            "title": "Parque Calderón",
+            "alt_text": "A park with tall pines in front of a cathedral",
+            "author": "Ana Pérez",
+            "licence": "cc-by-4.0",
+            "status": "published",
+            "order": 0,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    photo = Photo.objects.get(title="Parque Calderón")
+    assert photo.uploaded_by == superuser
+    assert (photo.width, photo.height) == (640, 400)
+
+
+def test_a_photo_added_in_the_city_inline_records_the_uploader(client, superuser):
+    city = make_city(name="Loja", slug="loja", cover=False)
+    url = reverse("admin:cities_city_change", args=[city.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        key: value
+        for key, value in form.initial.items()
+        if value is not None and key not in ("cover_photo",)
+    }
+    data.update(
+        {
+            "programs-TOTAL_FORMS": 0,
+            "programs-INITIAL_FORMS": 0,
+            "awards-TOTAL_FORMS": 0,
+            "awards-INITIAL_FORMS": 0,
+            "photos-TOTAL_FORMS": 1,
+            "photos-INITIAL_FORMS": 0,
+            "photos-0-image": uploaded_jpeg(),
+            "photos-0-title": "Puerta de la Ciudad",
+            "photos-0-alt_text": "A castle-like city gate under a blue sky",
+            "photos-0-author": "Daniel Morejón",
+            "photos-0-licence": "all-rights-reserved",
+            "photos-0-status": "published",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert Photo.objects.get(title="Puerta de la Ciudad").uploaded_by == superuser
+
+
+def test_photo_form_without_credit_shows_an_error_and_saves_nothing(client, superuser):
+    response = client.post(
+        reverse("admin:cities_photo_add"),
+        {
+            "image": uploaded_jpeg(),
+            "title": "No credit",
+            "alt_text": "A street",
+            "licence": "all-rights-reserved",
+            "status": "draft",
+            "order": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "Give the credit" in response.content.decode()
+    assert not Photo.objects.exists()
+
+
+def test_deleting_a_cover_photo_is_refused_with_a_clear_message(client, superuser, content):
+    cover = content.cover_photo
+    url = reverse("admin:cities_photo_delete", args=[cover.pk])
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Cannot delete photo" in html
+    assert "Quito" in html
+    assert Photo.objects.filter(pk=cover.pk).exists()
+
+
+def test_award_year_before_the_first_round_is_refused():
+    city = make_city(cover=False)
+    award = LearningCityAward(city=city, year=2014)
+    with pytest.raises(Exception) as error:
+        award.full_clean()
+    assert "year" in error.value.message_dict
+
+
+def test_admin_has_the_site_branding(client, superuser):
+    assert "Learning Cities · editors" in client.get(reverse("admin:index")).content.decode()

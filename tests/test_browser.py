@@ -1,0 +1,96 @@
+"""End-to-end checks in headless Chromium against the live test server."""
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def site(live_server):
+    call_command("load_seed", verbosity=0)
+    return live_server.url
+
+
+def watch_errors(page):
+    """Collect console errors and failed requests while the page is used."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400 and errors.append(f"{response.status} {response.url}")
+        ),
+    )
+    return errors
+
+
+def load_all_images(page):
+    """Bring every image into view, as a reader scrolling would, and wait until it loaded."""
+    images = page.locator("img")
+    for index in range(images.count()):
+        image = images.nth(index)
+        image.scroll_into_view_if_needed()
+        image.evaluate(
+            "img => img.complete || new Promise(done => { img.onload = img.onerror = done; })"
+        )
+
+
+def assert_images_are_described_and_loaded(page):
+    images = page.locator("img")
+    assert images.count() > 0
+    for index in range(images.count()):
+        image = images.nth(index)
+        assert image.get_attribute("alt"), f"image without alt: {image.get_attribute('src')}"
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0"), image.get_attribute(
+            "src"
+        )
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_overview_renders_and_leads_to_quito(site, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    errors = watch_errors(page)
+
+    page.goto(site + "/")
+    assert page.locator("h1").inner_text() == "Learning Cities"
+    cards = page.locator(".city-card__name")
+    assert cards.all_inner_texts() == ["Cuenca", "Quito", "Loja", "Azogues"]
+    load_all_images(page)
+    assert_images_are_described_and_loaded(page)
+    assert page.locator("figcaption", has_text="Photo: Patrimonio Quito").is_visible()
+
+    page.get_by_role("link", name="Quito", exact=True).click()
+    page.wait_for_url("**/cities/quito/")
+    assert page.locator("h1").inner_text() == "Quito"
+    for program in ("Bájale al Acoso", "Jóvenes Quito", "Guagua Centros"):
+        assert page.get_by_role("heading", name=program).is_visible()
+    load_all_images(page)
+    assert_images_are_described_and_loaded(page)
+
+    page.get_by_role("link", name="Member cities").first.click()
+    page.wait_for_url("**/#cities")
+    assert errors == []
+    context.close()
+
+
+def test_page_does_not_scroll_sideways_on_a_phone(site, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    for path in ("/", "/cities/loja/"):
+        page.goto(site + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
+    context.close()
+
+
+def test_skip_link_moves_focus_to_the_main_content(site, page):
+    page.goto(site + "/cities/cuenca/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("element => element === document.activeElement")
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
