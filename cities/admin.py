@@ -21,7 +21,7 @@ def thumbnail(photo):
         return "—"
     height = round(THUMBNAIL_WIDTH * photo.height / photo.width) if photo.width else None
     return format_html(
-        '<img src="{}" width="{}" height="{}" alt="{}" style="object-fit:cover">',
+        '<img src="{}" width="{}" height="{}" alt="{}">',
         photo.image.url,
         THUMBNAIL_WIDTH,
         height or THUMBNAIL_WIDTH,

@@ -10,6 +10,8 @@ admin.site.site_header = _("Learning Cities · editors")
 admin.site.site_title = _("Learning Cities admin")
 admin.site.index_title = _("Content of the Learning Cities site")
 
+handler500 = views.server_error
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),

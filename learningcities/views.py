@@ -1,7 +1,11 @@
 """Site-wide views that belong to no app: health check and security.txt."""
 
+import base64
 import datetime
+import functools
+import hashlib
 import logging
+import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor, wait
 
@@ -12,7 +16,9 @@ from django.core.files.storage import default_storage
 from django.db import connection, connections
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
@@ -93,3 +99,19 @@ def security_txt(request):
         },
         content_type="text/plain; charset=utf-8",
     )
+
+
+@functools.cache
+def error_page_style_source():
+    """The CSP source allowing the one inline <style> of the standalone 500 page."""
+    source = loader.get_template("500.html").template.source
+    style = re.search(r"<style>(.*?)</style>", source, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+def server_error(request):
+    # The 500 page cannot rely on static files, so its style is inline, allowed by its hash.
+    response = defaults.server_error(request)
+    response._csp_update = {"style-src": [error_page_style_source()]}
+    return response
