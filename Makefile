@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-postgres lint format browser bench clean
+.PHONY: install run test test-postgres lint lock audit format browser bench clean
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -32,6 +32,20 @@ browser:
 
 test: install browser
 	$(BIN)/python -m pytest
+
+# The locked runtime dependencies that `audit` checks; regenerate after changing pyproject.toml.
+lock: install
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.lock pyproject.toml
+
+# Known vulnerabilities in the locked dependencies, from PyPI's vulnerability data. A package
+# that cannot be looked up fails the audit too (--strict): no silent pass.
+audit: install
+	$(BIN)/pip-audit --strict --disable-pip --no-deps --progress-spinner off \
+	  --requirement requirements.lock || { \
+	  echo "audit: FAILED. Either a locked dependency has a known vulnerability (listed above)" >&2; \
+	  echo "audit: or PyPI's vulnerability data could not be reached (\"could not be audited\")." >&2; \
+	  exit 1; }
 
 lint: install
 	$(BIN)/ruff check .
