@@ -31,7 +31,7 @@ def photo_and_orphan(db):
 
 
 def test_orphans_are_listed_but_kept_by_default(photo_and_orphan):
-    photo, orphan = photo_and_orphan
+    _photo, orphan = photo_and_orphan
     output = run()
     assert output.splitlines() == [
         f"orphan: {orphan}",
