@@ -11,7 +11,7 @@ import contextvars
 import logging
 
 from botocore.exceptions import BotoCoreError, ClientError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, default_storage
 from storages.backends.s3 import S3Storage
 
 logger = logging.getLogger(__name__)
@@ -70,3 +70,15 @@ class MediaStorage(DeleteFailedWritesMixin, FileSystemStorage):
 
 class S3MediaStorage(DeleteFailedWritesMixin, S3Storage):
     """Uploaded media in an S3-compatible bucket."""
+
+
+def media_names(storage=default_storage, directory=""):
+    """The names of all files in `storage` (by default, media storage), folder by folder."""
+    try:
+        directories, files = storage.listdir(directory)
+    except FileNotFoundError:  # nothing was ever uploaded
+        return
+    for name in files:
+        yield f"{directory}{name}"
+    for subdirectory in directories:
+        yield from media_names(storage, f"{directory}{subdirectory}/")

@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand
 from django.db import models
 from django.utils import timezone
 
+from learningcities.storage import media_names
+
 
 def referenced_media_names():
     """Every media file some row refers to: the values of all file fields, plus what a model
@@ -20,17 +22,6 @@ def referenced_media_names():
     names.discard("")
     names.discard(None)
     return names
-
-
-def stored_media_names(storage, directory=""):
-    try:
-        directories, files = storage.listdir(directory)
-    except FileNotFoundError:  # nothing was ever uploaded
-        return
-    for name in files:
-        yield f"{directory}{name}"
-    for subdirectory in directories:
-        yield from stored_media_names(storage, f"{directory}{subdirectory}/")
 
 
 class Command(BaseCommand):
@@ -55,7 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args, delete, min_age, **options):
         # Listed before the rows are read, so a file saved meanwhile is never taken for an
         # orphan: its row, if any, is committed by the time the rows are read.
-        stored = list(stored_media_names(default_storage))
+        stored = list(media_names())
         referenced = referenced_media_names()
         cutoff = timezone.now() - datetime.timedelta(minutes=min_age)
         orphans = [
