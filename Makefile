@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-postgres lint lock audit format browser bench clean
+.PHONY: install run serve test test-postgres lint lock audit format browser bench loadtest clean
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -21,6 +21,21 @@ run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-on} $(BIN)/python manage.py load_seed
 	@echo "Create an admin account with: DJANGO_DEBUG=on $(BIN)/python manage.py createsuperuser"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-on} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production server: debug off, static files collected, gunicorn with 2 × cores + 1 workers.
+# Needs the production environment (DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, …).
+serve: install
+	DJANGO_DEBUG=off $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DJANGO_DEBUG=off $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=off $(BIN)/gunicorn learningcities.wsgi \
+	  --bind $${BIND:-127.0.0.1:$(PORT)} --workers $$((2 * $$(nproc) + 1)) \
+	  --timeout 30 --graceful-timeout 20 --max-requests 2000 --max-requests-jitter 200 \
+	  --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+# Load test: 2 minutes of mixed traffic against `make serve` on PostgreSQL + Redis.
+loadtest: install
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/mixed_traffic.py
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
 browser:
