@@ -1,11 +1,11 @@
 # The two commands of the README: `make run` and `make test`. Both set everything up.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve test test-postgres lint lock audit format browser bench loadtest clean
+.PHONY: install run serve test lint lock audit format browser bench lighthouse loadtest clean
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -22,15 +22,19 @@ run: install
 	@echo "Create an admin account with: DJANGO_DEBUG=on $(BIN)/python manage.py createsuperuser"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-on} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# Production server: debug off, static files collected, gunicorn with 2 × cores + 1 workers.
-# Needs the production environment (DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, …).
+# Production mode: debug off, static files collected (hashed, gzip + Brotli), gunicorn.
+# A secret key is generated into .env on first use when none is configured.
+# Workers: 2 per core + 1, gunicorn's rule of thumb for sync workers.
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 serve: install
-	DJANGO_DEBUG=off $(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	DJANGO_DEBUG=off $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=off $(BIN)/gunicorn learningcities.wsgi \
-	  --bind $${BIND:-127.0.0.1:$(PORT)} --workers $$((2 * $$(nproc) + 1)) \
-	  --timeout 30 --graceful-timeout 20 --max-requests 2000 --max-requests-jitter 200 \
-	  --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+	@test -n "$$DJANGO_SECRET_KEY" || grep -q '^DJANGO_SECRET_KEY=.' .env 2>/dev/null || \
+	  echo "DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_seed
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	  $(BIN)/gunicorn learningcities.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+	  --access-logfile - --max-requests 10000 --max-requests-jitter 1000
 
 # Load test: 2 minutes of mixed traffic against `make serve` on PostgreSQL + Redis.
 loadtest: install
@@ -61,6 +65,18 @@ audit: install
 	  echo "audit: FAILED. Either a locked dependency has a known vulnerability (listed above)" >&2; \
 	  echo "audit: or PyPI's vulnerability data could not be reached (\"could not be audited\")." >&2; \
 	  exit 1; }
+
+# Benchmarks (not tests): load test of `make serve` with wrk on 127.0.0.1.
+bench: install
+	@command -v wrk >/dev/null || { \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq wrk; }
+	$(BIN)/python bench/loadtest.py
+	$(BIN)/python bench/lighthouse.py
+
+# Lighthouse alone (npm lighthouse@12.2.3, installed into bench/node_modules on first use).
+lighthouse: install
+	$(BIN)/python bench/lighthouse.py
 
 lint: install
 	$(BIN)/ruff check .

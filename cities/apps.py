@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class CitiesConfig(AppConfig):
     name = "cities"
     verbose_name = _("Learning cities")
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from .cache import invalidate_public_pages
+        from .models import ContentVersion
+
+        # Any change to this app's content (incl. many-to-many tables) makes cached pages stale.
+        for model in self.get_models(include_auto_created=True):
+            if model is ContentVersion:
+                continue
+            for signal in (post_save, post_delete, m2m_changed):
+                signal.connect(invalidate_public_pages, sender=model)

@@ -495,3 +495,34 @@ class ResourceLink(models.Model):
 
     def get_absolute_url(self):
         return reverse("cities:overview")
+
+
+class ContentVersion(models.Model):
+    """A counter bumped by every content change, shared by all server processes.
+
+    Cached public pages are keyed by it; it lives in the database rather than the cache so
+    that a per-process cache (local memory, the default) still invalidates across workers.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self):
+        return str(self.version)
+
+    @classmethod
+    def current(cls):
+        version, _created = cls.objects.get_or_create(pk=1)
+        return version
+
+    @classmethod
+    def bump(cls):
+        # update() sends no signals, so bumping cannot itself trigger another bump.
+        if not cls.objects.filter(pk=1).update(
+            version=models.F("version") + 1, changed_at=timezone.now()
+        ):
+            cls.objects.get_or_create(pk=1)

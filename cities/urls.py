@@ -1,10 +1,11 @@
 from django.urls import path
 
 from . import views
+from .cache import cache_public_page
 
 app_name = "cities"
 
 urlpatterns = [
-    path("", views.OverviewView.as_view(), name="overview"),
-    path("cities/<slug:slug>/", views.CityDetailView.as_view(), name="detail"),
+    path("", cache_public_page(views.OverviewView.as_view()), name="overview"),
+    path("cities/<slug:slug>/", cache_public_page(views.CityDetailView.as_view()), name="detail"),
 ]

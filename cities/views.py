@@ -9,6 +9,8 @@ class OverviewView(ListView):
 
     template_name = "cities/overview.html"
     context_object_name = "cities"
+    # Keeps the overview's weight bounded when the network grows to hundreds of cities.
+    paginate_by = 12
 
     def get_queryset(self):
         return City.objects.published().select_related("cover_photo")

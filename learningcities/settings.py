@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)  # only if the file exists
+# Values already in the environment win over the file, which is read only if it exists.
+environ.Env.read_env(env.str("DJANGO_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -49,9 +50,13 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "learningcities.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed by the app, so a single machine needs no proxy for it; CSRF tokens
+    # are masked per response, which defeats BREACH-style guessing.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -83,7 +88,8 @@ WSGI_APPLICATION = "learningcities.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-# Persistent connections, checked before reuse so that a restarted database is found again.
+# Persistent connections: opening one per request costs more than most pages' queries.
+# Checked before reuse, so that a restarted database is found again without a restart.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -165,6 +171,7 @@ LOGGING = {
 
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
+MEDIA_MAX_AGE = env.int("DJANGO_MEDIA_MAX_AGE", default=60 * 60 * 24 * 365)
 
 # Security. Every default is the safe one; README "Deployment" explains the proxy settings.
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).

@@ -27,6 +27,8 @@ def serve_media(request, path):
     # if it was opened directly; nosniff keeps browsers to the type it is served with.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
+    # Stored names never change content: a replaced photo is saved under a new name.
+    response["Cache-Control"] = f"public, max-age={settings.MEDIA_MAX_AGE}"
     return response
 
 

@@ -3,6 +3,7 @@ import tempfile
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 
 # Playwright's sync API runs an event loop in the test thread; Django's guard against
 # database access from async code would otherwise refuse the test's own queries.
@@ -36,6 +37,7 @@ def test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The live server speaks plain HTTP (pyproject.toml turns off the redirect to HTTPS).
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    cache.clear()  # cached pages must not leak from one test's data into another's
     return settings
 
 

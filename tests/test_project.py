@@ -14,7 +14,11 @@ def test_models_and_migrations_agree():
 
 def run_settings(env):
     """Import the settings module in a fresh interpreter with the given environment."""
-    base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "learningcities.settings"}
+    base = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "learningcities.settings",
+        "DJANGO_ENV_FILE": "/nonexistent/.env",
+    }
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         env={**base, **env},
@@ -39,6 +43,7 @@ def test_settings_start_with_a_secret_key_and_debug_is_off_by_default():
         env={
             "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "learningcities.settings",
+            "DJANGO_ENV_FILE": "/nonexistent/.env",
             "DJANGO_SECRET_KEY": "x" * 50,
         },
         cwd=project_settings.BASE_DIR,

@@ -196,7 +196,7 @@ def test_overview_query_count_does_not_grow_with_the_network(client):
     make_network(46)
     assert City.objects.count() == 50
     assert count_queries(client, "/") == few
-    assert few <= 5
+    assert few <= 6
 
 
 def test_city_page_query_count_does_not_grow_with_programs_and_photos(client):
@@ -209,3 +209,20 @@ def test_city_page_query_count_does_not_grow_with_programs_and_photos(client):
         make_photo(city=city)
     assert count_queries(client, city.get_absolute_url()) == few
     assert few <= 6
+
+
+def test_overview_paginates_a_large_network(client):
+    make_network(30)
+    first = client.get("/")
+    assert len(first.context["cities"]) == 12
+    assert 'rel="next" href="?page=2#cities"' in first.text
+    last = client.get("/", {"page": 3})
+    assert len(last.context["cities"]) == 6
+    assert "Page 3 of 3" in text_of(last)
+
+
+@pytest.mark.parametrize("page", ["abc", "999", "-1", "1' OR '1'='1"])
+def test_a_bad_page_number_is_a_clear_404(client, seeded, page):
+    response = client.get("/", {"page": page})
+    assert response.status_code == 404
+    assert "Page not found" in text_of(response)

@@ -1,0 +1,89 @@
+"""Lighthouse (mobile) on the overview and a city page, served by `make serve` on 127.0.0.1.
+
+Installs npm `lighthouse@12.2.3` into bench/node_modules on first use and drives Debian's
+Chromium. Prints the four category scores, LCP and CLS of each page.
+
+Usage: python bench/lighthouse.py
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from loadtest import BASE, ROOT, serve, server_env, stop, wait_for_server
+
+HERE = Path(__file__).resolve().parent
+LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
+PAGES = {"overview": "/", "city page": "/cities/quito/"}
+CHROME_FLAGS = (
+    "--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking"
+)
+
+
+def run_lighthouse(url, report):
+    subprocess.run(
+        [
+            LIGHTHOUSE,
+            url,
+            "--quiet",
+            "--form-factor=mobile",
+            f"--chrome-flags={CHROME_FLAGS}",
+            "--output=json",
+            f"--output-path={report}",
+        ],
+        env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
+        check=True,
+        timeout=300,
+    )
+    result = json.loads(report.read_text())
+    scores = {
+        name: round(category["score"] * 100) for name, category in result["categories"].items()
+    }
+    audits = result["audits"]
+    return (
+        scores,
+        audits["largest-contentful-paint"]["numericValue"] / 1000,
+        audits["cumulative-layout-shift"]["numericValue"],
+    )
+
+
+def main():
+    if not LIGHTHOUSE.exists():
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                HERE,
+                "lighthouse@12.2.3",
+            ],
+            check=True,
+        )
+    workdir = Path(tempfile.mkdtemp(prefix="learningcities-lighthouse-"))
+    env = server_env(workdir, size=4, cache="on")
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    server = serve(env)
+    try:
+        wait_for_server()
+        print(
+            f"{'page':<10} {'perf':>4} {'a11y':>4} {'best':>4} {'seo':>4} {'LCP s':>6} {'CLS':>6}"
+        )
+        for name, path in PAGES.items():
+            scores, lcp, cls = run_lighthouse(BASE + path, workdir / "report.json")
+            print(
+                f"{name:<10} {scores['performance']:>4} {scores['accessibility']:>4} "
+                f"{scores['best-practices']:>4} {scores['seo']:>4} {lcp:>6.2f} {cls:>6.3f}",
+                flush=True,
+            )
+    finally:
+        stop(server)
+
+
+if __name__ == "__main__":
+    main()

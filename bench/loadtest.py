@@ -1,0 +1,159 @@
+"""Load-test the production server (`make serve`) with wrk, on 127.0.0.1 only.
+
+For a small (seed, 4 cities) and a large (500 cities x 5 programs x 3 photos) network, with the
+page cache on and off, it measures requests/s and p50/p99 latency of each public page and of a
+static file of similar size served by the same server (the stack's physical ceiling), and prints
+each page's throughput as a ratio to that static file. Every run is bounded in time.
+
+Usage: python bench/loadtest.py [--duration 10] [--connections 8] [--sizes 4,500]
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+PORT = 8097
+BASE = f"http://127.0.0.1:{PORT}"
+CACHES = {"on": "locmemcache://", "off": "dummycache://"}
+# The pages measured; the static file is written by this script next to the collected files.
+PAGES = {
+    "overview": "/",
+    "city page": "/cities/quito/",
+}
+STATIC_NAME = "bench-overview-copy.html"
+
+
+def wrk(url, duration, connections):
+    """Run wrk against one URL; return requests/s, p50 and p99 in ms, and the error count."""
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 30,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, flags=re.M))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors += int(non_2xx.group(1)) if non_2xx else 0
+    return rate, to_ms(percentiles["50"]), to_ms(percentiles["99"]), errors
+
+
+def to_ms(value):
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def wait_for_server(deadline=60):
+    start = time.monotonic()
+    while time.monotonic() - start < deadline:
+        try:
+            with urllib.request.urlopen(BASE + "/", timeout=2) as response:
+                return response.read()
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("the server did not start")
+
+
+def serve(env):
+    """Start `make serve` in its own process group, so that stopping it stops gunicorn too."""
+    log = open(env["BENCH_DIR"] + "/serve.log", "a")  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(
+        ["make", "--no-print-directory", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def server_env(workdir, size, cache):
+    """The environment of a production-mode server on a throw-away database of `size` cities."""
+    return {
+        **os.environ,
+        "BENCH_DIR": str(workdir),
+        "DATABASE_URL": f"sqlite:///{workdir}/bench-{size}.sqlite3",
+        "MEDIA_ROOT": str(workdir / f"media-{size}"),
+        "STATIC_ROOT": str(workdir / "static"),
+        "CACHE_URL": CACHES[cache],
+        "PORT": str(PORT),
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+        "DJANGO_DEBUG": "off",
+        # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
+        "DJANGO_SECURE_SSL_REDIRECT": "off",
+        "DJANGO_SECURE_COOKIES": "off",
+    }
+
+
+def measure(size, cache, args, workdir):
+    env = server_env(workdir, size, cache)
+    if not (workdir / f"bench-{size}.sqlite3").exists():
+        subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [PYTHON, "bench/make_network.py", "--cities", str(size)], cwd=ROOT, env=env, check=True
+        )
+    server = serve(env)
+    try:
+        overview = wait_for_server()
+        # The ceiling: the overview's own bytes as a static file, through the same server.
+        static_dir = workdir / "static"
+        (static_dir / STATIC_NAME).write_bytes(overview)
+        stop(server)
+        server = serve(env)  # WhiteNoise indexes static files when it starts
+        wait_for_server()
+        rows = {}
+        for name, path in {**PAGES, "static file": f"/static/{STATIC_NAME}"}.items():
+            wrk(BASE + path, 2, args.connections)  # warm up workers and the cache
+            rows[name] = wrk(BASE + path, args.duration, args.connections)
+        return rows
+    finally:
+        stop(server)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--sizes", default="4,500", help="network sizes (cities)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: `make bench` installs it (Debian package wrk).")
+
+    workdir = Path(tempfile.mkdtemp(prefix="learningcities-bench-"))
+    print(f"{os.cpu_count()} cores; wrk -t2 -c{args.connections} -d{args.duration}s; {workdir}")
+    header = f"{'cities':>6} {'cache':>5} {'page':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
+    print(header + f" {'vs static':>9} {'errors':>6}")
+    try:
+        for size in [int(size) for size in args.sizes.split(",")]:
+            for cache in CACHES:
+                rows = measure(size, cache, args, workdir)
+                ceiling = rows["static file"][0]
+                for name, (rate, p50, p99, errors) in rows.items():
+                    print(
+                        f"{size:>6} {cache:>5} {name:<12} {rate:>9.0f} {p50:>8.2f} {p99:>8.2f}"
+                        f" {rate / ceiling:>9.2f} {errors:>6}",
+                        flush=True,
+                    )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Weight budgets: the site must stay light on a slow phone connection."""
+
+import gzip
+import re
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+STATIC = settings.BASE_DIR / "static"
+KB = 1024
+
+
+def total_size(pattern):
+    return sum(path.stat().st_size for path in STATIC.glob(pattern))
+
+
+@pytest.mark.django_db
+def test_overview_html_stays_under_40_kb_compressed(client):
+    call_command("load_seed", verbosity=0)
+    html = client.get("/").content
+    assert len(gzip.compress(html)) <= 40 * KB
+
+
+def test_css_stays_under_30_kb():
+    assert 0 < total_size("**/*.css") <= 30 * KB
+
+
+def test_javascript_stays_under_10_kb():
+    assert total_size("**/*.js") <= 10 * KB
+
+
+@pytest.mark.django_db
+def test_pages_load_nothing_from_other_sites(client):
+    call_command("load_seed", verbosity=0)
+    for url in ("/", "/cities/quito/"):
+        html = client.get(url).content.decode()
+        sources = re.findall(
+            r'<(?:script|link|img|source)\b[^>]*(?:src|href|srcset)="([^"]+)"', html
+        )
+        assert sources
+        assert not [source for source in sources if re.match(r"(https?:)?//", source)]

@@ -1,0 +1,151 @@
+"""Public pages are cached for anonymous visitors, and every change shows at once."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cities.models import City, ContentVersion, Criterion, SiteText, Status
+
+from .factories import make_city, make_photo, make_program, make_user
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings):
+    """Run each test with the local-memory cache and with the Redis server of this machine."""
+    if request.param == "redis":
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {"default": backend}
+    from django.core.cache import cache
+
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+@pytest.fixture
+def city(cache_backend):
+    city = make_city(name="Loja", slug="loja")
+    make_program(city, name="Loja emprende", slug="loja-emprende")
+    return city
+
+
+def get(client, url):
+    """The page's HTML and the number of SQL queries it took."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries)
+
+
+def test_a_second_anonymous_visit_is_served_from_the_cache(client, city):
+    first, first_queries = get(client, city.get_absolute_url())
+    second, second_queries = get(client, city.get_absolute_url())
+    assert first_queries > 1
+    assert second_queries == 1  # only the content version is read
+    assert second.content == first.content
+    assert "Cookie" in second["Vary"]
+
+
+def assert_change_shows(client, url, change, expected=None, absent=None):
+    client.get(url)  # fill the cache
+    change()
+    html = client.get(url).content.decode()
+    if expected:
+        assert expected in html
+    if absent:
+        assert absent not in html
+
+
+def test_saving_a_city_shows_on_the_next_request(client, city):
+    def change():
+        city.narrative = "A brand new story."
+        city.save()
+
+    assert_change_shows(client, city.get_absolute_url(), change, expected="A brand new story.")
+    assert_change_shows(client, "/", lambda: None, expected="A brand new story.")
+
+
+def test_deleting_a_program_shows_on_the_next_request(client, city):
+    program = city.programs.get()
+    assert_change_shows(client, city.get_absolute_url(), program.delete, absent="Loja emprende")
+
+
+def test_unpublishing_a_city_makes_it_a_404_at_once(client, city):
+    client.get(city.get_absolute_url())
+    city.status = Status.DRAFT
+    city.save()
+    assert client.get(city.get_absolute_url()).status_code == 404
+    assert 'id="city-loja"' not in client.get("/").content.decode()
+
+
+def test_publishing_a_photo_shows_on_the_next_request(client, city):
+    photo = make_photo(city=city, title="Puerta de la Ciudad", status=Status.DRAFT)
+
+    def change():
+        photo.status = Status.PUBLISHED
+        photo.save()
+
+    assert_change_shows(client, city.get_absolute_url(), change, expected="Puerta de la Ciudad")
+
+
+def test_changing_the_criteria_of_a_program_shows_on_the_next_request(client, city):
+    criterion = Criterion.objects.create(title="Workplace learning", slug="work", statement="…")
+    program = city.programs.get()
+    assert_change_shows(
+        client,
+        city.get_absolute_url(),
+        lambda: program.criteria.add(criterion),
+        expected="Workplace learning",
+    )
+
+
+def test_editing_a_site_text_shows_on_the_overview(client, city):
+    assert_change_shows(
+        client,
+        "/",
+        lambda: SiteText.objects.create(key=SiteText.Key.BENEFITS, text="Cities that learn."),
+        expected="Cities that learn.",
+    )
+
+
+def test_logged_in_editors_never_get_the_cached_public_page(client, city):
+    city.status = Status.DRAFT
+    city.save()
+    assert client.get(city.get_absolute_url()).status_code == 404
+    editor = make_user(is_staff=True)
+    editor.user_permissions.set(Permission.objects.filter(codename="view_city"))
+    client.force_login(editor)
+    response = client.get(city.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft: this page is not visible to the public." in response.content.decode()
+
+
+def test_pages_answer_304_to_a_matching_etag_or_date(client, city):
+    first = client.get("/")
+    assert client.get("/", headers={"if-none-match": first["ETag"]}).status_code == 304
+    since = first["Last-Modified"]
+    assert client.get("/", headers={"if-modified-since": since}).status_code == 304
+    city.narrative = "A new chapter."
+    city.save()
+    assert client.get("/", headers={"if-none-match": first["ETag"]}).status_code == 200
+
+
+def test_the_cache_is_shared_across_server_processes(client, city):
+    """The version lives in the database: another process's change invalidates this one's cache."""
+    client.get(city.get_absolute_url())
+    # What a save in another gunicorn worker does, seen from this process: only the row moves.
+    City.objects.filter(pk=city.pk).update(narrative="Changed by another worker.")
+    ContentVersion.bump()
+    assert "Changed by another worker." in client.get(city.get_absolute_url()).text
+
+
+def test_pages_are_compressed_for_browsers_that_accept_it(client, city):
+    response = client.get("/", headers={"accept-encoding": "gzip, br"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
