@@ -44,3 +44,28 @@ def test_the_admin_works_under_the_content_security_policy(live_server, page):
 
     assert violations == []
     assert [e for e in console_errors if "Content Security Policy" in e] == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_public_pages_break_no_rule_of_the_content_security_policy(live_server, page):
+    city = make_city(name="Quito")
+    page.add_init_script(RECORD_VIOLATIONS)
+    violations = []
+    for url in ("/", city.get_absolute_url(), "/no-such-page/"):
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+        violations += page.evaluate("window.cspViolations")
+    assert violations == []
+
+
+@pytest.mark.browser
+def test_the_server_error_page_keeps_its_inline_style(live_server, page, settings):
+    settings.ROOT_URLCONF = "tests.urls_failing"
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.goto(live_server.url + "/fail/")
+    assert page.locator("h1").inner_text().startswith("Something went wrong")
+    # The page's own <style> applies: the site's paper background, not the browser's white.
+    background = page.locator("body").evaluate("b => getComputedStyle(b).backgroundColor")
+    assert background == "rgb(247, 244, 239)"
+    assert page.evaluate("window.cspViolations") == []
