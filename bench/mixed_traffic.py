@@ -114,6 +114,8 @@ def serve_and_load(env, server_log, accounts, edit_log):
                 *("-f", "bench/locustfile.py", "--headless", "--only-summary"),
                 *("--users", str(USERS), "--spawn-rate", "10", "--run-time", DURATION),
                 *("--host", HOST, "--csv", str(RESULTS / "mixed")),
+                # Users finish the request they are in, so every edit has a known outcome.
+                *("--stop-timeout", "30"),
             ],
             env={**env, "LOADTEST_EDITORS": accounts, "LOADTEST_EDIT_LOG": str(edit_log)},
             cwd=ROOT,
