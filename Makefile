@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve test lint lock audit format browser bench lighthouse loadtest clean
+.PHONY: install run serve test lint lock audit format browser bench bench-photos lighthouse loadtest clean
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -71,8 +71,13 @@ bench: install
 	@command -v wrk >/dev/null || { \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq wrk; }
+	$(BIN)/python bench/photo_processing.py
 	$(BIN)/python bench/loadtest.py
 	$(BIN)/python bench/lighthouse.py
+
+# Photo processing alone: a generated 24-megapixel upload, timed with its peak memory.
+bench-photos: install
+	$(BIN)/python bench/photo_processing.py
 
 # Lighthouse alone (npm lighthouse@12.2.3, installed into bench/node_modules on first use).
 lighthouse: install

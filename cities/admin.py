@@ -7,12 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from learningcities.admin import StorageFailureAdminMixin
 
+from .forms import PhotoImageField
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 
 THUMBNAIL_WIDTH = 96
 # Addresses typed without a scheme are taken as https (Django 6's default, set explicitly).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 CHECKBOX_CRITERIA = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+# Every photo upload in the admin goes through the checks and processing of cities.images.
+PHOTO_UPLOAD_OVERRIDES = {models.ImageField: {"form_class": PhotoImageField}}
 
 
 @admin.display(description=_("photo"))
@@ -22,7 +25,7 @@ def thumbnail(photo):
     height = round(THUMBNAIL_WIDTH * photo.height / photo.width) if photo.width else None
     return format_html(
         '<img src="{}" width="{}" height="{}" alt="{}">',
-        photo.image.url,
+        photo.picture.smallest_src,
         THUMBNAIL_WIDTH,
         height or THUMBNAIL_WIDTH,
         photo.alt_text,
@@ -68,7 +71,7 @@ class PhotoInline(admin.TabularInline):
     extra = 0
     fields = [thumbnail, "image", "title", "alt_text", "author", "holder", "licence", "status"]
     readonly_fields = [thumbnail]
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = {**HTTPS_URLS, **PHOTO_UPLOAD_OVERRIDES}
     show_change_link = True
 
 
@@ -150,9 +153,16 @@ class PhotoAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, admin.ModelAd
     list_filter = ["status", "licence", "city", "is_placeholder", "author_unknown"]
     list_select_related = ["city", "uploaded_by"]
     search_fields = ["title", "alt_text", "author", "holder", "reference", "city__name"]
-    autocomplete_fields = ["city"]
-    formfield_overrides = HTTPS_URLS
-    readonly_fields = ["photo_thumbnail", "width", "height", "uploaded_by", "uploaded_at"]
+    # A plain select, not autocomplete: uploaders may not open the city admin it asks.
+    readonly_fields = [
+        "photo_thumbnail",
+        "focal_point_picker",
+        "width",
+        "height",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    formfield_overrides = {**HTTPS_URLS, **PHOTO_UPLOAD_OVERRIDES}
     fieldsets = [
         (None, {"fields": ["image", "photo_thumbnail", "title", "alt_text", "city", "status"]}),
         (
@@ -168,6 +178,16 @@ class PhotoAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, admin.ModelAd
             },
         ),
         (
+            _("Focal point"),
+            {
+                "fields": ["focal_point_picker", ("focal_x", "focal_y")],
+                "description": _(
+                    "Cards crop photos to fit; the focal point stays in view. Click the subject "
+                    "in the picture, or type the percentages."
+                ),
+            },
+        ),
+        (
             _("Details"),
             {
                 "fields": [
@@ -180,6 +200,20 @@ class PhotoAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, admin.ModelAd
         ),
     ]
 
+    def get_queryset(self, request):
+        photos = super().get_queryset(request)
+        if request.user.has_perm("cities.change_others_photos"):
+            return photos
+        return photos.filter(uploaded_by=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.may_be_changed_by(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.may_be_changed_by(request.user))
+
     @admin.display(description=_("photo"))
     def photo_thumbnail(self, photo):
         return thumbnail(photo)
@@ -187,6 +221,25 @@ class PhotoAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, admin.ModelAd
     @admin.display(description=_("credit"))
     def credit_column(self, photo):
         return photo.credit
+
+    @admin.display(description=_("subject"))
+    def focal_point_picker(self, photo):
+        if not photo.image:
+            return _("Save the photo first; then click its subject here.")
+        # focal-point.js turns clicks on this picture into the two fields below it.
+        return format_html(
+            '<span class="focal-picker" data-focal-picker>'
+            '<img src="{}" width="{}" height="{}" alt="{}">'
+            '<span class="focal-picker__mark" aria-hidden="true"></span></span>',
+            photo.picture.src,
+            photo.width,
+            photo.height,
+            photo.alt_text,
+        )
+
+    class Media:
+        css = {"all": ["cities/admin/focal-point.css"]}
+        js = ["cities/admin/focal-point.js"]
 
 
 @admin.register(Criterion)

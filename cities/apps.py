@@ -9,6 +9,7 @@ class CitiesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from . import signals  # noqa: F401  (connects the photo file handlers)
         from .cache import invalidate_public_pages
         from .models import ContentVersion
 

@@ -4,8 +4,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from . import images
 
 # The UNESCO Global Network of Learning Cities was founded in 2013 (Beijing Declaration).
 GNLC_FOUNDING_YEAR = 2013
@@ -397,6 +400,30 @@ class Photo(Publishable):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers are shown first in the gallery.")
     )
+    focal_x = models.PositiveSmallIntegerField(
+        _("focal point, across"),
+        default=50,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Where the subject is, in percent from the left edge (50 is the centre). "
+            "Cropped cards keep this point in view."
+        ),
+    )
+    focal_y = models.PositiveSmallIntegerField(
+        _("focal point, down"),
+        default=50,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Where the subject is, in percent from the top edge (50 is the centre)."),
+    )
+    renditions = models.JSONField(
+        _("renditions"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("The smaller copies made for the pages, one entry per file."),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -413,6 +440,10 @@ class Photo(Publishable):
         ordering = ["order", "-uploaded_at"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+        # Uploaders may change only their own photos; editors hold this one as well.
+        permissions = [
+            ("change_others_photos", _("Can change and delete photos uploaded by others"))
+        ]
 
     def __str__(self):
         return self.title
@@ -424,6 +455,9 @@ class Photo(Publishable):
 
     def clean(self):
         super().clean()
+        # An emptied focal point field means "the centre" again.
+        self.focal_x = 50 if self.focal_x is None else self.focal_x
+        self.focal_y = 50 if self.focal_y is None else self.focal_y
         if not (self.author.strip() or self.holder.strip() or self.author_unknown):
             raise ValidationError(
                 _(
@@ -449,6 +483,25 @@ class Photo(Publishable):
     @property
     def licence_url(self):
         return LICENCE_URLS.get(self.licence, "")
+
+    @cached_property
+    def picture(self):
+        return images.Picture.of(self)
+
+    @property
+    def focal_point_class(self):
+        """CSS classes keeping the focal point in crops, in steps of 10 % (no inline style)."""
+        return f"focus-x-{(self.focal_x + 5) // 10 * 10} focus-y-{(self.focal_y + 5) // 10 * 10}"
+
+    def may_be_changed_by(self, user):
+        return self.uploaded_by_id == user.pk or user.has_perm("cities.change_others_photos")
+
+    @classmethod
+    def extra_media_names(cls):
+        """The rendition files, which no file field names (for `remove_orphaned_media`)."""
+        for renditions in cls._base_manager.values_list("renditions", flat=True):
+            for rendition in renditions:
+                yield rendition["name"]
 
 
 class SiteText(models.Model):

@@ -55,3 +55,19 @@ class CityDetailView(DetailView):
             photo for photo in city.photos.all() if photo.pk != city.cover_photo_id
         ]
         return context
+
+
+class PhotoCreditsView(ListView):
+    """Every published photo with its credit, licence and the pages that show it."""
+
+    template_name = "cities/photo_credits.html"
+    context_object_name = "photos"
+
+    def get_queryset(self):
+        published_cities = City.objects.published()
+        return (
+            Photo.objects.published()
+            .select_related("city")
+            .prefetch_related(Prefetch("covered_cities", queryset=published_cities))
+            .order_by("city__name", "order", "title")
+        )

@@ -173,6 +173,17 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
 MEDIA_MAX_AGE = env.int("DJANGO_MEDIA_MAX_AGE", default=60 * 60 * 24 * 365)
 
+# Photo uploads, checked and processed by cities/images.py.
+PHOTO_MAX_UPLOAD_SIZE = env.int("PHOTO_MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)  # bytes
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+PHOTO_MIN_SIDE = env.int("PHOTO_MIN_SIDE", default=400)  # pixels, width and height
+PHOTO_RENDITION_WIDTHS = env.list("PHOTO_RENDITION_WIDTHS", cast=int, default=[480, 960, 1600])
+# Small uploads stay in memory; larger ones go to a temporary file capped at the size limit.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "cities.images.SizeLimitedUploadHandler",
+]
+
 # Security. Every default is the safe one; README "Deployment" explains the proxy settings.
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):

@@ -4,6 +4,7 @@ import io
 import itertools
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -79,3 +80,10 @@ def make_program(city, criteria=(), **kwargs):
     program = Program.objects.create(city=city, **{**defaults, **kwargs})
     program.criteria.set(criteria)
     return program
+
+
+def make_staff(group_name, **kwargs):
+    """A staff user in one of the groups the migrations create ("Photo uploaders", "Editors")."""
+    user = make_user(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user

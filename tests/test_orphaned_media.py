@@ -25,7 +25,9 @@ def make_old(name, hours=2):
 def photo_and_orphan(db):
     photo = make_photo()
     orphan = default_storage.save("photos/2020/01/left-by-a-crash.jpg", ContentFile(b"x"))
-    for name in (photo.image.name, orphan):
+    renditions = [rendition["name"] for rendition in photo.renditions]
+    assert renditions, "the photo's renditions are files too, referenced by no file field"
+    for name in (photo.image.name, orphan, *renditions):
         make_old(name)
     return photo, orphan
 
@@ -46,6 +48,7 @@ def test_delete_removes_orphans_and_nothing_a_row_refers_to(photo_and_orphan):
     assert f"deleted: {orphan}" in output
     assert not default_storage.exists(orphan)
     assert default_storage.exists(photo.image.name)
+    assert all(default_storage.exists(r["name"]) for r in photo.renditions)
     assert run().splitlines()[-1].startswith("0 orphaned media file(s) found")
 
 

@@ -2,7 +2,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cities import seed
+from cities import images, seed
 from cities.models import (
     City,
     Criterion,
@@ -131,7 +131,9 @@ class Command(BaseCommand):
             status=Status.PUBLISHED,
         )
         jpeg = placeholder_jpeg(name, *data["colours"], seed=data["reference"])
-        photo.image.save(f"{city_data['slug']}-placeholder.jpg", ContentFile(jpeg), save=False)
+        # The same checks and processing as an upload in the admin, renditions included.
+        upload = ContentFile(jpeg, name=f"{city_data['slug']}-placeholder.jpg")
+        photo.image = images.prepare_upload(upload)
         photo.full_clean()
         photo.save()
         self.created += 1

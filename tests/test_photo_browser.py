@@ -1,0 +1,109 @@
+"""An uploader adds a photo in a real browser and finds it, credited, on the city page."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from cities.models import Photo
+from tests import photo_samples as samples
+from tests.factories import make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def photo_uploaders():
+    """The group as its migration defines it (tests before this one may have flushed it)."""
+    migration = importlib.import_module("cities.migrations.0004_photo_uploader_and_editor_groups")
+    migration.create_groups(apps, None)
+    return Group.objects.get(name="Photo uploaders")
+
+
+@pytest.fixture
+def site(live_server):
+    call_command("load_seed", verbosity=0)
+    uploader = make_user("rosa", is_staff=True)
+    uploader.groups.add(photo_uploaders())
+    return live_server.url
+
+
+def choose_file(page, name, content, mime="image/jpeg"):
+    page.set_input_files("#id_image", files=[{"name": name, "mimeType": mime, "buffer": content}])
+
+
+def test_uploader_uploads_a_photo_and_sees_it_credited_on_the_city_page(site, page):
+    page.goto(f"{site}/admin/login/?next=/admin/cities/photo/add/")
+    page.fill("#id_username", "rosa")
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/cities/photo/add/")
+
+    page.fill("#id_title", "Market of Loja")
+    page.fill("#id_alt_text", "Stalls with fruit under a long roof, people buying bananas")
+    page.select_option("#id_city", label="Loja")
+    page.select_option("#id_status", "published")
+    page.fill("#id_author", "Rosa Quizhpe")
+    page.select_option("#id_licence", label="CC BY 4.0")
+
+    # A script dressed up as a photo is refused with a message, and the form is kept.
+    choose_file(page, "market.jpg", b"<script>alert(1)</script>" * 10)
+    page.click("input[name=_save]")
+    assert "not a photo in an accepted format" in page.locator(".errorlist").inner_text()
+    assert page.input_value("#id_title") == "Market of Loja"
+
+    choose_file(page, "market.jpg", samples.jpeg_with_private_metadata(1600, 1000))
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/cities/photo/")
+    assert "was added successfully" in page.locator(".messagelist").inner_text()
+
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{site}/cities/loja/")
+        figure = page.locator("figure", has_text="Market of Loja")
+        figure.scroll_into_view_if_needed()
+        image = figure.locator("img")
+        image.evaluate("img => img.complete || new Promise(done => img.onload = done)")
+        assert image.evaluate("img => img.naturalWidth") > 0
+        # Chromium takes the AVIF source, sized for the layout rather than the original.
+        assert image.evaluate("img => img.currentSrc").endswith(".avif")
+        assert image.get_attribute("alt").startswith("Stalls with fruit")
+        caption = figure.locator("figcaption")
+        assert caption.is_visible()
+        assert "Photo: Rosa Quizhpe · CC BY 4.0" in caption.inner_text()
+        licence = caption.get_by_role("link", name="CC BY 4.0")
+        assert licence.get_attribute("href") == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_photo_credits_page_fits_a_phone(site, page):
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{site}/photo-credits/")
+
+    assert page.locator("h1").inner_text() == "Photo credits"
+    assert page.locator(".credits-list__item").count() == 4
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_editor_sets_the_focal_point_by_clicking_the_subject(site, page):
+    editor = make_user("elena", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    quito = Photo.objects.get(reference="Patrimonio_Quito_01")
+    page.goto(f"{site}/admin/login/?next=/admin/cities/photo/{quito.pk}/change/")
+    page.fill("#id_username", "elena")
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+
+    picture = page.locator("[data-focal-picker] img")
+    box = picture.bounding_box()
+    picture.click(position={"x": box["width"] * 0.2, "y": box["height"] * 0.7})
+    assert (page.input_value("#id_focal_x"), page.input_value("#id_focal_y")) == ("20", "70")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/cities/photo/")
+
+    quito.refresh_from_db()
+    assert (quito.focal_x, quito.focal_y) == (20, 70)
+    page.goto(f"{site}/")
+    card_image = page.locator(".city-card", has_text="Quito").locator("img")
+    assert card_image.get_attribute("class") == "focus-x-20 focus-y-70"
+    assert card_image.evaluate("img => getComputedStyle(img).objectPosition") == "20% 70%"

@@ -1,0 +1,101 @@
+"""The public "Photo credits" page, and credits beside every public image."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cities.models import Licence, Status
+from tests.factories import make_city, make_photo
+
+pytestmark = pytest.mark.django_db
+
+CREDITS_URL = reverse("cities:credits")
+
+
+def entry(html, photo):
+    match = re.search(
+        rf'<li class="credits-list__item" id="photo-{photo.pk}">(.*?)</li>', html, re.S
+    )
+    assert match, f"photo {photo.pk} is not listed"
+    return " ".join(match.group(1).split())
+
+
+def test_credits_list_every_published_photo_with_credit_licence_and_source(client):
+    photo = make_photo(
+        title="Calle Larga",
+        author="Ana Tenesaca",
+        holder="Municipio de Cuenca",
+        licence=Licence.CC_BY_SA,
+        source_url="https://example.org/calle-larga",
+    )
+    unknown = make_photo(title="Old square", author="", author_unknown=True)
+    draft = make_photo(title="Not yet public", status=Status.DRAFT)
+
+    html = client.get(CREDITS_URL).content.decode()
+
+    text = entry(html, photo)
+    assert "Photo: " in text and "Ana Tenesaca / Municipio de Cuenca" in text
+    assert '<a href="https://example.org/calle-larga" rel="noopener">' in text
+    assert (
+        '<a href="https://creativecommons.org/licenses/by-sa/4.0/" rel="license noopener">' in text
+    )
+    assert "author unknown" in entry(html, unknown)
+    assert draft.title not in html
+
+
+def test_credits_say_where_each_photo_is_shown(client):
+    city = make_city(name="Loja", slug="loja")  # with a cover photo
+    in_gallery = make_photo(city=city, title="Market")
+    draft_city = make_city(name="Hidden", slug="hidden", status=Status.DRAFT)
+    unused = make_photo(city=draft_city, title="Of a draft city")
+
+    html = client.get(CREDITS_URL).content.decode()
+
+    assert '<a href="/cities/loja/">Loja (cover)</a>' in entry(html, city.cover_photo)
+    assert f'<a href="/cities/loja/#photo-{in_gallery.pk}">Loja (photos)</a>' in entry(
+        html, in_gallery
+    )
+    assert "no page yet" in entry(html, unused)
+    assert "/cities/hidden/" not in html
+
+
+def test_credits_page_has_one_h1_and_is_linked_from_every_footer(client):
+    city = make_city()
+    for url in ("/", city.get_absolute_url(), CREDITS_URL):
+        html = client.get(url).content.decode()
+        footer = html[html.index('<footer class="site-footer">') :]
+        assert f'<a href="{CREDITS_URL}">Photo credits</a>' in footer
+    assert len(re.findall(r"<h1\b", client.get(CREDITS_URL).content.decode())) == 1
+
+
+def count_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(CREDITS_URL).status_code == 200
+    return len(queries)
+
+
+def test_credits_query_count_does_not_grow_with_the_photos(client):
+    make_city()
+    few = count_queries(client)
+    for _ in range(5):
+        make_photo(city=make_city())
+
+    assert count_queries(client) == few <= 3
+
+
+def test_every_public_image_has_its_credit_beside_it(client):
+    city = make_city()
+    make_photo(city=city, author="Ana Tenesaca", licence=Licence.CC_BY)
+
+    for url in ("/", city.get_absolute_url()):
+        html = client.get(url).content.decode()
+        figures = re.findall(r"<figure.*?</figure>", html, re.S)
+        assert figures
+        assert len(re.findall(r"<img\b", html)) == len(figures)
+        for figure in figures:
+            assert '<span class="credit">Photo:' in figure
+            alt = re.search(r'alt="([^"]*)"', figure).group(1)
+            assert "Photo:" not in alt and "Photographer" not in alt
