@@ -142,7 +142,9 @@ def test_production_settings_put_media_on_s3_when_a_bucket_is_given():
 
 
 @pytest.mark.django_db
-def test_a_photo_uploaded_in_the_admin_is_stored_in_the_bucket(client, bucket, s3_endpoint):
+def test_a_photo_uploaded_in_the_admin_lives_in_the_bucket_with_its_renditions(
+    client, bucket, s3_endpoint, django_capture_on_commit_callbacks
+):
     assert isinstance(storages["default"], S3MediaStorage)
     client.force_login(make_user("editor", is_staff=True, is_superuser=True))
     add = reverse("admin:cities_photo_add")
@@ -155,11 +157,21 @@ def test_a_photo_uploaded_in_the_admin_is_stored_in_the_bucket(client, bucket, s
     response = client.post(add, data)
     assert response.status_code == 302
     photo = Photo.objects.get()
-    assert photo.image.name in objects_in(s3_endpoint, bucket)
+    files = [photo.image.name, *(rendition["name"] for rendition in photo.renditions)]
+    assert len(files) > 1
+    assert objects_in(s3_endpoint, bucket) == sorted(files)
     assert photo.image.url.startswith(f"{s3_endpoint}/{bucket}/photos/")
     # What the browser would fetch is the stored image.
     with urllib.request.urlopen(photo.image.url) as served:
         assert served.read()[:3] == b"\xff\xd8\xff"
+
+    # Deleting the photo deletes every one of its objects once the deletion is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:cities_photo_delete", args=[photo.pk]), {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert objects_in(s3_endpoint, bucket) == []
 
 
 @pytest.mark.django_db
