@@ -1,18 +1,14 @@
 """Media on S3-compatible object storage and the cache in Redis, against real local servers:
-moto's S3 server, started here on 127.0.0.1, and the machine's Redis."""
+moto's S3 server, started by the tests on 127.0.0.1 (see tests/s3.py), and the machine's
+Redis."""
 
 import io
-import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
-import uuid
 from pathlib import Path
 
-import boto3
 import pytest
 from django.core.cache import cache
 from django.core.files.storage import storages
@@ -22,89 +18,15 @@ from django.urls import reverse
 from cities.models import Photo
 from learningcities.storage import S3MediaStorage
 from tests.factories import make_city, make_photo, make_user, uploaded_jpeg
+from tests.s3 import bucket_storage, s3_client
 from tests.test_storage_failures import posted
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    port = free_port()
-    server = subprocess.Popen(
-        [Path(sys.executable).with_name("moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(endpoint, timeout=1)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("moto_server did not start")
-            time.sleep(0.1)
-    yield endpoint
-    server.terminate()
-    server.wait(timeout=10)
-
-
-def s3_client(endpoint):
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
-
-
-def use_bucket(settings, endpoint):
-    """Media storage on a new bucket of the local S3 server, configured as production is."""
-    name = f"media-{uuid.uuid4().hex[:12]}"
-    client = s3_client(endpoint)
-    client.create_bucket(Bucket=name)
-    # Photos are public: anyone may read, only the app (with its keys) may write.
-    public_read = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": "s3:GetObject",
-                "Resource": f"arn:aws:s3:::{name}/*",
-            }
-        ],
-    }
-    client.put_bucket_policy(Bucket=name, Policy=json.dumps(public_read))
-    return {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "learningcities.storage.S3MediaStorage",
-            "OPTIONS": {
-                "bucket_name": name,
-                "endpoint_url": endpoint,
-                "region_name": "us-east-1",
-                "access_key": "test",
-                "secret_key": "test",
-                "file_overwrite": False,
-                "querystring_auth": False,
-            },
-        },
-    }
-
-
 @pytest.fixture
 def bucket(settings, s3_endpoint):
-    settings.STORAGES = use_bucket(settings, s3_endpoint)
+    settings.STORAGES = {**settings.STORAGES, "default": bucket_storage(s3_endpoint)}
     return settings.STORAGES["default"]["OPTIONS"]["bucket_name"]
 
 
@@ -208,14 +130,17 @@ def test_health_check_covers_object_storage(client, bucket, s3_endpoint):
 
 @pytest.mark.django_db(transaction=True)
 def test_backup_and_restore_with_media_on_object_storage(settings, s3_endpoint, tmp_path):
-    settings.STORAGES = use_bucket(settings, s3_endpoint)
+    settings.STORAGES = {**settings.STORAGES, "default": bucket_storage(s3_endpoint)}
     photos = [make_photo(title=f"Photo {n}") for n in range(3)]
     stored = {p.image.name: storages["default"].open(p.image.name).read() for p in photos}
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
 
     call_command("flush", interactive=False, verbosity=0)
-    settings.STORAGES = use_bucket(settings, s3_endpoint)  # a new, empty bucket
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": bucket_storage(s3_endpoint),
+    }  # a new, empty bucket
     call_command("restore", str(archive), stdout=io.StringIO())
     assert sorted(Photo.objects.values_list("title", flat=True)) == [
         "Photo 0",
