@@ -33,8 +33,8 @@ class StorageFailureAdminMixin:
             request.storage_failure = STORAGE_FAILURE_MESSAGE % {"reason": reason}
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
         failure = getattr(request, "storage_failure", None)
         if failure is None:
             return form

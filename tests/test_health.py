@@ -2,6 +2,7 @@ import time
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from tests.factories import make_city
 
@@ -100,7 +101,7 @@ class UnreachableDatabase:
 def test_public_pages_answer_a_branded_503_while_the_database_is_away_then_recover(client):
     city = make_city(name="Azogues")
     with UnreachableDatabase() as database:
-        for url in ("/", city.get_absolute_url()):
+        for url in (reverse("cities:overview"), city.get_absolute_url()):
             response = client.get(url)
             assert response.status_code == 503
             assert response["Retry-After"] == "30"

@@ -19,7 +19,7 @@ from cities.models import Photo
 from learningcities.storage import S3MediaStorage
 from tests.factories import make_city, make_photo, make_user, uploaded_jpeg
 from tests.s3 import bucket_storage, s3_client
-from tests.test_storage_failures import posted
+from tests.test_storage_failures import posted, typed
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -70,12 +70,14 @@ def test_a_photo_uploaded_in_the_admin_lives_in_the_bucket_with_its_renditions(
     assert isinstance(storages["default"], S3MediaStorage)
     client.force_login(make_user("editor", is_staff=True, is_superuser=True))
     add = reverse("admin:cities_photo_add")
-    data = posted(client.get(add).context["adminform"].form) | {
-        "title": "Catedral",
-        "alt_text": "A cathedral with blue domes",
-        "author": "Ana",
-        "image": uploaded_jpeg("cathedral.jpg", width=800, height=600),
-    }
+    form = client.get(add).context["adminform"].form
+    data = posted(form) | typed(
+        form,
+        title="Catedral",
+        alt_text="A cathedral with blue domes",
+        author="Ana",
+        image=uploaded_jpeg("cathedral.jpg", width=800, height=600),
+    )
     response = client.post(add, data)
     assert response.status_code == 302
     photo = Photo.objects.get()
@@ -102,12 +104,14 @@ def test_object_storage_down_while_uploading_gives_a_form_error_and_no_row(
 ):
     client.force_login(make_user("editor", is_staff=True, is_superuser=True))
     add = reverse("admin:cities_photo_add")
-    data = posted(client.get(add).context["adminform"].form) | {
-        "title": "Mercado",
-        "alt_text": "A market hall",
-        "author": "Ana",
-        "image": uploaded_jpeg("market.jpg"),
-    }
+    form = client.get(add).context["adminform"].form
+    data = posted(form) | typed(
+        form,
+        title="Mercado",
+        alt_text="A market hall",
+        author="Ana",
+        image=uploaded_jpeg("market.jpg"),
+    )
     # The bucket is gone (deleted, or the credentials lost their rights).
     s3_client(s3_endpoint).delete_bucket(Bucket=bucket)
 

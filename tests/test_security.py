@@ -106,14 +106,15 @@ def behind_tls_proxy(settings):
 
 @pytest.mark.django_db
 def test_plain_http_is_redirected_to_https(behind_tls_proxy):
-    response = behind_tls_proxy.get("/")
+    overview = reverse("cities:overview")
+    response = behind_tls_proxy.get(overview)
     assert response.status_code == 301
-    assert response["Location"] == "https://learningcities.example.org/"
+    assert response["Location"] == f"https://learningcities.example.org{overview}"
 
 
 @pytest.mark.django_db
 def test_https_through_the_proxy_is_served_with_hsts(behind_tls_proxy):
-    response = behind_tls_proxy.get("/", HTTP_X_FORWARDED_PROTO="https")
+    response = behind_tls_proxy.get(reverse("cities:overview"), HTTP_X_FORWARDED_PROTO="https")
     assert response.status_code == 200
     assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
 
@@ -149,10 +150,10 @@ def directives(policy):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/", "/cities/nowhere/", "/admin/login/"])
+@pytest.mark.parametrize("url", ["/", "/cities/nowhere/", "/admin/login/", "/healthz"])
 def test_every_page_carries_the_security_headers(client, url):
     make_city()
-    response = client.get(url)
+    response = client.get(url, follow=True)
     assert response.status_code in (200, 404)
     policy = directives(response["Content-Security-Policy"])
     assert policy["script-src"] == ["'self'"]

@@ -36,8 +36,20 @@ def test_the_admin_works_under_the_content_security_policy(live_server, page):
     rows_before = photo_rows.count()
     page.locator("#photos-group .add-row a").click()
     assert photo_rows.count() == rows_before + 1
+    page.locator("#photos-group .inline-deletelink").last.click()
+    assert photo_rows.count() == rows_before
     # Prepopulated slug and the collapsible fieldsets are JavaScript too.
-    page.fill("#id_tagline", "Ciudad del aprendizaje")
+    # Every language's box where the site translates the field.
+    typed = {
+        "name": "Loja",
+        "narrative": "Aprender juntos.",
+        "tagline": "Ciudad del aprendizaje",
+        "photos-0-title": "Portada de Loja",
+        "photos-0-alt_text": "Una plaza con árboles",
+    }
+    for field, value in typed.items():
+        for box in page.locator(f"input[id^=id_{field}], textarea[id^=id_{field}]").all():
+            box.fill(value)
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
     violations += page.evaluate("window.cspViolations")

@@ -4,6 +4,7 @@ import resource
 import signal
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -42,6 +43,20 @@ def noisy_jpeg_bytes():
     return buffer.getvalue()
 
 
+def typed(form, **values):
+    """What an editor types into `form`: each value into the field of that name, or into
+    every language's version of it where the field is translated (title_en, title_es…)."""
+    languages = {code.replace("-", "_") for code, _name in django_settings.LANGUAGES}
+    data = {}
+    for name in form.fields:
+        for field, value in values.items():
+            if name == field or (
+                name.startswith(f"{field}_") and name.removeprefix(f"{field}_") in languages
+            ):
+                data[form.add_prefix(name)] = value
+    return data
+
+
 def posted(form):
     """What a browser posts for a form left as shown: unticked boxes and empty choices are
     left out."""
@@ -65,7 +80,9 @@ def test_a_full_disk_while_uploading_a_photo_gives_a_form_error_and_leaves_nothi
     client, editor, settings
 ):
     add = reverse("admin:cities_photo_add")
-    data = posted(client.get(add).context["adminform"].form) | dict(
+    form = client.get(add).context["adminform"].form
+    data = posted(form) | typed(
+        form,
         title="Parque Calderón",
         alt_text="A park with tall trees",
         author="Ana",
@@ -102,10 +119,14 @@ def test_a_full_disk_while_adding_photos_to_a_city_leaves_no_row_and_no_file(
     change = reverse("admin:cities_city_change", args=[city.pk])
     context = client.get(change).context
     inlines = context["inline_admin_formsets"]
-    data = posted(context["adminform"].form)
+    form = context["adminform"].form
+    data = posted(form) | typed(
+        form, name="Cuenca", narrative="A learning city.", tagline="Changed while the disk is full"
+    )
     for inline in inlines:
         data |= posted(inline.formset.management_form)
-    prefix = next(i.formset.prefix for i in inlines if i.formset.model is Photo)
+    photo_formset = next(i.formset for i in inlines if i.formset.model is Photo)
+    prefix = photo_formset.prefix
     photos = {
         # The first photo is small and gets stored; the second does not fit any more.
         0: uploaded_jpeg("river.jpg", width=800, height=600),
@@ -113,15 +134,16 @@ def test_a_full_disk_while_adding_photos_to_a_city_leaves_no_row_and_no_file(
     }
     data[f"{prefix}-TOTAL_FORMS"] = len(photos)
     for number, upload in photos.items():
-        data |= {
-            f"{prefix}-{number}-image": upload,
-            f"{prefix}-{number}-title": f"Photo {number}",
-            f"{prefix}-{number}-alt_text": "A river under a bridge",
-            f"{prefix}-{number}-author": "Luis",
-            f"{prefix}-{number}-licence": "cc-by-4.0",
-            f"{prefix}-{number}-status": "draft",
-        }
-    data["tagline"] = "Changed while the disk is full"
+        row = typed(
+            photo_formset.empty_form,
+            image=upload,
+            title=f"Photo {number}",
+            alt_text="A river under a bridge",
+            author="Luis",
+            licence="cc-by-4.0",
+            status="draft",
+        )
+        data |= {name.replace("__prefix__", str(number)): value for name, value in row.items()}
     settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 
     with disk_full_after(100_000):
