@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve test lint lock audit format browser bench bench-photos lighthouse loadtest clean
+.PHONY: install run serve test lint lock audit format browser bench bench-photos bench-search lighthouse loadtest clean mapdata messages makemessages gettext
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -16,7 +16,23 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-run: install
+# Translations: the .po catalogues in locale/ are compiled to .mo (not committed).
+gettext:
+	@command -v msgfmt >/dev/null || { \
+	  echo "Installing Debian's gettext to compile the translations"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
+	    apt-get install -y -qq --no-install-recommends gettext; }
+
+messages: install gettext
+	DJANGO_DEBUG=on $(BIN)/python manage.py compilemessages --ignore=$(VENV) -v0
+
+# After changing user-facing strings: update locale/es/LC_MESSAGES/django.po, translate.
+makemessages: install gettext
+	DJANGO_DEBUG=on $(BIN)/python manage.py makemessages -l es --no-obsolete \
+	  --ignore=$(VENV) --ignore=staticfiles --ignore=media --ignore=node_modules
+
+run: install messages
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-on} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-on} $(BIN)/python manage.py load_seed
 	@echo "Create an admin account with: DJANGO_DEBUG=on $(BIN)/python manage.py createsuperuser"
@@ -26,7 +42,7 @@ run: install
 # A secret key is generated into .env on first use when none is configured.
 # Workers: 2 per core + 1, gunicorn's rule of thumb for sync workers.
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
-serve: install
+serve: install messages
 	@test -n "$$DJANGO_SECRET_KEY" || grep -q '^DJANGO_SECRET_KEY=.' .env 2>/dev/null || \
 	  echo "DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
 	$(BIN)/python manage.py migrate --no-input
@@ -49,7 +65,7 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
 	    apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; }
 
-test: install browser
+test: install browser messages
 	$(BIN)/python -m pytest
 
 # The locked runtime dependencies that `audit` checks; regenerate after changing pyproject.toml.
@@ -66,6 +82,16 @@ audit: install
 	  echo "audit: or PyPI's vulnerability data could not be reached (\"could not be audited\")." >&2; \
 	  exit 1; }
 
+# Re-derives cities/mapdata/ecuador.json from Natural Earth (npm world-atlas). Run once; the
+# result is committed, so neither set-up nor the site needs npm.
+mapdata:
+	tmp=$$(mktemp -d) && \
+	  npm install --prefix "$$tmp" --no-save --no-audit --no-fund --silent \
+	    world-atlas@2.0.2 topojson-client@3.1.0 && \
+	  NODE_MODULES_PARENT="$$tmp/" \
+	    node cities/mapdata/build_ecuador.mjs; \
+	  status=$$?; rm -rf "$$tmp"; exit $$status
+
 # Benchmarks (not tests): load test of `make serve` with wrk on 127.0.0.1.
 bench: install
 	@command -v wrk >/dev/null || { \
@@ -78,6 +104,15 @@ bench: install
 # Photo processing alone: a generated 24-megapixel upload, timed with its peak memory.
 bench-photos: install
 	$(BIN)/python bench/photo_processing.py
+
+# The search page on a generated network of 500 cities (SQLite; for PostgreSQL give
+# DATABASE_URL of an empty database).
+bench-search: install messages
+	tmp=$$(mktemp -d) && export DJANGO_DEBUG=on MEDIA_ROOT="$$tmp/media" \
+	  DATABASE_URL=$${DATABASE_URL:-sqlite:///$$tmp/search-bench.sqlite3} && \
+	  $(BIN)/python manage.py migrate -v0 && \
+	  $(BIN)/python bench/make_network.py --cities 500 --programs 5 --photos 1 && \
+	  $(BIN)/python bench/search.py; status=$$?; rm -rf "$$tmp"; exit $$status
 
 # Lighthouse alone (npm lighthouse@12.2.3, installed into bench/node_modules on first use).
 lighthouse: install

@@ -17,7 +17,7 @@ from loadtest import BASE, ROOT, serve, server_env, stop, wait_for_server
 
 HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
-PAGES = {"overview": "/", "city page": "/cities/quito/"}
+PAGES = {"overview": "/es/", "city page": "/es/cities/quito/"}
 CHROME_FLAGS = (
     "--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking"
 )

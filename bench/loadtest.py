@@ -27,8 +27,8 @@ BASE = f"http://127.0.0.1:{PORT}"
 CACHES = {"on": "locmemcache://", "off": "dummycache://"}
 # The pages measured; the static file is written by this script next to the collected files.
 PAGES = {
-    "overview": "/",
-    "city page": "/cities/quito/",
+    "overview": "/es/",
+    "city page": "/es/cities/quito/",
 }
 STATIC_NAME = "bench-overview-copy.html"
 
@@ -59,7 +59,7 @@ def wait_for_server(deadline=60):
     start = time.monotonic()
     while time.monotonic() - start < deadline:
         try:
-            with urllib.request.urlopen(BASE + "/", timeout=2) as response:
+            with urllib.request.urlopen(BASE + "/es/", timeout=2) as response:
                 return response.read()
         except OSError:
             time.sleep(0.5)

@@ -1,9 +1,15 @@
+# Translated models mix in modeltranslation's admin classes: both languages on one form.
 from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from learningcities.admin import StorageFailureAdminMixin
 
@@ -50,7 +56,7 @@ class UploaderRecordingMixin:
         formset.save_m2m()
 
 
-class ProgramInline(admin.StackedInline):
+class ProgramInline(TranslationStackedInline):
     model = Program
     extra = 0
     fields = [
@@ -66,7 +72,7 @@ class ProgramInline(admin.StackedInline):
     show_change_link = True
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(TranslationTabularInline):
     model = Photo
     extra = 0
     fields = [thumbnail, "image", "title", "alt_text", "author", "holder", "licence", "status"]
@@ -82,7 +88,7 @@ class AwardInline(admin.TabularInline):
 
 
 @admin.register(City)
-class CityAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, admin.ModelAdmin):
+class CityAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, TranslationAdmin):
     list_display = ["name", "cover_thumbnail", "year_joined", "province", "status", "updated_at"]
     list_display_links = ["name", "cover_thumbnail"]
     list_filter = ["status", "year_joined", "province"]
@@ -115,7 +121,7 @@ class CityAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, admin.ModelAdm
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(TranslationAdmin):
     list_display = ["name", "city", "lifecycle", "replaced_by", "status", "order"]
     list_editable = ["order"]
     list_filter = ["status", "lifecycle", "criteria", "city"]
@@ -138,7 +144,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, admin.ModelAdmin):
+class PhotoAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, TranslationAdmin):
     list_display = [
         "title",
         "photo_thumbnail",
@@ -243,7 +249,7 @@ class PhotoAdmin(StorageFailureAdminMixin, UploaderRecordingMixin, admin.ModelAd
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(TranslationAdmin):
     list_display = ["title", "kind", "order"]
     list_editable = ["order"]
     list_filter = ["kind"]
@@ -252,7 +258,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteText)
-class SiteTextAdmin(admin.ModelAdmin):
+class SiteTextAdmin(TranslationAdmin):
     list_display = ["key", "excerpt", "updated_at"]
     search_fields = ["text"]
 
@@ -262,7 +268,7 @@ class SiteTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResourceLink)
-class ResourceLinkAdmin(admin.ModelAdmin):
+class ResourceLinkAdmin(TranslationAdmin):
     list_display = ["title", "url", "order"]
     formfield_overrides = HTTPS_URLS
     list_editable = ["order"]

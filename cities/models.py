@@ -112,6 +112,9 @@ class Criterion(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return f"{reverse('cities:criteria')}#criterion-{self.slug}"
+
 
 class City(Publishable):
     name = models.CharField(_("name"), max_length=100)

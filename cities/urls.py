@@ -7,6 +7,11 @@ app_name = "cities"
 
 urlpatterns = [
     path("", cache_public_page(views.OverviewView.as_view()), name="overview"),
+    path("cities/", cache_public_page(views.DirectoryView.as_view()), name="directory"),
     path("cities/<slug:slug>/", cache_public_page(views.CityDetailView.as_view()), name="detail"),
+    path("criteria/", cache_public_page(views.CriteriaMatrixView.as_view()), name="criteria"),
+    path("map/", cache_public_page(views.MapView.as_view()), name="map"),
     path("photo-credits/", cache_public_page(views.PhotoCreditsView.as_view()), name="credits"),
+    # Not cached: every query would be a new entry.
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

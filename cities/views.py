@@ -1,7 +1,12 @@
 from django.db.models import Prefetch
-from django.views.generic import DetailView, ListView
+from django.utils.translation import get_language
+from django.views.generic import DetailView, ListView, TemplateView
 
+from .forms import DirectoryFilterForm, SearchForm
+from .geo import ecuador_map
 from .models import City, Criterion, Photo, Program, ResourceLink, SiteText
+from .search import search
+from .seo import city_page_meta
 
 
 class OverviewView(ListView):
@@ -17,7 +22,7 @@ class OverviewView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["texts"] = {text.key: text.text for text in SiteText.objects.all()}
+        context["texts"] = {text.key: text for text in SiteText.objects.all()}
         context["criteria"] = Criterion.objects.filter(kind=Criterion.Kind.BUILDING_BLOCK)
         context["links"] = ResourceLink.objects.all()
         return context
@@ -54,6 +59,139 @@ class CityDetailView(DetailView):
         context["gallery"] = [
             photo for photo in city.photos.all() if photo.pk != city.cover_photo_id
         ]
+        context.update(city_page_meta(self.request, city, context["cover_photo"]))
+        return context
+
+
+def public_programs():
+    """Published programs of published cities, with what the public pages show of them."""
+    return (
+        Program.objects.published()
+        .filter(city__in=City.objects.published())
+        .prefetch_related("criteria")
+    )
+
+
+def building_blocks():
+    return Criterion.objects.filter(kind=Criterion.Kind.BUILDING_BLOCK)
+
+
+class DirectoryView(ListView):
+    """Member cities, filtered by year joined, province and criterion served (GET)."""
+
+    template_name = "cities/directory.html"
+    context_object_name = "cities"
+
+    def get_queryset(self):
+        cities = City.objects.published()
+        self.criteria = list(building_blocks())
+        self.form = DirectoryFilterForm(
+            self.request.GET,
+            years=cities.order_by("year_joined").values_list("year_joined", flat=True).distinct(),
+            provinces=cities.exclude(province="")
+            .order_by("province")
+            .values_list("province", flat=True)
+            .distinct(),
+            criteria=self.criteria,
+        )
+        # Invalid values are reported beside their field; the valid ones still filter.
+        self.form.is_valid()
+        chosen = {
+            name: value
+            for name, value in getattr(self.form, "cleaned_data", {}).items()
+            if value not in ("", None)
+        }
+        if "year" in chosen:
+            cities = cities.filter(year_joined=chosen["year"])
+        if "province" in chosen:
+            cities = cities.filter(province=chosen["province"])
+        if "criterion" in chosen:
+            serving = public_programs().filter(criteria__slug=chosen["criterion"])
+            cities = cities.filter(pk__in=serving.values("city_id"))
+        self.chosen = chosen
+        return cities.select_related("cover_photo").prefetch_related(
+            Prefetch("programs", queryset=public_programs())
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.form
+        context["active_filters"] = self.active_filters()
+        return context
+
+    def active_filters(self):
+        """Each chosen filter with its label and the address without it (to remove it)."""
+        filters = []
+        for name, value in self.chosen.items():
+            field = self.form[name]
+            label = dict(field.field.choices).get(field.data, value)
+            remaining = self.request.GET.copy()
+            remaining.pop(name, None)
+            filters.append({"label": field.label, "value": label, "query": remaining.urlencode()})
+        return filters
+
+
+class CriteriaMatrixView(ListView):
+    """For each city, which of UNESCO's six criteria its programs serve, and how."""
+
+    template_name = "cities/criteria_matrix.html"
+    context_object_name = "cities"
+
+    def get_queryset(self):
+        return City.objects.published().prefetch_related(
+            Prefetch("programs", queryset=public_programs())
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        criteria = list(building_blocks())
+        rows = []
+        for city in context["cities"]:
+            cells = []
+            for criterion in criteria:
+                programs = [
+                    program
+                    for program in city.programs.all()
+                    if criterion in program.criteria.all()
+                ]
+                cells.append({"criterion": criterion, "programs": programs})
+            rows.append({"city": city, "cells": cells})
+        context["criteria"] = criteria
+        context["rows"] = rows
+        return context
+
+
+class MapView(ListView):
+    """Member cities on an offline map of Ecuador, and the same as a list."""
+
+    template_name = "cities/map.html"
+    context_object_name = "cities"
+
+    def get_queryset(self):
+        return City.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["map"] = ecuador_map(context["cities"])
+        return context
+
+
+class SearchView(TemplateView):
+    template_name = "cities/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = SearchForm(self.request.GET)
+        query = form.cleaned_data["q"] if form.is_valid() else ""
+        results, totals, words = search(query, get_language())
+        context.update(
+            form=form,
+            query=query,
+            words=words,
+            groups=[(kind, results[kind], totals[kind]) for kind in results],
+            results=results,
+            count=sum(totals.values()),
+        )
         return context
 
 

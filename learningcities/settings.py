@@ -34,6 +34,8 @@ ALLOWED_HOSTS = env.list(
 )
 
 INSTALLED_APPS = [
+    # Before the admin, so that its admin classes and translated fields are in place.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    "django.contrib.sitemaps",
     "cities",
 ]
 
@@ -111,8 +114,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Spanish first: it is the default language, served at /es/, and English at /en/.
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+# A text missing in one language is shown in the other (with a note saying so).
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("es", "en")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Guayaquil"
 USE_I18N = True

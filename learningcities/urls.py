@@ -1,8 +1,13 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from django.views.static import serve
+
+from cities.sitemaps import SITEMAPS
 
 from . import views
 
@@ -12,11 +17,24 @@ admin.site.index_title = _("Content of the Learning Cities site")
 
 handler500 = views.server_error
 
+# The admin, the sitemap, robots.txt and the open data have one address in every language;
+# the public pages carry theirs (/es/…, /en/…).
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("", include("cities.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(
+            template_name="robots.txt",
+            content_type="text/plain",
+            extra_context={"admin_path": settings.ADMIN_URL},
+        ),
+        name="robots",
+    ),
+    path("data/", include("cities.data_urls")),
+    *i18n_patterns(path("", include("cities.urls"))),
 ]
 
 

@@ -4,6 +4,7 @@ import tempfile
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.s3 import bucket_storage, moto_server
 
@@ -57,6 +58,20 @@ def test_settings(settings, tmp_path, request):
             "DIRECTIVES": {**directives, "img-src": [*directives["img-src"], endpoint]},
         }
     return settings
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Tests read the English site (/en/…) unless they ask for Spanish, the default."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    # Unprefixed addresses (the admin, "/") follow the browser's language: English here.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture(scope="session")

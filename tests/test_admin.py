@@ -84,8 +84,8 @@ def test_adding_a_photo_records_the_uploader(client, superuser):
         reverse("admin:cities_photo_add"),
         {
             "image": uploaded_jpeg(),
-            "title": "Parque Calderón",
-            "alt_text": "A park with tall pines in front of a cathedral",
+            "title_es": "Parque Calderón",
+            "alt_text_es": "Un parque con pinos altos frente a una catedral",
             "author": "Ana Pérez",
             "licence": "cc-by-4.0",
             "status": "published",
@@ -93,7 +93,7 @@ def test_adding_a_photo_records_the_uploader(client, superuser):
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
-    photo = Photo.objects.get(title="Parque Calderón")
+    photo = Photo.objects.get(title_es="Parque Calderón")
     assert photo.uploaded_by == superuser
     assert (photo.width, photo.height) == (640, 400)
 
@@ -116,8 +116,11 @@ def test_a_photo_added_in_the_city_inline_records_the_uploader(client, superuser
             "photos-TOTAL_FORMS": 1,
             "photos-INITIAL_FORMS": 0,
             "photos-0-image": uploaded_jpeg(),
-            "photos-0-title": "Puerta de la Ciudad",
-            "photos-0-alt_text": "A castle-like city gate under a blue sky",
+            # Spanish, the default language, is the one an editor must fill in.
+            "name_es": "Loja",
+            "narrative_es": "Loja aprende.",
+            "photos-0-title_es": "Puerta de la Ciudad",
+            "photos-0-alt_text_es": "Una puerta de ciudad como un castillo bajo un cielo azul",
             "photos-0-author": "Daniel Morejón",
             "photos-0-licence": "all-rights-reserved",
             "photos-0-status": "published",
@@ -125,7 +128,7 @@ def test_a_photo_added_in_the_city_inline_records_the_uploader(client, superuser
     )
     response = client.post(url, data)
     assert response.status_code == 302
-    assert Photo.objects.get(title="Puerta de la Ciudad").uploaded_by == superuser
+    assert Photo.objects.get(title_es="Puerta de la Ciudad").uploaded_by == superuser
 
 
 def test_photo_form_without_credit_shows_an_error_and_saves_nothing(client, superuser):
@@ -133,8 +136,8 @@ def test_photo_form_without_credit_shows_an_error_and_saves_nothing(client, supe
         reverse("admin:cities_photo_add"),
         {
             "image": uploaded_jpeg(),
-            "title": "No credit",
-            "alt_text": "A street",
+            "title_es": "Sin crédito",
+            "alt_text_es": "Una calle",
             "licence": "all-rights-reserved",
             "status": "draft",
             "order": 0,

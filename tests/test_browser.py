@@ -54,7 +54,7 @@ def test_overview_renders_and_leads_to_quito(site, browser, width):
     page = context.new_page()
     errors = watch_errors(page)
 
-    page.goto(site + "/")
+    page.goto(site + "/en/")
     assert page.locator("h1").inner_text() == "Learning Cities"
     cards = page.locator(".city-card__name")
     assert cards.all_inner_texts() == ["Cuenca", "Quito", "Loja", "Azogues"]
@@ -71,7 +71,8 @@ def test_overview_renders_and_leads_to_quito(site, browser, width):
     assert_images_are_described_and_loaded(page)
 
     page.get_by_role("link", name="Member cities").first.click()
-    page.wait_for_url("**/#cities")
+    page.wait_for_url("**/en/cities/")
+    assert page.locator("h1").inner_text() == "Member cities"
     assert errors == []
     context.close()
 
@@ -79,7 +80,7 @@ def test_overview_renders_and_leads_to_quito(site, browser, width):
 def test_page_does_not_scroll_sideways_on_a_phone(site, browser):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
-    for path in ("/", "/cities/loja/"):
+    for path in ("/en/", "/en/cities/loja/"):
         page.goto(site + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
@@ -87,7 +88,7 @@ def test_page_does_not_scroll_sideways_on_a_phone(site, browser):
 
 
 def test_skip_link_moves_focus_to_the_main_content(site, page):
-    page.goto(site + "/cities/cuenca/")
+    page.goto(site + "/en/cities/cuenca/")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     assert skip.evaluate("element => element === document.activeElement")

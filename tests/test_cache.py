@@ -68,7 +68,7 @@ def test_saving_a_city_shows_on_the_next_request(client, city):
         city.save()
 
     assert_change_shows(client, city.get_absolute_url(), change, expected="A brand new story.")
-    assert_change_shows(client, "/", lambda: None, expected="A brand new story.")
+    assert_change_shows(client, "/en/", lambda: None, expected="A brand new story.")
 
 
 def test_deleting_a_program_shows_on_the_next_request(client, city):
@@ -81,7 +81,7 @@ def test_unpublishing_a_city_makes_it_a_404_at_once(client, city):
     city.status = Status.DRAFT
     city.save()
     assert client.get(city.get_absolute_url()).status_code == 404
-    assert 'id="city-loja"' not in client.get("/").content.decode()
+    assert 'id="city-loja"' not in client.get("/en/").content.decode()
 
 
 def test_publishing_a_photo_shows_on_the_next_request(client, city):
@@ -108,7 +108,7 @@ def test_changing_the_criteria_of_a_program_shows_on_the_next_request(client, ci
 def test_editing_a_site_text_shows_on_the_overview(client, city):
     assert_change_shows(
         client,
-        "/",
+        "/en/",
         lambda: SiteText.objects.create(key=SiteText.Key.BENEFITS, text="Cities that learn."),
         expected="Cities that learn.",
     )
@@ -127,13 +127,13 @@ def test_logged_in_editors_never_get_the_cached_public_page(client, city):
 
 
 def test_pages_answer_304_to_a_matching_etag_or_date(client, city):
-    first = client.get("/")
-    assert client.get("/", headers={"if-none-match": first["ETag"]}).status_code == 304
+    first = client.get("/en/")
+    assert client.get("/en/", headers={"if-none-match": first["ETag"]}).status_code == 304
     since = first["Last-Modified"]
-    assert client.get("/", headers={"if-modified-since": since}).status_code == 304
+    assert client.get("/en/", headers={"if-modified-since": since}).status_code == 304
     city.narrative = "A new chapter."
     city.save()
-    assert client.get("/", headers={"if-none-match": first["ETag"]}).status_code == 200
+    assert client.get("/en/", headers={"if-none-match": first["ETag"]}).status_code == 200
 
 
 def test_the_cache_is_shared_across_server_processes(client, city):
@@ -146,6 +146,6 @@ def test_the_cache_is_shared_across_server_processes(client, city):
 
 
 def test_pages_are_compressed_for_browsers_that_accept_it(client, city):
-    response = client.get("/", headers={"accept-encoding": "gzip, br"})
+    response = client.get("/en/", headers={"accept-encoding": "gzip, br"})
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]

@@ -47,7 +47,7 @@ def test_city_slug_is_unique():
 def test_city_urls_and_names():
     city = make_city(name="Loja", slug="loja", cover=False)
     assert str(city) == "Loja"
-    assert city.get_absolute_url() == "/cities/loja/"
+    assert city.get_absolute_url() == "/en/cities/loja/"
 
 
 def photo_without_credit(**kwargs):

@@ -40,8 +40,11 @@ def test_uploader_uploads_a_photo_and_sees_it_credited_on_the_city_page(site, pa
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/cities/photo/add/")
 
-    page.fill("#id_title", "Market of Loja")
-    page.fill("#id_alt_text", "Stalls with fruit under a long roof, people buying bananas")
+    # Both languages on one form; Spanish, the default, is required.
+    page.fill("#id_title_es", "Mercado de Loja")
+    page.fill("#id_title_en", "Market of Loja")
+    page.fill("#id_alt_text_es", "Puestos de fruta bajo un techo largo, gente comprando guineos")
+    page.fill("#id_alt_text_en", "Stalls with fruit under a long roof, people buying bananas")
     page.select_option("#id_city", label="Loja")
     page.select_option("#id_status", "published")
     page.fill("#id_author", "Rosa Quizhpe")
@@ -51,7 +54,7 @@ def test_uploader_uploads_a_photo_and_sees_it_credited_on_the_city_page(site, pa
     choose_file(page, "market.jpg", b"<script>alert(1)</script>" * 10)
     page.click("input[name=_save]")
     assert "not a photo in an accepted format" in page.locator(".errorlist").inner_text()
-    assert page.input_value("#id_title") == "Market of Loja"
+    assert page.input_value("#id_title_en") == "Market of Loja"
 
     choose_file(page, "market.jpg", samples.jpeg_with_private_metadata(1600, 1000))
     page.click("input[name=_save]")

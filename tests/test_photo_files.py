@@ -78,7 +78,7 @@ def test_saving_without_a_new_image_keeps_the_files(
     editor_client, settings, django_capture_on_commit_callbacks
 ):
     photo = make_photo(image=jpeg_upload())
-    url, data = change_form_data(editor_client, photo, title="New title")
+    url, data = change_form_data(editor_client, photo, title_en="New title")
 
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(url, data)
@@ -160,8 +160,8 @@ def test_everything_goes_through_the_storage_api(
     url = reverse("admin:cities_photo_add")
     data = {
         "image": jpeg_upload(),
-        "title": "Stored in memory",
-        "alt_text": "A courtyard with arches",
+        "title_es": "Guardada en memoria",
+        "alt_text_es": "Un patio con arcos",
         "author": "Ana",
         "licence": "cc-by-4.0",
         "status": "published",

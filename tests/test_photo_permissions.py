@@ -161,7 +161,7 @@ def test_an_uploader_cannot_change_or_delete_someone_elses_photo(client, people,
     client.force_login(people["uploader"])
     photo = objects["others_photo"]
 
-    client.post(reverse("admin:cities_photo_change", args=[photo.pk]), {"title": "Mine now"})
+    client.post(reverse("admin:cities_photo_change", args=[photo.pk]), {"title_en": "Mine now"})
     client.post(reverse("admin:cities_photo_delete", args=[photo.pk]), {"post": "yes"})
     client.post(
         reverse("admin:cities_photo_changelist"),
@@ -196,7 +196,7 @@ def test_an_editor_may_change_anyones_photo(client, people, objects):
     url = reverse("admin:cities_photo_change", args=[photo.pk])
     form = client.get(url).context["adminform"].form
     data = {key: value for key, value in form.initial.items() if value is not None}
-    data.update(image="", city=photo.city_id, title="Retitled by the editor")
+    data.update(image="", city=photo.city_id, title_en="Retitled by the editor")
 
     response = client.post(url, data)
 

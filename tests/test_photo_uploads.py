@@ -38,8 +38,9 @@ def uploader_client(client, db):
 def photo_form(upload, **overrides):
     data = {
         "image": upload,
-        "title": "Parque Calderón",
-        "alt_text": "The cathedral's blue domes behind the trees of the main square",
+        # Spanish is the language the admin requires (the site's default).
+        "title_es": "Parque Calderón",
+        "alt_text_es": "Las cúpulas azules de la catedral tras los árboles de la plaza mayor",
         "city": "",
         "status": Status.PUBLISHED,
         "author": "Ana Tenesaca",
@@ -278,11 +279,11 @@ def test_the_form_says_what_is_accepted_before_the_upload(uploader_client):
 @pytest.mark.django_db
 def test_a_photo_needs_alt_text_and_a_credit(uploader_client, upload_settings):
     response = upload(
-        uploader_client, "photo.jpg", samples.jpeg(), alt_text="  ", author="", holder=""
+        uploader_client, "photo.jpg", samples.jpeg(), alt_text_es="  ", author="", holder=""
     )
 
     form = response.context["adminform"].form
-    assert "alt_text" in form.errors
+    assert "alt_text_es" in form.errors
     assert "author unknown" in " ".join(form.non_field_errors())
     assert not Photo.objects.exists()
     assert stored_files(upload_settings) == []
@@ -304,8 +305,8 @@ def test_the_city_inline_refuses_hostile_uploads_too(client, upload_settings):
             "photos-TOTAL_FORMS": 1,
             "photos-INITIAL_FORMS": 0,
             "photos-0-image": SimpleUploadedFile("x.jpg", samples.SVG_WITH_SCRIPT, "image/jpeg"),
-            "photos-0-title": "Drawing",
-            "photos-0-alt_text": "A teal rectangle",
+            "photos-0-title_es": "Dibujo",
+            "photos-0-alt_text_es": "Un rectángulo verde azulado",
             "photos-0-author": "Someone",
             "photos-0-licence": Licence.CC_BY,
             "photos-0-status": Status.PUBLISHED,

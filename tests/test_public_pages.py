@@ -27,7 +27,7 @@ def text_of(response):
 
 
 def test_overview_lists_the_four_cities_in_joining_order_with_credits(client, seeded):
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     text = text_of(response)
 
@@ -45,17 +45,17 @@ def test_overview_lists_the_four_cities_in_joining_order_with_credits(client, se
 
 
 def test_overview_shows_the_definition_criteria_benefits_and_learn_more(client, seeded):
-    text = text_of(client.get("/"))
+    text = text_of(client.get("/en/"))
     assert "UNESCO defines a learning city as a city that:" in text
     assert "Revitalizes learning in families and communities." in text
     assert "Fosters a culture of lifelong learning." in text
     assert "learning cities enhance individual empowerment, social inclusion" in text
     assert "UNESCO Global Network of Learning Cities" in text
-    assert 'href="https://www.uil.unesco.org/en/learning-cities"' in client.get("/").text
+    assert 'href="https://www.uil.unesco.org/en/learning-cities"' in client.get("/en/").text
 
 
 def test_overview_puts_credits_in_captions_not_in_alt_text(client, seeded):
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     figures = re.findall(r"<figure.*?</figure>", html, flags=re.S)
     assert len(figures) == 4
     for figure in figures:
@@ -66,14 +66,14 @@ def test_overview_puts_credits_in_captions_not_in_alt_text(client, seeded):
 
 
 def test_only_the_first_overview_image_loads_eagerly(client, seeded):
-    images = re.findall(r"<img[^>]*>", client.get("/").content.decode())
+    images = re.findall(r"<img[^>]*>", client.get("/en/").content.decode())
     assert 'fetchpriority="high"' in images[0] and "loading" not in images[0]
     assert all('loading="lazy"' in image for image in images[1:])
     assert all('width="' in image and 'height="' in image for image in images)
 
 
 def test_quito_page_shows_programs_criteria_and_photo_credit(client, seeded):
-    response = client.get("/cities/quito/")
+    response = client.get("/en/cities/quito/")
     assert response.status_code == 200
     text = text_of(response)
     for program in (
@@ -89,7 +89,7 @@ def test_quito_page_shows_programs_criteria_and_photo_credit(client, seeded):
 
 
 def test_cuenca_page_shows_its_learning_city_award(client, seeded):
-    text = text_of(client.get("/cities/cuenca/"))
+    text = text_of(client.get("/en/cities/cuenca/"))
     assert "UNESCO Learning City Award 2024" in text
 
 
@@ -116,7 +116,7 @@ def test_city_page_shows_program_lifecycle_and_gallery_credits(client):
 
 
 def test_unknown_city_is_a_styled_404(client, seeded):
-    response = client.get("/cities/guayaquil/")
+    response = client.get("/en/cities/guayaquil/")
     assert response.status_code == 404
     assert "Page not found" in text_of(response)
     assert 'class="site-header"' in response.text
@@ -130,7 +130,7 @@ def test_unpublished_content_is_hidden_from_the_public(client, kind):
         city.status = Status.DRAFT
         city.save()
         assert client.get(city.get_absolute_url()).status_code == 404
-        assert "Loja" not in text_of(client.get("/"))
+        assert "Loja" not in text_of(client.get("/en/"))
     elif kind == "program":
         make_program(city, name="Secret plan", **draft)
         assert "Secret plan" not in text_of(client.get(city.get_absolute_url()))
@@ -168,7 +168,7 @@ def test_the_500_page_is_standalone():
     assert "{%" not in html and "extends" not in html
 
 
-@pytest.mark.parametrize("url", ["/", "/cities/quito/", "/cities/nowhere/"])
+@pytest.mark.parametrize("url", ["/en/", "/en/cities/quito/", "/en/cities/nowhere/"])
 def test_every_public_page_has_exactly_one_h1_and_a_skip_link(client, seeded, url):
     html = client.get(url).content.decode()
     assert len(re.findall(r"<h1\b", html)) == 1
@@ -192,10 +192,10 @@ def count_queries(client, url):
 
 def test_overview_query_count_does_not_grow_with_the_network(client):
     make_network(4)
-    few = count_queries(client, "/")
+    few = count_queries(client, "/en/")
     make_network(46)
     assert City.objects.count() == 50
-    assert count_queries(client, "/") == few
+    assert count_queries(client, "/en/") == few
     assert few <= 6
 
 
@@ -213,16 +213,16 @@ def test_city_page_query_count_does_not_grow_with_programs_and_photos(client):
 
 def test_overview_paginates_a_large_network(client):
     make_network(30)
-    first = client.get("/")
+    first = client.get("/en/")
     assert len(first.context["cities"]) == 12
     assert 'rel="next" href="?page=2#cities"' in first.text
-    last = client.get("/", {"page": 3})
+    last = client.get("/en/", {"page": 3})
     assert len(last.context["cities"]) == 6
     assert "Page 3 of 3" in text_of(last)
 
 
 @pytest.mark.parametrize("page", ["abc", "999", "-1", "1' OR '1'='1"])
 def test_a_bad_page_number_is_a_clear_404(client, seeded, page):
-    response = client.get("/", {"page": page})
+    response = client.get("/en/", {"page": page})
     assert response.status_code == 404
     assert "Page not found" in text_of(response)

@@ -19,44 +19,69 @@ from cities.placeholders import placeholder_jpeg
 
 class Command(BaseCommand):
     help = (
-        "Load the seed content of the original Learning Cities page. Creates only what is "
-        "missing and never changes existing rows, so editors' changes survive a re-run."
+        "Load the seed content of the original Learning Cities page in English and Spanish. "
+        "Creates only what is missing and never changes existing text, so editors' changes "
+        "survive a re-run; the only update is a seed row's Spanish text while still empty."
     )
 
     @transaction.atomic
     def handle(self, *args, **options):
         self.created = 0
+        self.filled = 0
         self.load_texts()
         criteria = self.load_criteria()
         for order, city_data in enumerate(seed.CITIES):
             self.load_city(city_data, criteria["inclusive-learning"], order)
-        if self.created:
-            self.stdout.write(self.style.SUCCESS(f"Seed content loaded: {self.created} new rows."))
+        if self.created or self.filled:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Seed content loaded: {self.created} new rows, "
+                    f"{self.filled} empty Spanish texts filled."
+                )
+            )
         else:
             self.stdout.write("Seed content already present; nothing changed.")
 
-    def get_or_create(self, model, defaults=None, **lookup):
-        obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
+    def get_or_create(self, model, defaults=None, spanish=None, **lookup):
+        """`spanish` maps a translated field to its seed Spanish text (`{"name": "…"}`)."""
+        spanish = {f"{field}_es": text for field, text in (spanish or {}).items()}
+        obj, created = model.objects.get_or_create(
+            defaults={**(defaults or {}), **spanish}, **lookup
+        )
         self.created += created
+        if not created:
+            self.fill_empty(obj, spanish)
         return obj, created
+
+    def fill_empty(self, obj, values):
+        # Rows loaded before the site was bilingual lack Spanish: fill only empty fields.
+        empty = [field for field, text in values.items() if text and not getattr(obj, field)]
+        for field in empty:
+            setattr(obj, field, values[field])
+        if empty:
+            obj.save(update_fields=empty)
+            self.filled += len(empty)
 
     def load_texts(self):
         texts = {
-            SiteText.Key.DEFINITION_INTRO: seed.DEFINITION_INTRO,
-            SiteText.Key.BENEFITS: seed.BENEFITS,
-            SiteText.Key.LEARN_MORE_INTRO: seed.LEARN_MORE_INTRO,
+            SiteText.Key.DEFINITION_INTRO: (seed.DEFINITION_INTRO, seed.DEFINITION_INTRO_ES),
+            SiteText.Key.BENEFITS: (seed.BENEFITS, seed.BENEFITS_ES),
+            SiteText.Key.LEARN_MORE_INTRO: (seed.LEARN_MORE_INTRO, seed.LEARN_MORE_INTRO_ES),
         }
-        for key, text in texts.items():
-            self.get_or_create(SiteText, key=key, defaults={"text": text})
+        for key, (text, text_es) in texts.items():
+            self.get_or_create(
+                SiteText, key=key, defaults={"text_en": text}, spanish={"text": text_es}
+            )
         for order, link in enumerate(seed.LEARN_MORE_LINKS):
             self.get_or_create(
                 ResourceLink,
                 url=link["url"],
                 defaults={
-                    "title": link["title"],
-                    "description": link["description"],
+                    "title_en": link["title"],
+                    "description_en": link["description"],
                     "order": order,
                 },
+                spanish={"title": link["title_es"], "description": link["description_es"]},
             )
 
     def load_criteria(self):
@@ -67,10 +92,11 @@ class Command(BaseCommand):
                 slug=data["slug"],
                 defaults={
                     "kind": Criterion.Kind.BUILDING_BLOCK,
-                    "title": data["title"],
-                    "statement": data["statement"],
+                    "title_en": data["title"],
+                    "statement_en": data["statement"],
                     "order": order,
                 },
+                spanish={"title": data["title_es"], "statement": data["statement_es"]},
             )
         return criteria
 
@@ -79,15 +105,20 @@ class Command(BaseCommand):
             City,
             slug=data["slug"],
             defaults={
-                "name": data["name"],
+                "name_en": data["name"],
                 "province": data["province"],
                 "year_joined": data["year_joined"],
                 "latitude": data["latitude"],
                 "longitude": data["longitude"],
-                "tagline": data["tagline"],
-                "narrative": data["narrative"],
+                "tagline_en": data["tagline"],
+                "narrative_en": data["narrative"],
                 "uil_profile_url": data.get("uil_profile_url", ""),
                 "status": Status.PUBLISHED,
+            },
+            spanish={
+                "name": data["name"],
+                "tagline": data["tagline_es"],
+                "narrative": data["narrative_es"],
             },
         )
         photo = self.load_photo(data, city)
@@ -101,26 +132,35 @@ class Command(BaseCommand):
                 year=award["year"],
                 defaults={"source_url": award["source_url"]},
             )
-        for program_order, (slug, name) in enumerate(data.get("programs", []), start=1):
+        programs = data.get("programs", [])
+        for program_order, (slug, name, name_es) in enumerate(programs, start=1):
             program, program_created = self.get_or_create(
                 Program,
                 city=city,
                 slug=slug,
-                defaults={"name": name, "order": program_order, "status": Status.PUBLISHED},
+                defaults={"name_en": name, "order": program_order, "status": Status.PUBLISHED},
+                spanish={"name": name_es},
             )
             if program_created:
                 program.criteria.add(inclusive_learning)
 
     def load_photo(self, city_data, city):
         data = city_data["photo"]
-        photo = Photo.objects.filter(reference=data["reference"]).first()
+        name, reference = city_data["name"], data["reference"]
+        spanish = {
+            "title_es": f"{name} (imagen provisional de {reference})",
+            "alt_text_es": "Ilustración provisional: crestas de montañas superpuestas bajo un "
+            f"cielo, con el nombre {name}.",
+        }
+        photo = Photo.objects.filter(reference=reference).first()
         if photo is not None:
+            self.fill_empty(photo, spanish)
             return photo
-        name = city_data["name"]
         photo = Photo(
-            title=f"{name} (placeholder for {data['reference']})",
-            alt_text=f"Placeholder illustration: layered mountain ridges under a sky, "
+            title_en=f"{name} (placeholder for {reference})",
+            alt_text_en=f"Placeholder illustration: layered mountain ridges under a sky, "
             f"with the name {name}.",
+            **spanish,
             author=data["author"],
             holder=data["holder"],
             author_unknown=not (data["author"] or data["holder"]),

@@ -1,0 +1,301 @@
+"""Open data: the published cities, programs, criteria and photo credits, as JSON and CSV.
+
+Each file holds both languages (`name_es`, `name_en`, …) and absolute addresses, so it
+can be reused without the site. The addresses are documented in the README.
+"""
+
+import csv
+
+from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone, translation
+from django.views.decorators.http import require_safe
+from modeltranslation.settings import AVAILABLE_LANGUAGES
+from modeltranslation.utils import build_localized_fieldname
+
+from .models import City, Criterion, Photo, Program
+
+LANGUAGE_CODES = AVAILABLE_LANGUAGES  # ["es", "en"]: the default language first
+LICENCE_NOTE = (
+    "Texts: Learning Cities site, free to reuse with attribution. Photos: each under the "
+    "licence named with it; credit its author and holder."
+)
+
+
+def translations(obj, field):
+    return {
+        code: getattr(obj, build_localized_fieldname(field, code)) or "" for code in LANGUAGE_CODES
+    }
+
+
+def localized_urls(request, obj):
+    urls = {}
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            urls[code] = request.build_absolute_uri(obj.get_absolute_url())
+    return urls
+
+
+def published_cities():
+    """What every export shows: published cities with their public programs and photos."""
+    programs = (
+        Program.objects.published()
+        .select_related("replaced_by")
+        .prefetch_related("criteria")
+        .order_by("order", "slug")
+    )
+    return (
+        City.objects.published()
+        .select_related("cover_photo")
+        .prefetch_related(
+            Prefetch("programs", queryset=programs),
+            Prefetch("photos", queryset=Photo.objects.published()),
+            "awards",
+        )
+        .order_by("year_joined", "slug")
+    )
+
+
+def photo_data(request, photo):
+    return {
+        "url": request.build_absolute_uri(photo.image.url),
+        "width": photo.width,
+        "height": photo.height,
+        "title": translations(photo, "title"),
+        "alt_text": translations(photo, "alt_text"),
+        "author": photo.author,
+        "holder": photo.holder,
+        "author_unknown": photo.author_unknown,
+        "credit": str(photo.credit),
+        "licence": photo.licence,
+        "licence_url": photo.licence_url,
+        "source_url": photo.source_url,
+        "reference": photo.reference,
+        "placeholder": photo.is_placeholder,
+    }
+
+
+def program_data(program):
+    return {
+        "slug": program.slug,
+        "name": translations(program, "name"),
+        "summary": translations(program, "summary"),
+        "description": translations(program, "description"),
+        "lifecycle": program.lifecycle,
+        "replaced_by": program.replaced_by.slug
+        if program.replaced_by and program.replaced_by.is_published
+        else None,
+        "start_year": program.start_year,
+        "website": program.website,
+        "criteria": [criterion.slug for criterion in program.criteria.all()],
+    }
+
+
+def city_data(request, city):
+    cover = city.cover_photo if city.cover_photo and city.cover_photo.is_published else None
+    return {
+        "slug": city.slug,
+        "url": localized_urls(request, city),
+        "name": translations(city, "name"),
+        "country": city.country,
+        "province": city.province,
+        "year_joined": city.year_joined,
+        "latitude": float(city.latitude) if city.latitude is not None else None,
+        "longitude": float(city.longitude) if city.longitude is not None else None,
+        "tagline": translations(city, "tagline"),
+        "narrative": translations(city, "narrative"),
+        "population": city.population,
+        "population_year": city.population_year,
+        "population_source": city.population_source,
+        "website": city.website,
+        "uil_profile_url": city.uil_profile_url,
+        "awards": [
+            {"year": award.year, "source_url": award.source_url} for award in city.awards.all()
+        ],
+        "programs": [program_data(program) for program in city.programs.all()],
+        "cover_photo": photo_data(request, cover) if cover else None,
+        "photos": [photo_data(request, photo) for photo in city.photos.all()],
+    }
+
+
+def criterion_data(criterion):
+    return {
+        "slug": criterion.slug,
+        "kind": criterion.kind,
+        "order": criterion.order,
+        "title": translations(criterion, "title"),
+        "statement": translations(criterion, "statement"),
+    }
+
+
+@require_safe
+def json_view(request):
+    data = {
+        "title": "Learning Cities of Ecuador in the UNESCO Global Network of Learning Cities",
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "languages": LANGUAGE_CODES,
+        "licence": LICENCE_NOTE,
+        "criteria": [criterion_data(criterion) for criterion in Criterion.objects.all()],
+        "cities": [city_data(request, city) for city in published_cities()],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def csv_response(filename, header, rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def localized_columns(*fields):
+    return [build_localized_fieldname(field, code) for field in fields for code in LANGUAGE_CODES]
+
+
+def localized_values(data, *fields):
+    return [data[field][code] for field in fields for code in LANGUAGE_CODES]
+
+
+@require_safe
+def cities_csv(request):
+    header = [
+        "slug",
+        *localized_columns("name", "tagline"),
+        "country",
+        "province",
+        "year_joined",
+        "latitude",
+        "longitude",
+        "population",
+        "population_year",
+        "website",
+        "uil_profile_url",
+        *[f"url_{code}" for code in LANGUAGE_CODES],
+        "cover_photo_url",
+        "cover_photo_credit",
+        "cover_photo_licence",
+    ]
+    rows = []
+    for city in published_cities():
+        data = city_data(request, city)
+        cover = data["cover_photo"] or {}
+        rows.append(
+            [
+                data["slug"],
+                *localized_values(data, "name", "tagline"),
+                *[
+                    data[key]
+                    for key in (
+                        "country",
+                        "province",
+                        "year_joined",
+                        "latitude",
+                        "longitude",
+                        "population",
+                        "population_year",
+                        "website",
+                        "uil_profile_url",
+                    )
+                ],
+                *[data["url"][code] for code in LANGUAGE_CODES],
+                cover.get("url", ""),
+                cover.get("credit", ""),
+                cover.get("licence", ""),
+            ]
+        )
+    return csv_response("cities.csv", header, rows)
+
+
+@require_safe
+def programs_csv(request):
+    header = [
+        "city",
+        "slug",
+        *localized_columns("name", "summary"),
+        "lifecycle",
+        "replaced_by",
+        "start_year",
+        "website",
+        "criteria",
+    ]
+    rows = []
+    for city in published_cities():
+        for program in city.programs.all():
+            data = program_data(program)
+            rows.append(
+                [
+                    city.slug,
+                    data["slug"],
+                    *localized_values(data, "name", "summary"),
+                    data["lifecycle"],
+                    data["replaced_by"] or "",
+                    data["start_year"] or "",
+                    data["website"],
+                    " ".join(data["criteria"]),
+                ]
+            )
+    return csv_response("programs.csv", header, rows)
+
+
+@require_safe
+def criteria_csv(request):
+    header = ["slug", "kind", "order", *localized_columns("title", "statement")]
+    rows = []
+    for criterion in Criterion.objects.all():
+        data = criterion_data(criterion)
+        rows.append(
+            [
+                data["slug"],
+                data["kind"],
+                data["order"],
+                *localized_values(data, "title", "statement"),
+            ]
+        )
+    return csv_response("criteria.csv", header, rows)
+
+
+@require_safe
+def photos_csv(request):
+    header = [
+        "city",
+        "url",
+        *localized_columns("title", "alt_text"),
+        "author",
+        "holder",
+        "credit",
+        "licence",
+        "licence_url",
+        "source_url",
+        "reference",
+        "placeholder",
+    ]
+    rows = []
+    for city in published_cities():
+        for photo in city.photos.all():
+            data = photo_data(request, photo)
+            rows.append(
+                [
+                    city.slug,
+                    data["url"],
+                    *localized_values(data, "title", "alt_text"),
+                    *[
+                        data[key]
+                        for key in (
+                            "author",
+                            "holder",
+                            "credit",
+                            "licence",
+                            "licence_url",
+                            "source_url",
+                            "reference",
+                            "placeholder",
+                        )
+                    ],
+                ]
+            )
+    return csv_response("photos.csv", header, rows)

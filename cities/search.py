@@ -1,0 +1,178 @@
+"""Search across published cities, programs and criteria, in both languages.
+
+Matching is accent- and case-insensitive and by word prefix: every word of the query must
+start a word of the item's text in either language ("jovenes" finds "Jóvenes", "educ"
+finds "educación"). On PostgreSQL the database narrows the candidates with full-text
+search (`unaccent` + the "simple" configuration, which fits both languages); elsewhere
+every published item is a candidate. In both cases the same Python check decides and
+marks the matches, so the two databases give the same answer.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import F, Func
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from modeltranslation.settings import AVAILABLE_LANGUAGES
+from modeltranslation.utils import build_localized_fieldname
+
+from .models import City, Criterion, Program
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 8
+SNIPPET_RADIUS = 90
+MAX_SHOWN = 50  # results shown per kind; a page of thousands helps nobody
+LANGUAGE_CODES = AVAILABLE_LANGUAGES  # ["es", "en"]: the default language first
+
+
+def fold(text):
+    """Lower case without accents, one character per character of `text`."""
+    return "".join(_fold_char(char) for char in text)
+
+
+def _fold_char(char):
+    base = unicodedata.normalize("NFD", char)[0].lower()
+    return base if len(base) == 1 else char
+
+
+def query_words(query):
+    """The words searched for: letters and digits only, at most MAX_WORDS of them."""
+    words = re.findall(r"[^\W_]+", fold(query[:MAX_QUERY_LENGTH]))
+    return list(dict.fromkeys(words))[:MAX_WORDS]
+
+
+def _word_pattern(words):
+    return re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\w*")
+
+
+def highlight(text, words):
+    """`text` escaped, with every word that starts with a searched word in <mark>."""
+    pattern = _word_pattern(words)
+    pieces, position = [], 0
+    # `fold` keeps positions, so spans found in the folded text mark the original text.
+    for match in pattern.finditer(fold(text)):
+        start, end = match.span()
+        pieces.append(escape(text[position:start]))
+        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    pieces.append(escape(text[position:]))
+    return mark_safe("".join(pieces))
+
+
+def snippet(text, words):
+    """A short excerpt of `text` around its first match, highlighted; "" without a match."""
+    match = _word_pattern(words).search(fold(text))
+    if not match:
+        return ""
+    start = max(0, match.start() - SNIPPET_RADIUS)
+    end = min(len(text), match.end() + SNIPPET_RADIUS)
+    if start > 0:
+        start = text.find(" ", start) + 1 or start
+    if end < len(text):
+        cut = text.rfind(" ", match.end(), end)
+        end = cut if cut > 0 else end
+    excerpt = highlight(text[start:end], words)
+    return mark_safe(("… " if start else "") + excerpt + (" …" if end < len(text) else ""))
+
+
+@dataclass
+class Result:
+    kind: str
+    obj: object
+    url: str
+    title: str
+    excerpt: str
+    excerpt_language: str
+
+
+# What is searched: the translated fields of each kind, plus untranslated ones.
+SEARCHED = {
+    "city": (["name", "tagline", "narrative"], ["province"]),
+    "program": (["name", "summary", "description"], []),
+    "criterion": (["title", "statement"], []),
+}
+
+
+def _texts(obj, kind, language):
+    """(field, language, text) of an item, the visitor's language first."""
+    translated, plain = SEARCHED[kind]
+    languages = [language] + [code for code in LANGUAGE_CODES if code != language]
+    texts = []
+    for code in languages:
+        for field in translated:
+            text = getattr(obj, build_localized_fieldname(field, code)) or ""
+            texts.append((field, code, text))
+    texts += [(field, language, getattr(obj, field) or "") for field in plain]
+    return texts
+
+
+def _matches(texts, words):
+    document = fold(" ".join(text for _field, _code, text in texts))
+    return all(re.search(r"\b" + re.escape(word), document) for word in words)
+
+
+def _narrowed(queryset, kind, words):
+    """On PostgreSQL, let full-text search pick the candidates."""
+    if connection.vendor != "postgresql":
+        return queryset
+    translated, plain = SEARCHED[kind]
+    columns = [build_localized_fieldname(f, code) for f in translated for code in LANGUAGE_CODES]
+    columns += plain
+    vector = SearchVector(
+        *[Func(F(column), function="unaccent") for column in columns], config="simple"
+    )
+    # Words are letters and digits only (already without accents), so this raw query
+    # cannot be malformed.
+    raw = " & ".join(f"{word}:*" for word in words)
+    query = SearchQuery(raw, search_type="raw", config="simple")
+    return queryset.annotate(search=vector).filter(search=query)
+
+
+def search(query, language):
+    """The published items matching `query`, grouped by kind (at most MAX_SHOWN of each,
+    the rest only counted); how many matched of each kind; the words searched."""
+    words = query_words(query)
+    results = {"city": [], "program": [], "criterion": []}
+    totals = dict.fromkeys(results, 0)
+    if not words:
+        return results, totals, words
+    public_cities = City.objects.published()
+    sources = {
+        "city": public_cities,
+        "program": Program.objects.published()
+        .filter(city__in=public_cities)
+        .select_related("city"),
+        "criterion": Criterion.objects.filter(kind=Criterion.Kind.BUILDING_BLOCK),
+    }
+    for kind, queryset in sources.items():
+        for obj in _narrowed(queryset, kind, words):
+            texts = _texts(obj, kind, language)
+            if not _matches(texts, words):
+                continue
+            totals[kind] += 1
+            if totals[kind] <= MAX_SHOWN:
+                results[kind].append(_result(kind, obj, texts, words))
+    return results, totals, words
+
+
+def _result(kind, obj, texts, words):
+    title_field = SEARCHED[kind][0][0]
+    excerpt, excerpt_language = "", ""
+    for field, code, text in texts:
+        if field != title_field and text:
+            found = snippet(text, words)
+            if found:
+                excerpt, excerpt_language = found, code
+                break
+    return Result(
+        kind=kind,
+        obj=obj,
+        url=obj.get_absolute_url(),
+        title=highlight(getattr(obj, title_field), words),
+        excerpt=excerpt,
+        excerpt_language=excerpt_language,
+    )

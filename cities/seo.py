@@ -1,0 +1,88 @@
+"""What a city page tells search engines and social networks: description, card, JSON-LD."""
+
+import json
+
+from django.core.files.storage import default_storage
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language
+
+from .models import Photo
+
+SOCIAL_IMAGE_WIDTH = 1200
+# Escapes that keep JSON inside <script> from closing the element (as json_script does).
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def description(city):
+    return city.tagline or Truncator(strip_tags(city.narrative)).words(30)
+
+
+def social_image(request, photo):
+    """A JPEG rendition of the photo for social cards, about 1200 px wide as they prefer."""
+    if not isinstance(photo, Photo) or not photo.is_published or not photo.image:
+        return None
+    jpegs = sorted(
+        (r for r in photo.renditions if r["type"] == "image/jpeg"), key=lambda r: r["width"]
+    )
+    wide = [r for r in jpegs if r["width"] >= SOCIAL_IMAGE_WIDTH] or jpegs[-1:]
+    if wide:
+        url, width, height = (
+            default_storage.url(wide[0]["name"]),
+            wide[0]["width"],
+            wide[0]["height"],
+        )
+    else:  # no renditions (yet): the original
+        url, width, height = photo.image.url, photo.width, photo.height
+    return {
+        "url": request.build_absolute_uri(url),
+        "width": width,
+        "height": height,
+        "alt": photo.alt_text,
+    }
+
+
+def json_ld(request, city, image):
+    """schema.org data for a city page: the city, as a member of the UNESCO network."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "City",
+        "name": city.name,
+        "description": description(city),
+        "url": request.build_absolute_uri(city.get_absolute_url()),
+        "inLanguage": get_language(),
+        "containedInPlace": {"@type": "Country", "name": city.country},
+        "memberOf": {
+            "@type": "Organization",
+            "name": "UNESCO Global Network of Learning Cities",
+            "url": "https://www.uil.unesco.org/en/learning-cities",
+        },
+    }
+    if city.province:
+        data["containedInPlace"] = {
+            "@type": "AdministrativeArea",
+            "name": city.province,
+            "containedInPlace": data["containedInPlace"],
+        }
+    if city.latitude is not None and city.longitude is not None:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(city.latitude),
+            "longitude": float(city.longitude),
+        }
+    if image:
+        data["image"] = image["url"]
+    if city.website:
+        data["sameAs"] = [city.website]
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))
+
+
+def city_page_meta(request, city, cover_photo):
+    image = social_image(request, cover_photo)
+    return {
+        "page_title": city.name,
+        "page_description": description(city),
+        "og_image": image,
+        "json_ld": json_ld(request, city, image) if city.is_published else "",
+    }

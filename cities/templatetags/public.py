@@ -1,0 +1,63 @@
+"""Template helpers of the public site: language links and translation notes."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+from modeltranslation.utils import build_localized_fieldname
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """This page in every language: (code, name in that language, absolute URL, current)."""
+    request = context["request"]
+    current = get_language()
+    path = request.get_full_path()
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        url = request.build_absolute_uri(translate_url(path, code))
+        versions.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": url,
+                "current": code == current,
+            }
+        )
+    return versions
+
+
+@register.simple_tag(takes_context=True)
+def negotiated_url(context):
+    """This page without its language prefix: it redirects by the browser's language."""
+    request = context["request"]
+    path = request.get_full_path()
+    prefix = f"/{get_language()}/"
+    if path.startswith(prefix):
+        path = "/" + path[len(prefix) :]
+    return request.build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's address without its query string (filters and searches are not indexed)."""
+    request = context["request"]
+    return request.build_absolute_uri(request.path)
+
+
+@register.filter
+def fallback_language(obj, field):
+    """The language a translated field is shown in when the visitor's lacks it, else "".
+
+    modeltranslation falls back to the other language by itself; this tells the template
+    to say so and to mark the text with its real `lang`.
+    """
+    current = get_language()
+    if getattr(obj, build_localized_fieldname(field, current), None):
+        return ""
+    for code, _name in settings.LANGUAGES:
+        if code != current and getattr(obj, build_localized_fieldname(field, code), None):
+            return code
+    return ""
