@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve test lint format browser bench bench-photos bench-search lighthouse clean mapdata messages makemessages gettext
+.PHONY: install run serve test lint lock audit format browser bench bench-photos bench-search lighthouse loadtest clean mapdata messages makemessages gettext
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -53,6 +53,11 @@ serve: install messages
 	  $(BIN)/gunicorn learningcities.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 	  --access-logfile - --max-requests 10000 --max-requests-jitter 1000
 
+# Load test: 2 minutes of mixed traffic against `make serve` on PostgreSQL + Redis.
+loadtest: install
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/mixed_traffic.py
+
 # Browser tests drive Debian's Chromium; install it when it is missing.
 browser:
 	@command -v chromium >/dev/null || { \
@@ -63,6 +68,20 @@ browser:
 
 test: install browser messages
 	$(BIN)/python -m pytest
+
+# The locked runtime dependencies that `audit` checks; regenerate after changing pyproject.toml.
+lock: install
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.lock pyproject.toml
+
+# Known vulnerabilities in the locked dependencies, from PyPI's vulnerability data. A package
+# that cannot be looked up fails the audit too (--strict): no silent pass.
+audit: install
+	$(BIN)/pip-audit --strict --disable-pip --no-deps --progress-spinner off \
+	  --requirement requirements.lock || { \
+	  echo "audit: FAILED. Either a locked dependency has a known vulnerability (listed above)" >&2; \
+	  echo "audit: or PyPI's vulnerability data could not be reached (\"could not be audited\")." >&2; \
+	  exit 1; }
 
 # Re-derives cities/mapdata/ecuador.json from Natural Earth (npm world-atlas). Run once; the
 # result is committed, so neither set-up nor the site needs npm.

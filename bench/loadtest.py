@@ -96,6 +96,9 @@ def server_env(workdir, size, cache):
         "PORT": str(PORT),
         "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
         "DJANGO_DEBUG": "off",
+        # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
+        "DJANGO_SECURE_SSL_REDIRECT": "off",
+        "DJANGO_SECURE_COOKIES": "off",
     }
 
 

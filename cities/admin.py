@@ -12,6 +12,8 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from learningcities.admin import StorageFailureAdminMixin
+
 from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
 from .forms import PhotoImageField
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
@@ -30,7 +32,7 @@ def thumbnail(photo):
         return "—"
     height = round(THUMBNAIL_WIDTH * photo.height / photo.width) if photo.width else None
     return format_html(
-        '<img src="{}" width="{}" height="{}" alt="{}" style="object-fit:cover">',
+        '<img src="{}" width="{}" height="{}" alt="{}">',
         photo.picture.smallest_src,
         THUMBNAIL_WIDTH,
         height or THUMBNAIL_WIDTH,
@@ -100,7 +102,13 @@ class LearningCityAwardAdmin(EditorialHistoryAdmin):
 
 
 @admin.register(City)
-class CityAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
+class CityAdmin(
+    StorageFailureAdminMixin,
+    UploaderRecordingMixin,
+    PublishableAdmin,
+    EditorialHistoryAdmin,
+    TranslationAdmin,
+):
     list_display = [
         "name",
         "cover_thumbnail",
@@ -190,7 +198,13 @@ class ProgramAdmin(PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(UploaderRecordingMixin, PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
+class PhotoAdmin(
+    StorageFailureAdminMixin,
+    UploaderRecordingMixin,
+    PublishableAdmin,
+    EditorialHistoryAdmin,
+    TranslationAdmin,
+):
     list_display = [
         "title",
         "photo_thumbnail",

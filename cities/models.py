@@ -569,6 +569,13 @@ class Photo(Publishable):
     def may_be_changed_by(self, user):
         return self.uploaded_by_id == user.pk or user.has_perm("cities.change_others_photos")
 
+    @classmethod
+    def extra_media_names(cls):
+        """The rendition files, which no file field names (for `remove_orphaned_media`)."""
+        for renditions in cls._base_manager.values_list("renditions", flat=True):
+            for rendition in renditions:
+                yield rendition["name"]
+
 
 class SiteText(models.Model):
     """Texts of the overview page that editors maintain, looked up by key."""

@@ -9,13 +9,19 @@ from django.views.static import serve
 
 from cities.sitemaps import SITEMAPS
 
+from . import views
+
 admin.site.site_header = _("Learning Cities · editors")
 admin.site.site_title = _("Learning Cities admin")
 admin.site.index_title = _("Content of the Learning Cities site")
 
+handler500 = views.server_error
+
 # The admin, the sitemap, robots.txt and the open data have one address in every language;
 # the public pages carry theirs (/es/…, /en/…).
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
@@ -35,6 +41,10 @@ urlpatterns = [
 def serve_media(request, path):
     # MEDIA_ROOT is read per request, not at import, so that tests can move it.
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    # An uploaded file is never a page: no script, plugin or form may run from it, even
+    # if it was opened directly; nosniff keeps browsers to the type it is served with.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
     # Stored names never change content: a replaced photo is saved under a new name.
     response["Cache-Control"] = f"public, max-age={settings.MEDIA_MAX_AGE}"
     return response

@@ -6,6 +6,8 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import translation
 
+from tests.s3 import bucket_storage, moto_server
+
 # Playwright's sync API runs an event loop in the test thread; Django's guard against
 # database access from async code would otherwise refuse the test's own queries.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -27,8 +29,14 @@ def pytest_configure(config):
     django_settings.STATIC_ROOT = tempfile.mkdtemp(prefix="learningcities-static-")
 
 
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    with moto_server() as endpoint:
+        yield endpoint
+
+
 @pytest.fixture(autouse=True)
-def test_settings(settings, tmp_path):
+def test_settings(settings, tmp_path, request):
     """Uploaded media go to a temporary folder; static files need no collectstatic."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
@@ -36,7 +44,19 @@ def test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The live server speaks plain HTTP (pyproject.toml turns off the redirect to HTTPS).
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     cache.clear()  # cached pages must not leak from one test's data into another's
+    if os.environ.get("TEST_MEDIA_STORAGE") == "s3":
+        # CI runs the photo tests a second time with media on a local S3 server, whose
+        # address pages may load images from, as in production (settings.MEDIA_ORIGINS).
+        endpoint = request.getfixturevalue("s3_endpoint")
+        settings.STORAGES = {**settings.STORAGES, "default": bucket_storage(endpoint)}
+        directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        settings.CONTENT_SECURITY_POLICY = {
+            **settings.CONTENT_SECURITY_POLICY,
+            "DIRECTIVES": {**directives, "img-src": [*directives["img-src"], endpoint]},
+        }
     return settings
 
 

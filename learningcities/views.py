@@ -1,0 +1,117 @@
+"""Site-wide views that belong to no app: health check and security.txt."""
+
+import base64
+import datetime
+import functools
+import hashlib
+import logging
+import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor, wait
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, connections
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils import timezone
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+# A load balancer gives up after a few seconds; answer well within that, even when a
+# backend hangs.
+HEALTH_TIMEOUT = 1.5
+
+
+def check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    finally:
+        # This runs in a worker thread, whose connection nobody else would close.
+        connections.close_all()
+
+
+def check_cache():
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "ok", timeout=10)
+    if cache.get(key) != "ok":
+        raise RuntimeError("value written was not read back")
+    cache.delete(key)
+
+
+def check_media_storage():
+    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name) as probe:
+            if probe.read() != b"ok":
+                raise RuntimeError("file written was not read back")
+    finally:
+        default_storage.delete(name)
+
+
+HEALTH_CHECKS = {
+    "database": check_database,
+    "cache": check_cache,
+    "media_storage": check_media_storage,
+}
+
+
+@never_cache
+def healthz(request):
+    """200 when the database, the cache and media storage all work, else 503 naming the failure."""
+    # In parallel threads, so that one hanging backend cannot delay the answer past the timeout.
+    executor = ThreadPoolExecutor(max_workers=len(HEALTH_CHECKS))
+    futures = {name: executor.submit(check) for name, check in HEALTH_CHECKS.items()}
+    wait(futures.values(), timeout=HEALTH_TIMEOUT)
+    executor.shutdown(wait=False, cancel_futures=True)
+    checks = {}
+    for name, future in futures.items():
+        if not future.done():
+            checks[name] = "timeout"
+        elif future.exception() is not None:
+            logger.error("Health check %s failed: %r", name, future.exception())
+            checks[name] = f"error: {type(future.exception()).__name__}"
+        else:
+            checks[name] = "ok"
+    healthy = all(result == "ok" for result in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+def security_txt(request):
+    """RFC 9116: where to report a vulnerability. Expires is kept a quarter ahead."""
+    expires = timezone.now().replace(microsecond=0) + datetime.timedelta(days=90)
+    return render(
+        request,
+        "well-known/security.txt",
+        {
+            "contact": settings.SECURITY_CONTACT,
+            "expires": expires.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z"),
+            "canonical": request.build_absolute_uri(),
+        },
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@functools.cache
+def error_page_style_source():
+    """The CSP source allowing the one inline <style> of the standalone 500 page."""
+    source = loader.get_template("500.html").template.source
+    style = re.search(r"<style>(.*?)</style>", source, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+def server_error(request):
+    # The 500 page cannot rely on static files, so its style is inline, allowed by its hash.
+    response = defaults.server_error(request)
+    response._csp_update = {"style-src": [error_page_style_source()]}
+    return response

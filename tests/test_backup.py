@@ -1,0 +1,178 @@
+import hashlib
+import io
+import json
+import tarfile
+
+import pytest
+from django.apps import apps
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+
+from cities.models import City, Criterion, LearningCityAward, Photo, Program, Status
+from learningcities.storage import media_names
+from tests.factories import jpeg_bytes, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def make_large_data_set():
+    """On top of the seed: 40 cities, 1,200 programs with criteria, 120 photos with their
+    files, awards, users in a group with permissions, and admin history."""
+    criteria = list(Criterion.objects.all())
+    cities = City.objects.bulk_create(
+        City(
+            name=f"Ciudad {n}",
+            slug=f"ciudad-{n}",
+            year_joined=2013 + n % 12,
+            narrative=f"Párrafo uno de {n}.\n\nPárrafo «dos» — ñandú.",
+            population=10_000 * n,
+            population_year=2022,
+            latitude=f"-{n % 90}.12345",
+            longitude="-78.46784",
+            status=Status.PUBLISHED if n % 3 else Status.DRAFT,
+        )
+        for n in range(40)
+    )
+    programs = Program.objects.bulk_create(
+        Program(city=cities[n % 40], name=f"Programa {n}", slug=f"programa-{n}", order=n)
+        for n in range(1200)
+    )
+    Program.criteria.through.objects.bulk_create(
+        Program.criteria.through(program=program, criterion=criteria[n % len(criteria)])
+        for n, program in enumerate(programs)
+    )
+    LearningCityAward.objects.bulk_create(
+        LearningCityAward(city=city, year=2015 + 2 * (n % 5)) for n, city in enumerate(cities)
+    )
+    photos = []
+    for n in range(120):
+        name = default_storage.save(
+            f"photos/generated/{n}.jpg", ContentFile(jpeg_bytes(64, 48, (n, 2 * n % 256, 90)))
+        )
+        photos.append(
+            Photo(
+                image=name,
+                width=64,
+                height=48,
+                title=f"Foto {n}",
+                alt_text="Una plaza",
+                author="Ana",
+                city=cities[n % 40],
+            )
+        )
+    Photo.objects.bulk_create(photos)
+    editors = Group.objects.create(name="Backup test editors")
+    editors.permissions.set(Permission.objects.filter(content_type__app_label="cities"))
+    for n in range(20):
+        make_user(f"editor{n}", is_staff=True).groups.add(editors)
+    historian = make_user("historian")
+    LogEntry.objects.bulk_create(
+        LogEntry(
+            user=historian,
+            content_type=ContentType.objects.get_for_model(City),
+            object_id=str(city.pk),
+            object_repr=city.name,
+            action_flag=ADDITION,
+        )
+        for city in cities
+    )
+
+
+def every_row():
+    """Every row of every model, each as its serialized text (natural keys where a model has
+    them, so that rows compare equal across databases). Content types and permissions are
+    made by `migrate` in each installation, not restored: they compare by natural key, as a
+    permission's name is in whatever language was active when it was made."""
+    rows = {}
+    for model in apps.get_models():
+        if model in (ContentType, Permission):
+            rows[model._meta.label] = sorted(
+                json.dumps(row.natural_key()) for row in model._base_manager.all()
+            )
+            continue
+        rows[model._meta.label] = sorted(
+            json.dumps(row, sort_keys=True, default=str)
+            for row in serializers.serialize(
+                "python",
+                model._base_manager.all(),
+                use_natural_foreign_keys=True,
+                use_natural_primary_keys=True,
+            )
+        )
+    return rows
+
+
+def every_file():
+    return {
+        name: hashlib.sha256(default_storage.open(name).read()).hexdigest()
+        for name in media_names()
+    }
+
+
+def empty_installation(settings, tmp_path):
+    """A new database after `migrate` (flush leaves just what migrate makes) and new media."""
+    call_command("flush", interactive=False, verbosity=0)
+    settings.MEDIA_ROOT = tmp_path / "new-installation-media"
+
+
+def test_backup_and_restore_give_back_every_row_and_every_file(settings, tmp_path):
+    call_command("load_seed", verbosity=0)
+    make_large_data_set()
+    rows, files = every_row(), every_file()
+    assert len(rows["cities.Program"]) > 1200
+    assert len(files) > 120
+    archive = tmp_path / "backup.tar.gz"
+
+    out = io.StringIO()
+    call_command("backup", str(archive), stdout=out)
+    assert f"{len(files)} media file(s)" in out.getvalue()
+
+    empty_installation(settings, tmp_path)
+    assert every_row() != rows
+    assert every_file() == {}
+
+    call_command("restore", str(archive), stdout=io.StringIO())
+    assert every_row() == rows
+    assert every_file() == files
+    # The database goes on numbering after the restored rows.
+    assert City.objects.create(name="Nueva", slug="nueva", year_joined=2024, narrative=".")
+
+
+def test_restore_refuses_an_installation_that_has_content(settings, tmp_path):
+    call_command("load_seed", verbosity=0)
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="already has content"):
+        call_command("restore", str(archive))
+
+
+def test_a_damaged_archive_is_refused_and_changes_nothing(settings, tmp_path):
+    call_command("load_seed", verbosity=0)
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    # Replace one photo in the archive with other bytes.
+    damaged = tmp_path / "damaged.tar.gz"
+    with tarfile.open(archive) as source, tarfile.open(damaged, "w:gz") as target:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name.startswith("media/") and member.name.endswith(".jpg"):
+                data = data[:-10] + b"0123456789"
+            target.addfile(member, io.BytesIO(data))
+    empty_installation(settings, tmp_path)
+
+    with pytest.raises(CommandError, match="is damaged"):
+        call_command("restore", str(damaged))
+    assert not City.objects.exists()
+    assert every_file() == {}
+
+
+def test_a_file_that_is_no_archive_gets_a_clear_error(tmp_path):
+    not_an_archive = tmp_path / "notes.txt"
+    not_an_archive.write_text("hello")
+    with pytest.raises(CommandError, match="not a readable backup archive"):
+        call_command("restore", str(not_an_archive))

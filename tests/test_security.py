@@ -1,0 +1,207 @@
+import datetime
+import json
+import subprocess
+import sys
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from learningcities import settings as project_settings
+from tests.factories import make_city, make_user
+
+PRODUCTION_ENV = {
+    "PATH": "/usr/bin:/bin",
+    "DJANGO_SETTINGS_MODULE": "learningcities.settings",
+    "DJANGO_SECRET_KEY": "k7Qw-9vXr2LpZt4Ns8Hb3Jm6Yc1Fd5Ge0Ua7Wi2Ro9Tq4Sx8Vn3Ek6Bl1Mh5Pz0Cj",
+    "DJANGO_ALLOWED_HOSTS": "learningcities.example.org",
+}
+
+
+def run_in_production(code, **env):
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**PRODUCTION_ENV, **env},
+        cwd=project_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def production_settings(*names, **env):
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {list(names)!r}}}))"
+    )
+    result = run_in_production(code, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_deployment_checklist_reports_nothing_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=PRODUCTION_ENV,
+        cwd=project_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_defaults_are_the_safe_ones():
+    values = production_settings(
+        "DEBUG",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "CSRF_COOKIE_HTTPONLY",
+        "SECURE_PROXY_SSL_HEADER",
+        "CSRF_TRUSTED_ORIGINS",
+    )
+    assert values == {
+        "DEBUG": False,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31_536_000,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_HTTPONLY": True,
+        # Trusting X-Forwarded-Proto is opt-in: without a proxy that sets it, clients could.
+        "SECURE_PROXY_SSL_HEADER": None,
+        "CSRF_TRUSTED_ORIGINS": [],
+    }
+
+
+def test_the_proxy_settings_come_from_the_environment():
+    values = production_settings(
+        "SECURE_PROXY_SSL_HEADER",
+        "CSRF_TRUSTED_ORIGINS",
+        "SECURE_HSTS_SECONDS",
+        DJANGO_SECURE_PROXY_SSL_HEADER="on",
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://learningcities.example.org",
+        DJANGO_SECURE_HSTS_SECONDS="63072000",
+    )
+    assert values == {
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "CSRF_TRUSTED_ORIGINS": ["https://learningcities.example.org"],
+        "SECURE_HSTS_SECONDS": 63_072_000,
+    }
+
+
+@pytest.fixture
+def behind_tls_proxy(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.ALLOWED_HOSTS = ["learningcities.example.org"]
+    # SecurityMiddleware reads its settings when the handler is built, so a fresh client.
+    settings.SECURE_SSL_REDIRECT = True
+    return Client(HTTP_HOST="learningcities.example.org")
+
+
+@pytest.mark.django_db
+def test_plain_http_is_redirected_to_https(behind_tls_proxy):
+    overview = reverse("cities:overview")
+    response = behind_tls_proxy.get(overview)
+    assert response.status_code == 301
+    assert response["Location"] == f"https://learningcities.example.org{overview}"
+
+
+@pytest.mark.django_db
+def test_https_through_the_proxy_is_served_with_hsts(behind_tls_proxy):
+    response = behind_tls_proxy.get(reverse("cities:overview"), HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
+
+
+@pytest.mark.django_db
+def test_the_health_check_is_not_redirected_for_the_load_balancer(behind_tls_proxy):
+    assert behind_tls_proxy.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_session_and_csrf_cookies_are_secure_and_http_only(behind_tls_proxy):
+    make_user("editor", is_staff=True)
+    login = reverse("admin:login")
+    page = behind_tls_proxy.get(login, HTTP_X_FORWARDED_PROTO="https")
+    csrf = page.cookies["csrftoken"]
+    assert csrf["secure"] and csrf["httponly"]
+    response = behind_tls_proxy.post(
+        login,
+        {"username": "editor", "password": "pw", "csrfmiddlewaretoken": page.context["csrf_token"]},
+        HTTP_X_FORWARDED_PROTO="https",
+        HTTP_REFERER="https://learningcities.example.org" + login,
+    )
+    assert response.status_code == 302
+    session = response.cookies["sessionid"]
+    assert session["secure"] and session["httponly"]
+
+
+def directives(policy):
+    return {
+        name: values
+        for name, *values in (part.split() for part in policy.split(";") if part.strip())
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/cities/nowhere/", "/admin/login/", "/healthz"])
+def test_every_page_carries_the_security_headers(client, url):
+    make_city()
+    response = client.get(url, follow=True)
+    assert response.status_code in (200, 404)
+    policy = directives(response["Content-Security-Policy"])
+    assert policy["script-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_the_server_error_page_keeps_its_inline_style_and_nothing_more(settings):
+    settings.ROOT_URLCONF = "tests.urls_failing"
+    client = Client(raise_request_exception=False)
+    response = client.get("/fail/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+    policy = directives(response["Content-Security-Policy"])
+    assert policy["style-src"][0] == "'self'"
+    assert policy["style-src"][1].startswith("'sha256-")
+    assert policy["script-src"] == ["'self'"]
+
+
+def test_uploaded_media_are_served_sandboxed_and_never_sniffed(client, settings):
+    # An HTML file that got into media storage somehow must not run as a page of the site.
+    settings.MEDIA_ROOT.mkdir(parents=True)
+    (settings.MEDIA_ROOT / "evil.html").write_text("<script>alert(document.cookie)</script>")
+    response = client.get("/media/evil.html")
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    policy = directives(response["Content-Security-Policy"])
+    assert policy["default-src"] == ["'none'"]
+    assert "sandbox" in policy
+
+
+def test_security_txt_names_a_contact_and_a_future_expiry(client, settings):
+    settings.SECURITY_CONTACT = "mailto:security@learningcities.example.org"
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    fields = dict(line.split(": ", 1) for line in response.text.strip().splitlines())
+    assert fields["Contact"] == "mailto:security@learningcities.example.org"
+    expires = datetime.datetime.fromisoformat(fields["Expires"])
+    now = datetime.datetime.now(datetime.UTC)
+    # RFC 9116: in the future, and less than a year ahead.
+    assert now < expires < now + datetime.timedelta(days=365)
+    assert fields["Canonical"] == "http://testserver/.well-known/security.txt"
