@@ -14,11 +14,13 @@ class CitiesConfig(AppConfig):
         from .history import record_history
         from .models import ContentVersion
 
-        record_history()
-
         # Any change to this app's content (incl. many-to-many tables) makes cached pages stale.
         for model in self.get_models(include_auto_created=True):
             if model is ContentVersion:
                 continue
             for signal in (post_save, post_delete, m2m_changed):
                 signal.connect(invalidate_public_pages, sender=model)
+
+        # After the loop: a version in the history is not content, and bumping the page
+        # cache for it too would only cost queries.
+        record_history()

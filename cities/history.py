@@ -5,6 +5,7 @@ model: by then django-modeltranslation has added the per-language columns (name_
 so every language's text is recorded and restored, not only the active one's.
 """
 
+from django.db.models.signals import pre_save
 from simple_history import register
 
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
@@ -14,3 +15,11 @@ def record_history():
     for model in (City, Criterion, LearningCityAward, Photo, ResourceLink, SiteText):
         register(model)
     register(Program, m2m_fields=[Program._meta.get_field("criteria")])
+    pre_save.connect(leave_loaded_rows_out, sender=Program)
+
+
+def leave_loaded_rows_out(sender, instance, raw=False, **kwargs):
+    """Rows loaded from a backup (saved "raw") come with their own history; the criteria that
+    loaddata links to them afterwards are no edit, so they must not add a version."""
+    if raw:
+        instance.skip_history_when_saving = True
