@@ -29,6 +29,8 @@ CACHES = {"on": "locmemcache://", "off": "dummycache://"}
 PAGES = {
     "overview": "/es/",
     "city page": "/es/cities/quito/",
+    "search": "/es/search/?q=aprendizaje",
+    "matrix": "/es/criteria/",
 }
 STATIC_NAME = "bench-overview-copy.html"
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .cache import cache_public_page
+from .cache import SEARCH_TIMEOUT, cache_public_page
 
 app_name = "cities"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("criteria/", cache_public_page(views.CriteriaMatrixView.as_view()), name="criteria"),
     path("map/", cache_public_page(views.MapView.as_view()), name="map"),
     path("photo-credits/", cache_public_page(views.PhotoCreditsView.as_view()), name="credits"),
-    # Not cached: every query would be a new entry.
-    path("search/", views.SearchView.as_view(), name="search"),
+    path(
+        "search/",
+        cache_public_page(views.SearchView.as_view(), timeout=SEARCH_TIMEOUT),
+        name="search",
+    ),
 ]

@@ -149,3 +149,21 @@ def test_pages_are_compressed_for_browsers_that_accept_it(client, city):
     response = client.get("/en/", headers={"accept-encoding": "gzip, br"})
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]
+
+
+def test_search_results_are_cached_and_follow_changes(client, city):
+    url = "/en/search/?q=emprende"
+    assert "<mark>emprende</mark>" in client.get(url).text
+    _, queries = get(client, url)
+    assert queries == 1
+    program = city.programs.get()
+    program.name_en = "Loja innova"
+    program.save()
+    assert "<mark>emprende</mark>" not in client.get(url).text
+
+
+def test_a_very_long_query_string_is_cached_under_a_short_key(client, city):
+    url = "/en/search/?q=" + "aprender " * 1200
+    assert client.get(url).status_code == 200
+    _, queries = get(client, url)
+    assert queries == 1
