@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
-    TranslationTabularInline,
 )
 
 from learningcities.admin import StorageFailureAdminMixin
@@ -74,10 +73,11 @@ class ProgramInline(TranslationStackedInline):
     show_change_link = True
 
 
-class PhotoInline(TranslationTabularInline):
+class PhotoInline(TranslationStackedInline):
+    # Stacked: with both languages' title and alt text a table would run off the screen.
     model = Photo
     extra = 0
-    fields = [thumbnail, "image", "title", "alt_text", "author", "holder", "licence", "status"]
+    fields = [thumbnail, "image", "title", "alt_text", ("author", "holder"), ("licence", "status")]
     readonly_fields = [thumbnail]
     formfield_overrides = {**HTTPS_URLS, **PHOTO_UPLOAD_OVERRIDES}
     show_change_link = True

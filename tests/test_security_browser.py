@@ -32,7 +32,7 @@ def test_the_admin_works_under_the_content_security_policy(live_server, page):
     page.goto(live_server.url + reverse("admin:cities_city_change", args=[city.pk]))
     # The inlines' "Add another" link is made by the admin's JavaScript: it only works
     # when the admin's scripts are allowed to run.
-    photo_rows = page.locator("#photos-group tbody tr.form-row:not(.empty-form)")
+    photo_rows = page.locator("#photos-group .inline-related:not(.empty-form)")
     rows_before = photo_rows.count()
     page.locator("#photos-group .add-row a").click()
     assert photo_rows.count() == rows_before + 1
