@@ -122,3 +122,11 @@ def test_public_pages_answer_a_branded_503_while_the_database_is_away_then_recov
         assert response.status_code == 200
         assert "Azogues" in response.text
         assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_503_page_speaks_the_visitors_language(client):
+    with UnreachableDatabase():
+        response = client.get("/es/")
+    assert response.status_code == 503
+    assert "No disponible temporalmente" in response.text
