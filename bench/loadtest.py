@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -68,8 +69,15 @@ def wait_for_server(deadline=60):
     raise RuntimeError("the server did not start")
 
 
+def port_in_use():
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", PORT)) == 0
+
+
 def serve(env):
     """Start `make serve` in its own process group, so that stopping it stops gunicorn too."""
+    if port_in_use():
+        raise RuntimeError(f"port {PORT} is already in use: stop what listens there first")
     log = open(env["BENCH_DIR"] + "/serve.log", "a")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
         ["make", "--no-print-directory", "serve"],
@@ -82,8 +90,14 @@ def serve(env):
 
 
 def stop(process):
+    """Stop the server and wait until gunicorn, which shuts down gracefully, frees the port."""
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while port_in_use():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server on port {PORT} did not stop")
+        time.sleep(0.2)
 
 
 def server_env(workdir, size, cache):

@@ -153,6 +153,8 @@ class CriteriaMatrixView(ListView):
 
     template_name = "cities/criteria_matrix.html"
     context_object_name = "cities"
+    # Bounds the table's weight and rendering time however large the network grows.
+    paginate_by = 50
 
     def get_queryset(self):
         return City.objects.published().prefetch_related(

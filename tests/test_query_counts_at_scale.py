@@ -98,6 +98,15 @@ def grow_network(total, programs_per_city=5, photos_per_city=3):
     )
 
 
+def make_six_criteria():
+    Criterion.objects.bulk_create(
+        Criterion(
+            **in_both_languages(Criterion, {"title": f"C{n}", "slug": f"c{n}", "statement": "…"})
+        )
+        for n in range(6)
+    )
+
+
 def query_counts(client, urls):
     counts = {}
     for url in urls:
@@ -110,12 +119,7 @@ def query_counts(client, urls):
 
 def test_query_counts_do_not_grow_from_4_to_500_cities(client, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    Criterion.objects.bulk_create(
-        Criterion(
-            **in_both_languages(Criterion, {"title": f"C{n}", "slug": f"c{n}", "statement": "…"})
-        )
-        for n in range(6)
-    )
+    make_six_criteria()
     grow_network(4)
     client.get("/en/")  # the first request creates the content-version row once
     first_pages = [url for url in PAGES if url != OVERVIEW_PAGE_2]  # 4 cities fit on page 1
@@ -131,3 +135,14 @@ def test_query_counts_do_not_grow_from_4_to_500_cities(client, settings):
     assert large.pop(OVERVIEW_PAGE_2) == large["/en/"]
     assert large == small
     assert max(large.values()) <= 12
+
+
+def test_the_criteria_matrix_shows_50_cities_a_page(client):
+    make_six_criteria()
+    grow_network(120, programs_per_city=1, photos_per_city=1)
+    first = client.get("/en/criteria/")
+    assert first.text.count('<th scope="row">') == 50
+    assert 'rel="next" href="?page=2#matrix-heading"' in first.text
+    last = client.get("/en/criteria/", {"page": 3})
+    assert last.text.count('<th scope="row">') == 20
+    assert client.get("/en/criteria/", {"page": "nine"}).status_code == 404
