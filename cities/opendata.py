@@ -161,20 +161,26 @@ def localized_values(data, *fields):
     return [data[field][code] for field in fields for code in LANGUAGE_CODES]
 
 
+# City facts written to cities.csv as they are, in this order, between the names and the links.
+CITY_FACT_COLUMNS = [
+    "country",
+    "province",
+    "year_joined",
+    "latitude",
+    "longitude",
+    "population",
+    "population_year",
+    "website",
+    "uil_profile_url",
+]
+
+
 @require_safe
 def cities_csv(request):
     header = [
         "slug",
         *localized_columns("name", "tagline"),
-        "country",
-        "province",
-        "year_joined",
-        "latitude",
-        "longitude",
-        "population",
-        "population_year",
-        "website",
-        "uil_profile_url",
+        *CITY_FACT_COLUMNS,
         *[f"url_{code}" for code in LANGUAGE_CODES],
         "cover_photo_url",
         "cover_photo_credit",
@@ -188,20 +194,7 @@ def cities_csv(request):
             [
                 data["slug"],
                 *localized_values(data, "name", "tagline"),
-                *[
-                    data[key]
-                    for key in (
-                        "country",
-                        "province",
-                        "year_joined",
-                        "latitude",
-                        "longitude",
-                        "population",
-                        "population_year",
-                        "website",
-                        "uil_profile_url",
-                    )
-                ],
+                *[data[key] for key in CITY_FACT_COLUMNS],
                 *[data["url"][code] for code in LANGUAGE_CODES],
                 cover.get("url", ""),
                 cover.get("credit", ""),
