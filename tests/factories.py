@@ -3,9 +3,11 @@
 import io
 import itertools
 
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.translator import translator
 from PIL import Image
@@ -103,3 +105,34 @@ def make_staff(group_name, **kwargs):
     user = make_user(is_staff=True, **kwargs)
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+def typed(form, **values):
+    """What an editor types into `form`: each value into the field of that name, or into
+    every language's version of it where the field is translated (title_en, title_es…)."""
+    languages = {code.replace("-", "_") for code, _name in django_settings.LANGUAGES}
+    data = {}
+    for name in form.fields:
+        for field, value in values.items():
+            if name == field or (
+                name.startswith(f"{field}_") and name.removeprefix(f"{field}_") in languages
+            ):
+                data[form.add_prefix(name)] = value
+    return data
+
+
+def posted(form):
+    """What a browser posts for a form left as shown: unticked boxes and empty choices are
+    left out."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is not None and value is not False and value != "":
+            data[form.add_prefix(name)] = field.prepare_value(value)
+    return data
+
+
+def new_photo_form_data(client, **values):
+    """What an editor posts on the admin's "add photo" form after typing `values` into it."""
+    form = client.get(reverse("admin:cities_photo_add")).context["adminform"].form
+    return posted(form) | typed(form, **values)

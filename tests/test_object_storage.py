@@ -17,9 +17,8 @@ from django.urls import reverse
 
 from cities.models import Photo
 from learningcities.storage import S3MediaStorage
-from tests.factories import make_city, make_photo, make_user, uploaded_jpeg
+from tests.factories import make_city, make_photo, make_user, new_photo_form_data, uploaded_jpeg
 from tests.s3 import bucket_storage, s3_client
-from tests.test_storage_failures import posted, typed
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -70,9 +69,8 @@ def test_a_photo_uploaded_in_the_admin_lives_in_the_bucket_with_its_renditions(
     assert isinstance(storages["default"], S3MediaStorage)
     client.force_login(make_user("editor", is_staff=True, is_superuser=True))
     add = reverse("admin:cities_photo_add")
-    form = client.get(add).context["adminform"].form
-    data = posted(form) | typed(
-        form,
+    data = new_photo_form_data(
+        client,
         title="Catedral",
         alt_text="A cathedral with blue domes",
         author="Ana",
@@ -104,9 +102,8 @@ def test_object_storage_down_while_uploading_gives_a_form_error_and_no_row(
 ):
     client.force_login(make_user("editor", is_staff=True, is_superuser=True))
     add = reverse("admin:cities_photo_add")
-    form = client.get(add).context["adminform"].form
-    data = posted(form) | typed(
-        form,
+    data = new_photo_form_data(
+        client,
         title="Mercado",
         alt_text="A market hall",
         author="Ana",

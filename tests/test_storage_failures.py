@@ -4,7 +4,6 @@ import resource
 import signal
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +13,15 @@ from PIL import Image
 
 from cities.models import City, Photo
 from learningcities.storage import delete_new_files_on_error
-from tests.factories import jpeg_bytes, make_city, make_user, uploaded_jpeg
+from tests.factories import (
+    jpeg_bytes,
+    make_city,
+    make_user,
+    new_photo_form_data,
+    posted,
+    typed,
+    uploaded_jpeg,
+)
 
 
 def media_files(settings):
@@ -43,31 +50,6 @@ def noisy_jpeg_bytes():
     return buffer.getvalue()
 
 
-def typed(form, **values):
-    """What an editor types into `form`: each value into the field of that name, or into
-    every language's version of it where the field is translated (title_en, title_es…)."""
-    languages = {code.replace("-", "_") for code, _name in django_settings.LANGUAGES}
-    data = {}
-    for name in form.fields:
-        for field, value in values.items():
-            if name == field or (
-                name.startswith(f"{field}_") and name.removeprefix(f"{field}_") in languages
-            ):
-                data[form.add_prefix(name)] = value
-    return data
-
-
-def posted(form):
-    """What a browser posts for a form left as shown: unticked boxes and empty choices are
-    left out."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if value is not None and value is not False and value != "":
-            data[form.add_prefix(name)] = field.prepare_value(value)
-    return data
-
-
 @pytest.fixture
 def editor(client):
     user = make_user("editor", is_staff=True, is_superuser=True)
@@ -80,9 +62,8 @@ def test_a_full_disk_while_uploading_a_photo_gives_a_form_error_and_leaves_nothi
     client, editor, settings
 ):
     add = reverse("admin:cities_photo_add")
-    form = client.get(add).context["adminform"].form
-    data = posted(form) | typed(
-        form,
+    data = new_photo_form_data(
+        client,
         title="Parque Calderón",
         alt_text="A park with tall trees",
         author="Ana",
