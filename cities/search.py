@@ -29,14 +29,28 @@ MAX_SHOWN = 50  # results shown per kind; a page of thousands helps nobody
 LANGUAGE_CODES = AVAILABLE_LANGUAGES  # ["es", "en"]: the default language first
 
 
+class _FoldTable(dict):
+    """A `str.translate` table from each character to its lower-case base letter, worked
+    out the first time the character is met: folding runs over every searched text."""
+
+    # Bounds the memory visitors' queries can claim with rare characters.
+    MAX_SIZE = 4096
+
+    def __missing__(self, codepoint):
+        char = chr(codepoint)
+        base = unicodedata.normalize("NFD", char)[0].lower()
+        folded = base if len(base) == 1 else char
+        if len(self) < self.MAX_SIZE:
+            self[codepoint] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text):
     """Lower case without accents, one character per character of `text`."""
-    return "".join(_fold_char(char) for char in text)
-
-
-def _fold_char(char):
-    base = unicodedata.normalize("NFD", char)[0].lower()
-    return base if len(base) == 1 else char
+    return text.translate(_FOLD_TABLE)
 
 
 def query_words(query):
@@ -97,16 +111,22 @@ SEARCHED = {
 }
 
 
-def _texts(obj, kind, language):
-    """(field, language, text) of an item, the visitor's language first."""
+def _columns(kind):
+    """The database columns searched for one kind of item."""
+    translated, plain = SEARCHED[kind]
+    columns = [build_localized_fieldname(f, code) for f in translated for code in LANGUAGE_CODES]
+    return columns + plain
+
+
+def _texts(values, kind, language):
+    """(field, language, text) of an item, from its column values, the visitor's language first."""
     translated, plain = SEARCHED[kind]
     languages = [language] + [code for code in LANGUAGE_CODES if code != language]
     texts = []
     for code in languages:
         for field in translated:
-            text = getattr(obj, build_localized_fieldname(field, code)) or ""
-            texts.append((field, code, text))
-    texts += [(field, language, getattr(obj, field) or "") for field in plain]
+            texts.append((field, code, values[build_localized_fieldname(field, code)] or ""))
+    texts += [(field, language, values[field] or "") for field in plain]
     return texts
 
 
@@ -119,11 +139,8 @@ def _narrowed(queryset, kind, words):
     """On PostgreSQL, let full-text search pick the candidates."""
     if connection.vendor != "postgresql":
         return queryset
-    translated, plain = SEARCHED[kind]
-    columns = [build_localized_fieldname(f, code) for f in translated for code in LANGUAGE_CODES]
-    columns += plain
     vector = SearchVector(
-        *[Func(F(column), function="unaccent") for column in columns], config="simple"
+        *[Func(F(column), function="unaccent") for column in _columns(kind)], config="simple"
     )
     # Words are letters and digits only (already without accents), so this raw query
     # cannot be malformed.
@@ -149,13 +166,21 @@ def search(query, language):
         "criterion": Criterion.objects.filter(kind=Criterion.Kind.BUILDING_BLOCK),
     }
     for kind, queryset in sources.items():
-        for obj in _narrowed(queryset, kind, words):
-            texts = _texts(obj, kind, language)
+        columns = _columns(kind)
+        shown = []  # (primary key, texts) of the matches shown
+        # Every candidate's searched text is read, but whole items only for those shown:
+        # building thousands of model instances would cost more than the matching.
+        for pk, *values in _narrowed(queryset, kind, words).values_list("pk", *columns):
+            texts = _texts(dict(zip(columns, values, strict=True)), kind, language)
             if not _matches(texts, words):
                 continue
             totals[kind] += 1
             if totals[kind] <= MAX_SHOWN:
-                results[kind].append(_result(kind, obj, texts, words))
+                shown.append((pk, texts))
+        items = queryset.in_bulk([pk for pk, _texts in shown])
+        results[kind] = [
+            _result(kind, items[pk], texts, words) for pk, texts in shown if pk in items
+        ]
     return results, totals, words
 
 

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Answers anonymous visitors from the page cache before any middleware below it runs;
+    # the stored pages keep the headers those middleware added.
+    "cities.cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "learningcities.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

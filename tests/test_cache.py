@@ -167,3 +167,58 @@ def test_a_very_long_query_string_is_cached_under_a_short_key(client, city):
     assert client.get(url).status_code == 200
     _, queries = get(client, url)
     assert queries == 1
+
+
+def test_a_cached_page_keeps_every_header_the_middleware_added(client, city):
+    first = client.get("/en/")
+    second, queries = get(client, "/en/")
+    assert queries == 1
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "Content-Language",
+        "ETag",
+        "Last-Modified",
+        "Vary",
+    ):
+        assert second[header] == first[header], header
+    assert second["Content-Language"] == "en"
+
+
+def test_compressed_and_plain_copies_are_cached_apart(client, city):
+    gzipped = client.get("/en/", headers={"accept-encoding": "gzip"})
+    assert gzipped["Content-Encoding"] == "gzip"
+    plain, queries = get(client, "/en/")
+    assert queries > 1  # not the compressed copy
+    assert "Content-Encoding" not in plain
+    assert "Loja" in plain.text
+    again, queries = get(client, "/en/")
+    assert queries == 1
+    assert "Content-Encoding" not in again
+    with CaptureQueriesContext(connection) as queries:
+        gzipped_again = client.get("/en/", headers={"accept-encoding": "gzip"})
+    assert len(queries) == 1
+    assert gzipped_again.content == gzipped.content
+
+
+def test_visitors_with_a_session_cookie_get_a_fresh_page(client, city, settings):
+    client.get("/en/")
+    client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
+    response, queries = get(client, "/en/")
+    assert response.status_code == 200
+    assert queries > 1
+
+
+def test_pages_with_absolute_links_are_cached_per_scheme_and_host(client, city):
+    canonical = '<link rel="canonical" href="{}://testserver/en/cities/loja/">'
+    assert canonical.format("http") in client.get(city.get_absolute_url()).text
+    secure = client.get(city.get_absolute_url(), secure=True).text
+    assert canonical.format("https") in secure
+
+
+def test_errors_are_never_cached(client, city):
+    assert client.get("/en/cities/nowhere/").status_code == 404
+    response, queries = get(client, "/en/cities/nowhere/")
+    assert response.status_code == 404
+    assert queries > 1
