@@ -166,14 +166,18 @@ class CriteriaMatrixView(ListView):
         criteria = list(building_blocks())
         rows = []
         for city in context["cities"]:
-            cells = []
-            for criterion in criteria:
-                programs = [
-                    program
-                    for program in city.programs.all()
-                    if criterion in program.criteria.all()
-                ]
-                cells.append({"criterion": criterion, "programs": programs})
+            # Each program's criteria, gathered once rather than once per cell.
+            served = [
+                (program, {criterion.pk for criterion in program.criteria.all()})
+                for program in city.programs.all()
+            ]
+            cells = [
+                {
+                    "criterion": criterion,
+                    "programs": [program for program, pks in served if criterion.pk in pks],
+                }
+                for criterion in criteria
+            ]
             rows.append({"city": city, "cells": cells})
         context["criteria"] = criteria
         context["rows"] = rows
