@@ -95,3 +95,52 @@ def test_skip_link_moves_focus_to_the_main_content(site, page):
     assert skip.is_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+# Adds up the layout shifts of the page, as Lighthouse's CLS does (shifts right after the
+# visitor's own input do not count).
+WATCH_LAYOUT_SHIFTS = """
+window.layoutShift = 0;
+new PerformanceObserver(list => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) window.layoutShift += entry.value;
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("path", ["/en/", "/en/cities/quito/"])
+def test_images_shift_nothing_and_only_the_first_one_seen_loads_eagerly(site, browser, path, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    # A slow phone connection: the text is laid out long before the pictures arrive, so a
+    # picture without a reserved size would push the text down when it lands.
+    network = context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 150,
+            "downloadThroughput": 200_000,
+            "uploadThroughput": 50_000,
+        },
+    )
+    page.add_init_script(WATCH_LAYOUT_SHIFTS)
+    page.goto(site + path)
+
+    images = page.locator("img")
+    assert images.count() >= 1
+    eager = page.locator("img:not([loading=lazy])")
+    assert eager.count() == 1
+    # The eager one comes first in the page and no other image sits above it.
+    assert eager.first.evaluate("img => img === document.querySelector('img')")
+    tops = [box["y"] for box in (images.nth(i).bounding_box() for i in range(images.count()))]
+    assert tops[0] == min(tops)
+    assert page.locator("img:not([width]), img:not([height])").count() == 0
+
+    load_all_images(page)
+    page.evaluate("window.scrollTo(0, 0)")
+    assert page.evaluate("window.layoutShift") == 0
+    context.close()
