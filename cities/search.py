@@ -130,17 +130,15 @@ def _texts(values, kind, language):
     return texts
 
 
-def _matches(texts, words):
-    document = fold(" ".join(text for _field, _code, text in texts))
-    return all(re.search(r"\b" + re.escape(word), document) for word in words)
-
-
 def _narrowed(queryset, kind, words):
     """On PostgreSQL, let full-text search pick the candidates."""
     if connection.vendor != "postgresql":
         return queryset
+    # immutable_unaccent() and this expression are those of the GIN indexes made by
+    # migration 0008, so that PostgreSQL can answer from the index.
     vector = SearchVector(
-        *[Func(F(column), function="unaccent") for column in _columns(kind)], config="simple"
+        *[Func(F(column), function="immutable_unaccent") for column in _columns(kind)],
+        config="simple",
     )
     # Words are letters and digits only (already without accents), so this raw query
     # cannot be malformed.
@@ -165,21 +163,24 @@ def search(query, language):
         .select_related("city"),
         "criterion": Criterion.objects.filter(kind=Criterion.Kind.BUILDING_BLOCK),
     }
+    patterns = [re.compile(r"\b" + re.escape(word)) for word in words]
     for kind, queryset in sources.items():
         columns = _columns(kind)
-        shown = []  # (primary key, texts) of the matches shown
+        shown = []  # (primary key, column values) of the matches shown
         # Every candidate's searched text is read, but whole items only for those shown:
         # building thousands of model instances would cost more than the matching.
         for pk, *values in _narrowed(queryset, kind, words).values_list("pk", *columns):
-            texts = _texts(dict(zip(columns, values, strict=True)), kind, language)
-            if not _matches(texts, words):
+            document = fold(" ".join(value or "" for value in values))
+            if not all(pattern.search(document) for pattern in patterns):
                 continue
             totals[kind] += 1
             if totals[kind] <= MAX_SHOWN:
-                shown.append((pk, texts))
-        items = queryset.in_bulk([pk for pk, _texts in shown])
+                shown.append((pk, dict(zip(columns, values, strict=True))))
+        items = queryset.in_bulk([pk for pk, _values in shown])
         results[kind] = [
-            _result(kind, items[pk], texts, words) for pk, texts in shown if pk in items
+            _result(kind, items[pk], _texts(values, kind, language), words)
+            for pk, values in shown
+            if pk in items
         ]
     return results, totals, words
 

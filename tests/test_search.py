@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cities.models import City
-from cities.search import fold, highlight, query_words, snippet
+from cities.models import City, Criterion, Program
+from cities.search import _narrowed, fold, highlight, query_words, snippet
 
 from .factories import make_city, make_program
 from .public_helpers import load_seed
@@ -156,3 +156,22 @@ def test_a_search_matching_hundreds_shows_the_first_fifty_and_counts_all(client)
     html = response.content.decode()
     assert "60 results" in html
     assert "The first 50 of 60 are shown: add a word to narrow the search." in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "kind, model", [("city", City), ("program", Program), ("criterion", Criterion)]
+)
+def test_postgresql_can_answer_searches_from_its_full_text_indexes(kind, model):
+    queryset = _narrowed(model.objects.all(), kind, ["aprendizaje"]).values("pk")
+    sql, params = queryset.query.sql_with_params()
+    if connection.vendor != "postgresql":
+        assert "to_tsvector" not in sql  # other databases check every item in Python
+        return
+    with connection.cursor() as cursor:
+        # Tables this small are rightly read whole; without that choice, the plan shows
+        # whether the index matches the search's expression.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Bitmap Index Scan on {model._meta.db_table}_search" in plan, plan
