@@ -17,7 +17,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 from .models import ContentVersion
@@ -42,7 +42,12 @@ def cache_public_page(view, timeout=PAGE_TIMEOUT):
         response = view(request, *args, **kwargs)
         # Shared caches must not hand an anonymous page to a logged-in editor.
         patch_vary_headers(response, ["Cookie"])
-        if not request.user.is_authenticated:
+        # Browsers and proxies may keep a page but must ask first (a 304 while it is
+        # unchanged); without this they would guess a lifetime and show an old page.
+        patch_cache_control(response, no_cache=True)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True)
+        else:
             response.public_page_timeout = timeout
         return response
 

@@ -222,3 +222,13 @@ def test_errors_are_never_cached(client, city):
     response, queries = get(client, "/en/cities/nowhere/")
     assert response.status_code == 404
     assert queries > 1
+
+
+def test_browsers_must_check_a_kept_page_before_showing_it_again(client, city):
+    """A browser guessing a lifetime from Last-Modified would show an old page after a change."""
+    first = client.get("/en/")
+    assert "no-cache" in first["Cache-Control"]
+    assert "private" not in first["Cache-Control"]
+    assert "no-cache" in client.get("/en/")["Cache-Control"]  # the cached copy too
+    client.force_login(make_user())
+    assert "private" in client.get("/en/")["Cache-Control"]
