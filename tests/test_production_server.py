@@ -1,0 +1,128 @@
+"""`make serve`, the production server, started as an operator would, on a throw-away database."""
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+from django.conf import settings
+
+ROOT = settings.BASE_DIR
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    def __init__(self, port, log):
+        self.port, self.log = port, log
+
+    def get(self, path, **headers):
+        """The response to GET `path`, its body read (and left compressed, if it is)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.body = response.read()
+        connection.close()
+        return response
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("serve")
+    port = free_port()
+    log_path = workdir / "serve.log"
+    environment = {
+        **os.environ,
+        "PORT": str(port),
+        "DATABASE_URL": f"sqlite:///{workdir}/site.sqlite3",
+        "MEDIA_ROOT": str(workdir / "media"),
+        "STATIC_ROOT": str(workdir / "static"),
+        "CACHE_URL": "locmemcache://",
+        "DJANGO_DEBUG": "on",  # left over from development: `make serve` must still say off
+        # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
+        "DJANGO_SECURE_SSL_REDIRECT": "off",
+        "DJANGO_SECURE_COOKIES": "off",
+    }
+    environment.pop("AWS_STORAGE_BUCKET_NAME", None)  # media on this machine's disk
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "serve"],
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # so that stopping it stops gunicorn's workers too
+        )
+    try:
+        server = Server(port, log_path)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if server.get("/healthz").status == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("make serve did not start:\n" + log_path.read_text()[-3000:])
+            time.sleep(0.5)
+        yield server
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def test_runs_gunicorn_with_two_workers_per_core_plus_one(server):
+    workers = 2 * len(os.sched_getaffinity(0)) + 1
+    deadline = time.monotonic() + 30  # the first worker may answer before the last has booted
+    while server.log.read_text().count("Booting worker with pid") < workers:
+        assert time.monotonic() < deadline, server.log.read_text()[-3000:]
+        time.sleep(0.2)
+    assert server.log.read_text().count("Booting worker with pid") == workers
+
+
+def test_pages_are_compressed_cached_and_revalidated(server):
+    first = server.get("/es/", **{"Accept-Encoding": "gzip"})
+    assert first.status == 200
+    assert first.getheader("Content-Encoding") == "gzip"
+    assert "no-cache" in first.getheader("Cache-Control")
+    assert first.getheader("Content-Security-Policy")
+    again = server.get("/es/", **{"Accept-Encoding": "gzip"})
+    assert again.body == first.body
+    unchanged = server.get("/es/", **{"If-None-Match": first.getheader("ETag")})
+    assert unchanged.status == 304
+    assert unchanged.body == b""
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_good(server):
+    page = server.get("/es/").body.decode()
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page).group(1)
+    for encoding in ("br", "gzip"):
+        response = server.get(stylesheet, **{"Accept-Encoding": encoding})
+        assert response.status == 200
+        assert response.getheader("Content-Encoding") == encoding
+        assert response.getheader("Cache-Control") == "max-age=315360000, public, immutable"
+
+
+def test_photos_are_served_by_the_app_with_a_year_of_caching(server):
+    page = server.get("/es/cities/quito/").body.decode()
+    photo = re.search(r'<img src="(/media/[^"]+)"', page).group(1)
+    response = server.get(photo)
+    assert response.status == 200
+    assert response.getheader("Content-Type").startswith("image/")
+    assert response.getheader("Cache-Control") == f"public, max-age={60 * 60 * 24 * 365}"
+    assert "sandbox" in response.getheader("Content-Security-Policy")
+
+
+def test_debug_is_off_whatever_the_shell_says(server):
+    response = server.get("/es/no-such-page/")
+    assert response.status == 404
+    assert b"URLconf" not in response.body  # Django's technical 404 page lists the URLconf
+    assert '<html lang="es">' in response.body.decode()
