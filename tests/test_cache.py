@@ -232,3 +232,17 @@ def test_browsers_must_check_a_kept_page_before_showing_it_again(client, city):
     assert "no-cache" in client.get("/en/")["Cache-Control"]  # the cached copy too
     client.force_login(make_user())
     assert "private" in client.get("/en/")["Cache-Control"]
+
+
+def test_a_forged_host_is_refused_before_the_cache_is_asked(client, city):
+    client.get("/en/")  # a cached copy exists for the real host
+    assert client.get("/en/", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_broken_bytes_in_the_address_are_cached_calmly(client, city):
+    url = "/en/search/?q=%FF%FE%00loja&page=%E2%82"
+    first = client.get(url)
+    assert first.status_code == 200
+    second, queries = get(client, url)
+    assert queries == 1
+    assert second.content == first.content
