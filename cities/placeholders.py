@@ -46,8 +46,13 @@ def placeholder_jpeg(label, sky_top, sky_bottom, ridge_colour, seed):
     # Centred, so that cards cropping the sides keep the label whole.
     centre = WIDTH / 2
     draw.text((centre, HEIGHT - 190), label, font=title_font, fill="white", anchor="ms")
+    # One picture serves both languages, so its note says it in both.
     draw.text(
-        (centre, HEIGHT - 120), "Placeholder image", font=note_font, fill="white", anchor="ms"
+        (centre, HEIGHT - 120),
+        "Imagen provisional · Placeholder image",
+        font=note_font,
+        fill="white",
+        anchor="ms",
     )
 
     buffer = io.BytesIO()
