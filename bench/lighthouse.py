@@ -66,7 +66,7 @@ def main():
             check=True,
         )
     workdir = Path(tempfile.mkdtemp(prefix="learningcities-lighthouse-"))
-    env = server_env(workdir, size=4, cache="on")
+    env = server_env(workdir, size=4, cache="local")
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     server = serve(env)
     try:
