@@ -19,7 +19,7 @@ django.setup()
 from django.core.files.base import ContentFile  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from cities.models import City, Criterion, Photo, Program, Status  # noqa: E402
@@ -89,6 +89,11 @@ if __name__ == "__main__":
     parser.add_argument("--photos", type=int, default=3, help="photos per generated city")
     args = parser.parse_args()
     make_network(args.cities, args.programs, args.photos)
+    if connection.vendor == "postgresql":
+        # Statistics, as after any bulk load: without them the planner reads whole tables
+        # rather than use the search indexes (autovacuum would analyze them later).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(
         f"{City.objects.count()} cities, {Program.objects.count()} programs, "
         f"{Photo.objects.count()} photos"
