@@ -156,4 +156,8 @@ def restore_backup(path):
                 stored = default_storage.save(name, ContentFile(content))
                 if stored != name:
                     raise BackupError(f"Media storage renamed {name} to {stored}.")
+    # Statistics for the rows just loaded, as after any bulk load: without them the query
+    # planner would read whole tables instead of using the indexes (search's among them).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return manifest
