@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -157,20 +159,23 @@ class CriteriaMatrixView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
+        # The programs' criteria are read as pairs of keys in get_context_data: a cell only
+        # needs to know which criterion a program serves.
         return City.objects.published().prefetch_related(
-            Prefetch("programs", queryset=public_programs())
+            Prefetch("programs", queryset=public_programs().prefetch_related(None))
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         criteria = list(building_blocks())
+        programs = [program for city in context["cities"] for program in city.programs.all()]
+        criteria_of = defaultdict(set)
+        links = Program.criteria.through.objects.filter(program__in=programs)
+        for program_pk, criterion_pk in links.values_list("program_id", "criterion_id"):
+            criteria_of[program_pk].add(criterion_pk)
         rows = []
         for city in context["cities"]:
-            # Each program's criteria, gathered once rather than once per cell.
-            served = [
-                (program, {criterion.pk for criterion in program.criteria.all()})
-                for program in city.programs.all()
-            ]
+            served = [(program, criteria_of[program.pk]) for program in city.programs.all()]
             cells = [
                 {
                     "criterion": criterion,
