@@ -83,12 +83,8 @@ class CityDetailView(DetailView):
 
 
 def public_programs():
-    """Published programs of published cities, with what the public pages show of them."""
-    return (
-        Program.objects.published()
-        .filter(city__in=City.objects.published())
-        .prefetch_related("criteria")
-    )
+    """Published programs of published cities."""
+    return Program.objects.published().filter(city__in=City.objects.published())
 
 
 def building_blocks():
@@ -100,6 +96,8 @@ class DirectoryView(ListView):
 
     template_name = "cities/directory.html"
     context_object_name = "cities"
+    # Each card carries a photo: pages keep the directory light at hundreds of cities.
+    paginate_by = 24
 
     def get_queryset(self):
         cities = City.objects.published()
@@ -146,6 +144,8 @@ class DirectoryView(ListView):
             label = dict(field.field.choices).get(field.data, value)
             remaining = self.request.GET.copy()
             remaining.pop(name, None)
+            # Fewer filters mean more cities: back to the first page.
+            remaining.pop("page", None)
             filters.append({"label": field.label, "value": label, "query": remaining.urlencode()})
         return filters
 
@@ -162,7 +162,7 @@ class CriteriaMatrixView(ListView):
         # The programs' criteria are read as pairs of keys in get_context_data: a cell only
         # needs to know which criterion a program serves.
         return City.objects.published().prefetch_related(
-            Prefetch("programs", queryset=public_programs().prefetch_related(None))
+            Prefetch("programs", queryset=public_programs())
         )
 
     def get_context_data(self, **kwargs):
@@ -258,6 +258,7 @@ class PhotoCreditsView(ListView):
 
     template_name = "cities/photo_credits.html"
     context_object_name = "photos"
+    paginate_by = 50
 
     def get_queryset(self):
         published_cities = City.objects.published()

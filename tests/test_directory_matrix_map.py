@@ -59,6 +59,32 @@ class TestDirectory:
     def test_a_valid_filter_still_applies_beside_an_invalid_one(self, client):
         assert names(client.get("/en/cities/?year=2024&province=Atlantis")) == ["azogues"]
 
+    def test_a_long_directory_is_paginated_and_its_pages_keep_the_filters(self, client):
+        for _ in range(30):
+            make_city(year_joined=2019, cover=False)
+        first = client.get("/en/cities/", {"year": 2019})
+        html = first.content.decode()
+        assert len(first.context["cities"]) == 24
+        assert "30 cities" in html  # the whole count, not the page's
+        assert 'rel="next" href="?year=2019&amp;page=2#results-heading"' in html
+        second = client.get("/en/cities/", {"year": 2019, "page": 2})
+        assert "Page 2 of 2" in second.content.decode()
+        assert set(names(first)).isdisjoint(names(second))
+        assert len(names(first) + names(second)) == 30
+        # Removing a filter shows more cities: its link starts again at the first page.
+        assert 'href="?">Year joined: 2019' in second.content.decode()
+
+    def test_the_four_seed_cities_fit_on_one_page(self, client):
+        response = client.get("/en/cities/")
+        assert not response.context["is_paginated"]
+        assert 'class="pagination"' not in response.content.decode()
+
+    @pytest.mark.parametrize("page", ["2", "abc", "0"])
+    def test_a_page_beyond_the_directory_is_a_clear_404(self, client, page):
+        response = client.get("/en/cities/", {"page": page})
+        assert response.status_code == 404
+        assert "Page not found" in response.content.decode()
+
     def test_draft_cities_and_draft_programs_are_not_counted(self, client):
         make_city(name="Zamora", slug="zamora", year_joined=2022, status="draft")
         make_program(

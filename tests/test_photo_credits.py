@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cities.models import Licence, Status
-from tests.factories import make_city, make_photo
+from cities.models import Licence, Photo, Status
+from tests.factories import in_both_languages, make_city, make_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,38 @@ def test_credits_query_count_does_not_grow_with_the_photos(client):
     for _ in range(5):
         make_photo(city=make_city())
 
-    assert count_queries(client) == few <= 3
+    assert count_queries(client) == few <= 4
+
+
+def test_credits_are_listed_50_a_page(client):
+    city = make_city(cover=False)
+    image = make_photo(city=city, title="Photo 00").image.name
+    Photo.objects.bulk_create(
+        Photo(
+            **in_both_languages(
+                Photo,
+                {
+                    "image": image,
+                    "width": 640,
+                    "height": 400,
+                    "title": f"Photo {number:02d}",
+                    "alt_text": "A plaza with trees",
+                    "author": "Ana Tenesaca",
+                    "city": city,
+                    "order": number,
+                    "status": Status.PUBLISHED,
+                },
+            )
+        )
+        for number in range(1, 60)
+    )
+    first = client.get(CREDITS_URL).content.decode()
+    assert len(re.findall(r'class="credits-list__item"', first)) == 50
+    assert 'rel="next" href="?page=2#credits"' in first
+    second = client.get(CREDITS_URL, {"page": 2}).content.decode()
+    assert len(re.findall(r'class="credits-list__item"', second)) == 10
+    assert "Photo 59" in second and "Photo 59" not in first
+    assert f'<link rel="canonical" href="http://testserver{CREDITS_URL}?page=2">' in second
 
 
 def test_every_public_image_has_its_credit_beside_it(client):

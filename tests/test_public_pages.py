@@ -219,6 +219,9 @@ def test_overview_paginates_a_large_network(client):
     last = client.get("/en/", {"page": 3})
     assert len(last.context["cities"]) == 6
     assert "Page 3 of 3" in text_of(last)
+    # Each page is a page of its own for search engines; the first has no number.
+    assert '<link rel="canonical" href="http://testserver/en/?page=3">' in last.text
+    assert '<link rel="canonical" href="http://testserver/en/">' in first.text
 
 
 @pytest.mark.parametrize("page", ["abc", "999", "-1", "1' OR '1'='1"])

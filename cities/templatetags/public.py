@@ -42,9 +42,14 @@ def negotiated_url(context):
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """The page's address without its query string (filters and searches are not indexed)."""
+    """The page's address without its query string (filters and searches are not indexed),
+    except the page number of a list: each page of a list is a page of its own."""
     request = context["request"]
-    return request.build_absolute_uri(request.path)
+    url = request.build_absolute_uri(request.path)
+    page = context.get("page_obj")
+    if page is not None and page.number > 1:
+        url += f"?page={page.number}"
+    return url
 
 
 @register.filter
