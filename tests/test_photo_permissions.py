@@ -193,6 +193,11 @@ def test_an_uploader_cannot_open_the_city_form(client, people, objects):
     response = client.get(reverse("admin:cities_city_change", args=[objects["city"].pk]))
 
     assert response.status_code == 403
+    # The site's own page, saying why and leading back to the admin, not a bare "Forbidden".
+    html = response.content.decode()
+    assert "<h1>Access denied</h1>" in html
+    assert "does not have the right to open this page" in html
+    assert f'href="{reverse("admin:index")}"' in html
 
 
 def test_an_editor_may_change_anyones_photo(client, people, objects):

@@ -107,7 +107,9 @@ class TestPreview:
 
     def test_is_refused_to_visitors_and_to_staff_who_cannot_change_cities(self, client):
         city = make_city(status=Status.DRAFT)
-        assert client.get(self.preview_url(city)).status_code == 403
+        refused = client.get(self.preview_url(city))
+        assert refused.status_code == 403
+        assert "This page is for the site's editors only." in refused.content.decode()
         client.force_login(editor("view_city"))
         assert client.get(self.preview_url(city)).status_code == 403
 
