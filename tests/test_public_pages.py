@@ -219,6 +219,9 @@ def test_overview_paginates_a_large_network(client):
     last = client.get("/en/", {"page": 3})
     assert len(last.context["cities"]) == 6
     assert "Page 3 of 3" in text_of(last)
+    # The introduction counts the whole network, not the cities on the page.
+    for page in (first, last):
+        assert "30 cities of Ecuador learn together" in text_of(page)
     # Each page is a page of its own for search engines; the first has no number.
     assert '<link rel="canonical" href="http://testserver/en/?page=3">' in last.text
     assert '<link rel="canonical" href="http://testserver/en/">' in first.text
