@@ -8,6 +8,7 @@ Usage: python bench/lighthouse.py
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,21 +24,26 @@ CHROME_FLAGS = (
 )
 
 
-def run_lighthouse(url, report):
-    subprocess.run(
-        [
-            LIGHTHOUSE,
-            url,
-            "--quiet",
-            "--form-factor=mobile",
-            f"--chrome-flags={CHROME_FLAGS}",
-            "--output=json",
-            f"--output-path={report}",
-        ],
-        env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
-        check=True,
-        timeout=300,
-    )
+def run_lighthouse(url, report, attempts=3):
+    command = [
+        LIGHTHOUSE,
+        url,
+        "--quiet",
+        "--form-factor=mobile",
+        f"--chrome-flags={CHROME_FLAGS}",
+        "--output=json",
+        f"--output-path={report}",
+    ]
+    env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
+    # Lighthouse now and then fails to record Chromium's trace ("NO_NAVSTART ... Please run
+    # Lighthouse again"): that run measured nothing, so it is run again, a bounded number of times.
+    for attempt in range(1, attempts + 1):
+        run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        if run.returncode == 0:
+            break
+        print(f"lighthouse failed on {url} (attempt {attempt}): {run.stderr.strip()[-300:]}")
+    else:
+        sys.exit(f"lighthouse failed {attempts} times on {url}")
     result = json.loads(report.read_text())
     scores = {
         name: round(category["score"] * 100) for name, category in result["categories"].items()
@@ -83,6 +89,7 @@ def main():
             )
     finally:
         stop(server)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
