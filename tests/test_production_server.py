@@ -9,9 +9,11 @@ import subprocess
 import time
 
 import pytest
+import redis
 from django.conf import settings
 
 ROOT = settings.BASE_DIR
+PAGE_CACHE_URL = "redis://127.0.0.1:6379/13"
 
 
 def free_port():
@@ -36,6 +38,8 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    # Keys carry the content version, which starts again with each throw-away database.
+    redis.Redis.from_url(PAGE_CACHE_URL).flushdb()
     workdir = tmp_path_factory.mktemp("serve")
     port = free_port()
     log_path = workdir / "serve.log"
@@ -45,7 +49,9 @@ def server(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{workdir}/site.sqlite3",
         "MEDIA_ROOT": str(workdir / "media"),
         "STATIC_ROOT": str(workdir / "static"),
-        "CACHE_URL": "locmemcache://",
+        # Shared by the workers, as in production: with each worker's own local memory, the
+        # second request of a test may reach a worker that has not cached the page yet.
+        "CACHE_URL": PAGE_CACHE_URL,
         "DJANGO_DEBUG": "on",  # left over from development: `make serve` must still say off
         # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
         "DJANGO_SECURE_SSL_REDIRECT": "off",
