@@ -11,7 +11,7 @@ from django.utils import translation
 
 from cities.models import City, Program, SiteText
 
-from .factories import make_city, make_user
+from .factories import make_city, make_criterion, make_photo, make_program, make_user
 from .public_helpers import load_seed
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +94,27 @@ def test_a_missing_translation_shows_the_other_language_with_a_note(client):
     html = client.get("/es/cities/ibarra/").content.decode()
     assert "Aún no disponible en su idioma: se muestra en inglés." in html
     assert '<div class="prose" lang="en"><p>Ibarra learns in English.</p></div>' in html
+
+
+def test_names_and_titles_shown_in_the_other_language_are_marked_with_it(client):
+    city = make_city(slug="ibarra")
+    make_program(city, name="Ibarra emprende", slug="emprende")
+    criterion = make_criterion(kind="building_block", title_en="", title_es="Aprender juntos")
+    make_program(
+        city, criteria=[criterion], name_en="", name_es="Escuelas abiertas", slug="escuelas"
+    )
+    make_photo(
+        city=city, title_en="", title_es="La laguna", alt_text_en="", alt_text_es="Una laguna"
+    )
+    for url in ("/en/cities/ibarra/", "/en/cities/", "/en/criteria/", "/en/photo-credits/"):
+        html = client.get(url).content.decode()
+        marked = re.findall(r'lang="es">(Escuelas abiertas|Aprender juntos|La laguna)<', html)
+        assert marked, url
+    city_page = client.get("/en/cities/ibarra/").content.decode()
+    assert '<h3 class="program__name" lang="es">Escuelas abiertas</h3>' in city_page
+    assert re.search(r'alt="Una laguna" lang="es"', city_page)
+    # A name written in both languages carries no mark of its own.
+    assert '<h3 class="program__name">Ibarra emprende</h3>' in city_page
 
 
 def test_a_complete_translation_shows_no_note(client):

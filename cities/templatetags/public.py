@@ -3,6 +3,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 from modeltranslation.utils import build_localized_fieldname
 
@@ -66,3 +67,14 @@ def fallback_language(obj, field):
         if code != current and getattr(obj, build_localized_fieldname(field, code), None):
             return code
     return ""
+
+
+@register.filter
+def lang_attribute(obj, field):
+    """` lang="xx"` for the element showing a translated field in the other language, else "".
+
+    For short texts (names, titles) that get no note: their language is still marked, so that
+    screen readers pronounce them right.
+    """
+    language = fallback_language(obj, field)
+    return format_html(' lang="{}"', language) if language else ""
