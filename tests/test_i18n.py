@@ -97,7 +97,7 @@ def test_a_missing_translation_shows_the_other_language_with_a_note(client):
 
 
 def test_names_and_titles_shown_in_the_other_language_are_marked_with_it(client):
-    city = make_city(slug="ibarra")
+    city = make_city(slug="ibarra", tagline_en="", tagline_es="Aprender en cada barrio")
     make_program(city, name="Ibarra emprende", slug="emprende")
     criterion = make_criterion(kind="building_block", title_en="", title_es="Aprender juntos")
     make_program(
@@ -113,6 +113,9 @@ def test_names_and_titles_shown_in_the_other_language_are_marked_with_it(client)
     city_page = client.get("/en/cities/ibarra/").content.decode()
     assert '<h3 class="program__name" lang="es">Escuelas abiertas</h3>' in city_page
     assert re.search(r'alt="Una laguna" lang="es"', city_page)
+    for url in ("/en/", "/en/cities/", "/en/cities/ibarra/"):
+        html = client.get(url).content.decode()
+        assert re.search(r'<p[^>]* lang="es">Aprender en cada barrio</p>', html), url
     # A name written in both languages carries no mark of its own.
     assert '<h3 class="program__name">Ibarra emprende</h3>' in city_page
 
