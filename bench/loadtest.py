@@ -157,6 +157,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--sizes", default="4,500", help="network sizes (cities)")
+    parser.add_argument("--caches", default=",".join(CACHES), help="page caches to measure")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench` installs it (Debian package wrk).")
@@ -171,7 +172,7 @@ def main():
     print(header + f" {'vs static':>9} {'errors':>6}")
     try:
         for size in [int(size) for size in args.sizes.split(",")]:
-            for cache in CACHES:
+            for cache in args.caches.split(","):
                 rows = measure(size, cache, args, workdir)
                 ceiling = rows["static file"][0]
                 for name, (rate, p50, p99, errors) in rows.items():

@@ -260,6 +260,12 @@ class City(Publishable):
 
     class Meta:
         ordering = ["year_joined", "name"]
+        indexes = [
+            # Lists of published cities read a page in year order and stop, instead of
+            # sorting the whole network (names are sorted only within a year: by the column
+            # of the visitor's language, which one index could not cover for both).
+            models.Index(fields=["status", "year_joined"], name="city_listing_order"),
+        ]
         verbose_name = _("city")
         verbose_name_plural = _("cities")
 

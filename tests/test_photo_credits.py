@@ -129,3 +129,28 @@ def test_every_public_image_has_its_credit_beside_it(client):
             assert '<span class="credit">Photo:' in figure
             alt = re.search(r'alt="([^"]*)"', figure).group(1)
             assert "Photo:" not in alt and "Photographer" not in alt
+
+
+def test_what_uploaders_type_is_shown_as_text_never_as_markup(client):
+    city = make_city()
+    photo = make_photo(
+        city=city,
+        title='<b>Plaza</b> "mayor"',
+        alt_text='A plaza" onerror="alert(1)',
+        author="<script>alert(1)</script>",
+        reference="<i>ref</i>",
+        source_url='https://example.org/?a=1&b="2"',
+    )
+
+    for url in (city.get_absolute_url(), CREDITS_URL):
+        html = client.get(url).content.decode()
+        assert "<script>alert(1)" not in html and "<b>Plaza" not in html
+        assert 'alt="A plaza&quot; onerror=&quot;alert(1)"' in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert '<span class="credit__ref">(&lt;i&gt;ref&lt;/i&gt;)</span>' in html
+        assert 'href="https://example.org/?a=1&amp;b=&quot;2&quot;"' in html
+    city_page = client.get(city.get_absolute_url()).content.decode()
+    assert (
+        '<span class="photo__title">&lt;b&gt;Plaza&lt;/b&gt; &quot;mayor&quot;</span>' in city_page
+    )
+    assert f'id="photo-{photo.pk}"' in city_page
