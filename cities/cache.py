@@ -16,6 +16,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
@@ -72,7 +73,11 @@ class PublicPageCacheMiddleware:
         except DatabaseError:
             # The inner stack answers with the branded "database unavailable" page.
             return self.get_response(request)
-        key = self.key(request, content.version)
+        try:
+            key = self.key(request, content.version)
+        except DisallowedHost:
+            # Refused further in, where the response gets the headers of every other page.
+            return self.get_response(request)
         response = cache.get(key)
         if response is None:
             response = self.get_response(request)

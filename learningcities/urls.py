@@ -15,6 +15,7 @@ admin.site.site_header = _("Learning Cities · editors")
 admin.site.site_title = _("Learning Cities admin")
 admin.site.index_title = _("Content of the Learning Cities site")
 
+handler400 = views.bad_request
 handler500 = views.server_error
 
 # The admin, the sitemap, robots.txt and the open data have one address in every language;

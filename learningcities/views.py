@@ -103,15 +103,24 @@ def security_txt(request):
 
 @functools.cache
 def error_page_style_source():
-    """The CSP source allowing the one inline <style> of the standalone 500 page."""
-    source = loader.get_template("500.html").template.source
+    """The CSP source allowing the one inline <style> of the standalone error pages."""
+    source = loader.get_template("errors/standalone.html").template.source
     style = re.search(r"<style>(.*?)</style>", source, re.S).group(1)
     digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
     return f"'sha256-{digest}'"
 
 
-def server_error(request):
-    # The 500 page cannot rely on static files, so its style is inline, allowed by its hash.
-    response = defaults.server_error(request)
+def with_error_page_style(response):
+    # Standalone error pages cannot rely on static files: their style is inline, allowed by
+    # its hash.
     response._csp_update = {"style-src": [error_page_style_source()]}
     return response
+
+
+def server_error(request):
+    return with_error_page_style(defaults.server_error(request))
+
+
+def bad_request(request, exception):
+    """400, e.g. for an unknown Host: standalone, since the site's pages need a valid host."""
+    return with_error_page_style(defaults.bad_request(request, exception))

@@ -1,5 +1,8 @@
+import base64
 import datetime
+import hashlib
 import json
+import re
 import subprocess
 import sys
 
@@ -169,16 +172,52 @@ def test_every_page_carries_the_security_headers(client, url):
     assert "geolocation=()" in response["Permissions-Policy"]
 
 
+def assert_only_its_own_inline_style_is_allowed(response):
+    """The standalone error pages: the CSP allows exactly the hash of their one <style>."""
+    style = re.search(r"<style>(.*?)</style>", response.text, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = directives(response["Content-Security-Policy"])
+    assert policy["style-src"] == ["'self'", f"'sha256-{digest}'"]
+    assert policy["script-src"] == ["'self'"]
+    assert "<link" not in response.text and "<script" not in response.text
+
+
 def test_the_server_error_page_keeps_its_inline_style_and_nothing_more(settings):
     settings.ROOT_URLCONF = "tests.urls_failing"
     client = Client(raise_request_exception=False)
     response = client.get("/fail/")
     assert response.status_code == 500
     assert "Something went wrong" in response.text
-    policy = directives(response["Content-Security-Policy"])
-    assert policy["style-src"][0] == "'self'"
-    assert policy["style-src"][1].startswith("'sha256-")
-    assert policy["script-src"] == ["'self'"]
+    assert_only_its_own_inline_style_is_allowed(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/en/", "/en/cities/quito/", "/admin/"])
+def test_an_unknown_host_gets_the_sites_bad_request_page(url):
+    response = Client(raise_request_exception=False).get(url, HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert "<h1>Bad request · Solicitud incorrecta</h1>" in response.text
+    assert "attacker.example" not in response.text
+    assert_only_its_own_inline_style_is_allowed(response)
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_a_form_refused_by_csrf_protection_explains_itself_and_saves_nothing():
+    city = make_city(name="Loja")
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    change_url = reverse("admin:cities_city_change", args=[city.pk])
+
+    response = client.post(change_url, {"name": "Changed without a token"})
+
+    assert response.status_code == 403
+    assert "<h1>No se pudo enviar el formulario</h1>" in response.text
+    assert "No se guardó nada." in response.text
+    assert f'<a class="button" href="{change_url}">' in response.text
+    assert "CSRF verification failed" not in response.text
+    city.refresh_from_db()
+    assert city.name == "Loja"
 
 
 def test_uploaded_media_are_served_sandboxed_and_never_sniffed(client, settings):
