@@ -159,6 +159,10 @@ def main():
     parser.add_argument("--sizes", default="4,500", help="network sizes (cities)")
     parser.add_argument("--caches", default=",".join(CACHES), help="page caches to measure")
     args = parser.parse_args()
+    if unknown := set(args.caches.split(",")) - set(CACHES):
+        parser.error(
+            f"unknown page cache {', '.join(sorted(unknown))}: choose from {', '.join(CACHES)}"
+        )
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench` installs it (Debian package wrk).")
     try:
