@@ -168,8 +168,12 @@ def search(query, language):
         columns = _columns(kind)
         shown = []  # (primary key, column values) of the matches shown
         # Every candidate's searched text is read, but whole items only for those shown:
-        # building thousands of model instances would cost more than the matching.
-        for pk, *values in _narrowed(queryset, kind, words).values_list("pk", *columns):
+        # building thousands of model instances would cost more than the matching. The
+        # columns are named per language, so rows skip modeltranslation's fallback rewriting
+        # (rewrite(False)), a sixth of the search's time at 500 cities.
+        for pk, *values in (
+            _narrowed(queryset, kind, words).rewrite(False).values_list("pk", *columns)
+        ):
             document = fold(" ".join(value or "" for value in values))
             if not all(pattern.search(document) for pattern in patterns):
                 continue
