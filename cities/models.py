@@ -374,7 +374,12 @@ class Program(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return f"{self.city.get_absolute_url()}#program-{self.slug}"
+        return self.url_on_city_page(self.city.get_absolute_url())
+
+    def url_on_city_page(self, city_url):
+        """The program's entry on its city's page at `city_url`: lists of many programs work
+        out each city's address once instead of once per program."""
+        return f"{city_url}#program-{self.slug}"
 
     def clean(self):
         super().clean()

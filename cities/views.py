@@ -183,7 +183,7 @@ class CriteriaMatrixView(ListView):
                 }
                 for criterion in criteria
             ]
-            rows.append({"city": city, "cells": cells})
+            rows.append({"city": city, "url": city.get_absolute_url(), "cells": cells})
         context["criteria"] = criteria
         context["rows"] = rows
         return context

@@ -135,6 +135,8 @@ class TestMatrix:
         assert served["workplace"] == []
         html = response.content.decode()
         assert "Not served yet" in html and ">Jóvenes Quito</a>" in html
+        assert '<a href="/en/cities/quito/#program-jovenes-quito">Jóvenes Quito</a>' in html
+        assert '<a href="/en/cities/quito/">Quito</a>' in html
 
     def test_draft_programs_do_not_count(self, client):
         program = City.objects.get(slug="quito").programs.get(slug="jovenes-quito")

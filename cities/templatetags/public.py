@@ -93,6 +93,26 @@ def lang_attribute(obj, field):
     return format_html(' lang="{}"', language) if language else ""
 
 
+@register.simple_tag
+def program_links(programs, city_url):
+    """A list of links to `programs`, entries of the city page at `city_url`.
+
+    Rendered here: the criteria matrix shows hundreds, where the template engine and one
+    address lookup per link made up half of the page's rendering time.
+    """
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "",
+            '<li><a href="{}"{}>{}</a></li>',
+            (
+                (program.url_on_city_page(city_url), lang_attribute(program, "name"), program.name)
+                for program in programs
+            ),
+        ),
+    )
+
+
 # Photos are rendered here rather than by included templates: they appear on every card of
 # every list, and the template engine made them a fifth of the overview's rendering time.
 
