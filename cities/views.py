@@ -161,8 +161,10 @@ class CriteriaMatrixView(ListView):
     def get_queryset(self):
         # The programs' criteria are read as pairs of keys in get_context_data: a cell only
         # needs to know which criterion a program serves.
+        # A cell links each program by its name: the rest of a program (its descriptions in
+        # both languages) is not read.
         return City.objects.published().prefetch_related(
-            Prefetch("programs", queryset=public_programs())
+            Prefetch("programs", queryset=public_programs().only("city", "slug", "name"))
         )
 
     def get_context_data(self, **kwargs):
