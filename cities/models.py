@@ -3,7 +3,7 @@ from datetime import UTC
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -272,8 +272,53 @@ class City(Publishable):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Addresses never break: whatever saves a new slug (the admin, a restore from the
+        # history, a publication, a script), the old one keeps leading to this city. Here
+        # rather than in a signal, so that rows loaded from a backup (saved "raw", with
+        # their former slugs) are left as they are.
+        if not slug_is_saved(kwargs):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            stored_slug = (
+                City._base_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+            )
+            holder = self.slug_holder()
+            if holder is not None:
+                # A script that skipped validation is stopped, as a duplicate slug would be.
+                raise ValidationError(holder.taken_message(), code="former_slug")
+            super().save(*args, **kwargs)
+            if stored_slug is not None and stored_slug != self.slug:
+                # Renaming back: the slug is an address again, not a redirect.
+                self.former_slugs.filter(slug=self.slug).delete()
+                FormerCitySlug.objects.create(city=self, slug=stored_slug)
+
     def get_absolute_url(self):
         return reverse("cities:detail", kwargs={"slug": self.slug})
+
+    def slug_holder(self):
+        """The former slug of another city that this city's slug would take over, if any."""
+        return (
+            FormerCitySlug.objects.filter(slug=self.slug)
+            .exclude(city_id=self.pk)
+            .select_related("city")
+            .first()
+        )
+
+    def validate_unique(self, exclude=None):
+        # A slug that still leads to another city is taken, like the current slug of one;
+        # checked here, so that every model form (the admin's, its restore) says so.
+        errors = {}
+        try:
+            super().validate_unique(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "slug" not in (exclude or ()) and "slug" not in errors:
+            holder = self.slug_holder()
+            if holder is not None:
+                errors["slug"] = [holder.taken_message()]
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self):
         super().clean()
@@ -373,6 +418,29 @@ class Program(Publishable):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # A program's address is an anchor on its city's page: links shared with a former
+        # slug keep landing on the program (see FormerProgramSlug).
+        if not slug_is_saved(kwargs):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            stored = Program._base_manager.filter(pk=self.pk).values("slug", "city_id").first()
+            super().save(*args, **kwargs)
+            if stored == {"slug": self.slug, "city_id": self.city_id}:
+                return
+            on_this_page = FormerProgramSlug.objects.filter(program__city_id=self.city_id)
+            # The current slug takes its anchor back, from this program or another one.
+            on_this_page.filter(slug=self.slug).delete()
+            if stored is None:
+                return
+            if stored["city_id"] != self.city_id:
+                # Its former anchors were on the other city's page, whose address it left.
+                self.former_slugs.all().delete()
+            else:
+                # One anchor per slug on a page: the latest program to leave it keeps it.
+                on_this_page.filter(slug=stored["slug"]).delete()
+                FormerProgramSlug.objects.create(program=self, slug=stored["slug"])
+
     def get_absolute_url(self):
         return self.url_on_city_page(self.city.get_absolute_url())
 
@@ -393,6 +461,68 @@ class Program(Publishable):
                     {"lifecycle": _("Choose “replaced” when a successor program is given.")},
                     code="lifecycle_mismatch",
                 )
+
+
+def slug_is_saved(save_kwargs):
+    update_fields = save_kwargs.get("update_fields")
+    return update_fields is None or "slug" in update_fields
+
+
+class FormerCitySlug(models.Model):
+    """A slug a city had: its old addresses, in every language, redirect to its page.
+
+    Pointing at the city rather than at the next slug makes chains collapse by construction
+    (a→b→c: "a" leads straight to the city now at "c").
+    """
+
+    slug = models.SlugField(_("former slug"), max_length=100, unique=True)
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="former_slugs"
+    )
+    created_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("former city slug")
+        verbose_name_plural = _("former city slugs")
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        """The old address, which redirects to the city."""
+        return reverse("cities:detail", kwargs={"slug": self.slug})
+
+    def taken_message(self):
+        return gettext(
+            "“%(slug)s” is a former address of %(city)s: links shared to it lead to that "
+            "city. Choose another slug."
+        ) % {"slug": self.slug, "city": self.city}
+
+
+class FormerProgramSlug(models.Model):
+    """A slug a program had: its city's page keeps an anchor of that name on the program.
+
+    Within a city a slug names at most one anchor: the saves of `Program` hand a former
+    slug over to the program that takes it next.
+    """
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="former_slugs"
+    )
+    slug = models.SlugField(_("former slug"), max_length=150)
+    created_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("former program slug")
+        verbose_name_plural = _("former program slugs")
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return f"{self.program.city.get_absolute_url()}#program-{self.slug}"
 
 
 class Licence(models.TextChoices):
