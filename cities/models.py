@@ -406,6 +406,18 @@ class Program(Publishable):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers are listed first on the city page.")
     )
+    # On the row rather than in a table of its own, so that the city page reads them without
+    # another query.
+    former_slugs = models.JSONField(
+        _("former slugs"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Slugs the program had before: its city's page keeps an anchor for each, so that "
+            "links shared with them still land on the program."
+        ),
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -420,26 +432,30 @@ class Program(Publishable):
 
     def save(self, *args, **kwargs):
         # A program's address is an anchor on its city's page: links shared with a former
-        # slug keep landing on the program (see FormerProgramSlug).
+        # slug keep landing on the program, whatever saved the new one.
         if not slug_is_saved(kwargs):
             return super().save(*args, **kwargs)
         with transaction.atomic():
-            stored = Program._base_manager.filter(pk=self.pk).values("slug", "city_id").first()
-            super().save(*args, **kwargs)
-            if stored == {"slug": self.slug, "city_id": self.city_id}:
-                return
-            on_this_page = FormerProgramSlug.objects.filter(program__city_id=self.city_id)
-            # The current slug takes its anchor back, from this program or another one.
-            on_this_page.filter(slug=self.slug).delete()
+            stored = (
+                Program._base_manager.filter(pk=self.pk)
+                .values("slug", "city_id", "former_slugs")
+                .first()
+            )
             if stored is None:
-                return
-            if stored["city_id"] != self.city_id:
+                former = self.former_slugs
+            elif stored["city_id"] != self.city_id:
                 # Its former anchors were on the other city's page, whose address it left.
-                self.former_slugs.all().delete()
+                former = []
             else:
-                # One anchor per slug on a page: the latest program to leave it keeps it.
-                on_this_page.filter(slug=stored["slug"]).delete()
-                FormerProgramSlug.objects.create(program=self, slug=stored["slug"])
+                # The stored list, not the instance's: an old version being restored carries
+                # none (the history leaves them out), and none may be lost.
+                former = [*stored["former_slugs"], stored["slug"]]
+            self.former_slugs = list(dict.fromkeys(slug for slug in former if slug != self.slug))
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "former_slugs"}
+            super().save(*args, **kwargs)
+            if stored is None or (stored["slug"], stored["city_id"]) != (self.slug, self.city_id):
+                self.take_anchors_from_other_programs()
 
     def get_absolute_url(self):
         return self.url_on_city_page(self.city.get_absolute_url())
@@ -448,6 +464,16 @@ class Program(Publishable):
         """The program's entry on its city's page at `city_url`: lists of many programs work
         out each city's address once instead of once per program."""
         return f"{city_url}#program-{self.slug}"
+
+    def take_anchors_from_other_programs(self):
+        """One element per id on a page: a slug this program holds, now or before, is no
+        longer a former slug of another program of its city."""
+        held = {self.slug, *self.former_slugs}
+        others = Program._base_manager.filter(city_id=self.city_id).exclude(pk=self.pk)
+        for pk, former in others.values_list("pk", "former_slugs"):
+            kept = [slug for slug in former if slug not in held]
+            if kept != former:
+                Program._base_manager.filter(pk=pk).update(former_slugs=kept)
 
     def clean(self):
         super().clean()
@@ -498,31 +524,6 @@ class FormerCitySlug(models.Model):
             "“%(slug)s” is a former address of %(city)s: links shared to it lead to that "
             "city. Choose another slug."
         ) % {"slug": self.slug, "city": self.city}
-
-
-class FormerProgramSlug(models.Model):
-    """A slug a program had: its city's page keeps an anchor of that name on the program.
-
-    Within a city a slug names at most one anchor: the saves of `Program` hand a former
-    slug over to the program that takes it next.
-    """
-
-    program = models.ForeignKey(
-        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="former_slugs"
-    )
-    slug = models.SlugField(_("former slug"), max_length=150)
-    created_at = models.DateTimeField(_("changed"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at"]
-        verbose_name = _("former program slug")
-        verbose_name_plural = _("former program slugs")
-
-    def __str__(self):
-        return self.slug
-
-    def get_absolute_url(self):
-        return f"{self.program.city.get_absolute_url()}#program-{self.slug}"
 
 
 class Licence(models.TextChoices):

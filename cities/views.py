@@ -73,9 +73,7 @@ class CityDetailView(DetailView):
         return cities.select_related("cover_photo").prefetch_related(
             Prefetch(
                 "programs",
-                queryset=programs.select_related("replaced_by").prefetch_related(
-                    "criteria", "former_slugs"
-                ),
+                queryset=programs.select_related("replaced_by").prefetch_related("criteria"),
             ),
             Prefetch("photos", queryset=photos),
             "awards",
