@@ -14,7 +14,13 @@ from .models import City, Criterion, LearningCityAward, Photo, Program, Resource
 def record_history():
     for model in (City, Criterion, LearningCityAward, Photo, ResourceLink, SiteText):
         register(model)
-    register(Program, m2m_fields=[Program._meta.get_field("criteria")])
+    # A program's former slugs are kept by its saves, never restored: an old version must
+    # not drop anchors that links out there still use.
+    register(
+        Program,
+        m2m_fields=[Program._meta.get_field("criteria")],
+        excluded_fields=["former_slugs"],
+    )
     pre_save.connect(leave_loaded_rows_out, sender=Program)
 
 

@@ -3,7 +3,7 @@ from datetime import UTC
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -272,8 +272,53 @@ class City(Publishable):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Addresses never break: whatever saves a new slug (the admin, a restore from the
+        # history, a publication, a script), the old one keeps leading to this city. Here
+        # rather than in a signal, so that rows loaded from a backup (saved "raw", with
+        # their former slugs) are left as they are.
+        if not slug_is_saved(kwargs):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            stored_slug = (
+                City._base_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+            )
+            holder = self.slug_holder()
+            if holder is not None:
+                # A script that skipped validation is stopped, as a duplicate slug would be.
+                raise ValidationError(holder.taken_message(), code="former_slug")
+            super().save(*args, **kwargs)
+            if stored_slug is not None and stored_slug != self.slug:
+                # Renaming back: the slug is an address again, not a redirect.
+                self.former_slugs.filter(slug=self.slug).delete()
+                FormerCitySlug.objects.create(city=self, slug=stored_slug)
+
     def get_absolute_url(self):
         return reverse("cities:detail", kwargs={"slug": self.slug})
+
+    def slug_holder(self):
+        """The former slug of another city that this city's slug would take over, if any."""
+        return (
+            FormerCitySlug.objects.filter(slug=self.slug)
+            .exclude(city_id=self.pk)
+            .select_related("city")
+            .first()
+        )
+
+    def validate_unique(self, exclude=None):
+        # A slug that still leads to another city is taken, like the current slug of one;
+        # checked here, so that every model form (the admin's, its restore) says so.
+        errors = {}
+        try:
+            super().validate_unique(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "slug" not in (exclude or ()) and "slug" not in errors:
+            holder = self.slug_holder()
+            if holder is not None:
+                errors["slug"] = [holder.taken_message()]
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self):
         super().clean()
@@ -361,6 +406,18 @@ class Program(Publishable):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers are listed first on the city page.")
     )
+    # On the row rather than in a table of its own, so that the city page reads them without
+    # another query.
+    former_slugs = models.JSONField(
+        _("former slugs"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Slugs the program had before: its city's page keeps an anchor for each, so that "
+            "links shared with them still land on the program."
+        ),
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -373,6 +430,33 @@ class Program(Publishable):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # A program's address is an anchor on its city's page: links shared with a former
+        # slug keep landing on the program, whatever saved the new one.
+        if not slug_is_saved(kwargs):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            stored = (
+                Program._base_manager.filter(pk=self.pk)
+                .values("slug", "city_id", "former_slugs")
+                .first()
+            )
+            if stored is None:
+                former = self.former_slugs
+            elif stored["city_id"] != self.city_id:
+                # Its former anchors were on the other city's page, whose address it left.
+                former = []
+            else:
+                # The stored list, not the instance's: an old version being restored carries
+                # none (the history leaves them out), and none may be lost.
+                former = [*stored["former_slugs"], stored["slug"]]
+            self.former_slugs = list(dict.fromkeys(slug for slug in former if slug != self.slug))
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "former_slugs"}
+            super().save(*args, **kwargs)
+            if stored is None or (stored["slug"], stored["city_id"]) != (self.slug, self.city_id):
+                self.take_anchors_from_other_programs()
+
     def get_absolute_url(self):
         return self.url_on_city_page(self.city.get_absolute_url())
 
@@ -380,6 +464,16 @@ class Program(Publishable):
         """The program's entry on its city's page at `city_url`: lists of many programs work
         out each city's address once instead of once per program."""
         return f"{city_url}#program-{self.slug}"
+
+    def take_anchors_from_other_programs(self):
+        """One element per id on a page: a slug this program holds, now or before, is no
+        longer a former slug of another program of its city."""
+        held = {self.slug, *self.former_slugs}
+        others = Program._base_manager.filter(city_id=self.city_id).exclude(pk=self.pk)
+        for pk, former in others.values_list("pk", "former_slugs"):
+            kept = [slug for slug in former if slug not in held]
+            if kept != former:
+                Program._base_manager.filter(pk=pk).update(former_slugs=kept)
 
     def clean(self):
         super().clean()
@@ -393,6 +487,43 @@ class Program(Publishable):
                     {"lifecycle": _("Choose “replaced” when a successor program is given.")},
                     code="lifecycle_mismatch",
                 )
+
+
+def slug_is_saved(save_kwargs):
+    update_fields = save_kwargs.get("update_fields")
+    return update_fields is None or "slug" in update_fields
+
+
+class FormerCitySlug(models.Model):
+    """A slug a city had: its old addresses, in every language, redirect to its page.
+
+    Pointing at the city rather than at the next slug makes chains collapse by construction
+    (a→b→c: "a" leads straight to the city now at "c").
+    """
+
+    slug = models.SlugField(_("former slug"), max_length=100, unique=True)
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="former_slugs"
+    )
+    created_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("former city slug")
+        verbose_name_plural = _("former city slugs")
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        """The old address, which redirects to the city."""
+        return reverse("cities:detail", kwargs={"slug": self.slug})
+
+    def taken_message(self):
+        return gettext(
+            "“%(slug)s” is a former address of %(city)s: links shared to it lead to that "
+            "city. Choose another slug."
+        ) % {"slug": self.slug, "city": self.city}
 
 
 class Licence(models.TextChoices):

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
@@ -48,6 +49,24 @@ class CityDetailView(DetailView):
             Program.objects.visible_to(user),
             Photo.objects.visible_to(user),
         )
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A former slug leads to the city's page, in the visitor's language, if they
+            # may see it: an unpublished city stays a 404, its new slug unrevealed.
+            city = (
+                City.objects.visible_to(request.user)
+                .filter(former_slugs__slug=kwargs["slug"])
+                .first()
+            )
+            if city is None:
+                raise
+            address = city.get_absolute_url()
+            if request.META.get("QUERY_STRING"):
+                address = f"{address}?{request.META['QUERY_STRING']}"
+            return HttpResponsePermanentRedirect(address)
 
     @staticmethod
     def with_related(cities, programs, photos):
