@@ -39,7 +39,7 @@ class PhotoImageWidget(AdminFileWidget):
             thumbnail.width,
             thumbnail.height,
             _(
-                "Kept: %(name)s (%(width)s × %(height)s pixels, %(size)s) — choose another "
+                "Kept: %(name)s (%(width)s by %(height)s pixels, %(size)s) — choose another "
                 "file to replace it."
             )
             % {
