@@ -66,6 +66,8 @@ class KeptUploadsMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.ImageField) and request is not None:
             kwargs["user"] = request.user
+            # Nothing more is written to a storage that just failed (StorageFailureAdminMixin).
+            kwargs["keeps_uploads"] = not getattr(request, "storage_failure", None)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 

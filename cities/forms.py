@@ -65,15 +65,16 @@ class PhotoImageField(forms.ImageField):
     Django's own check accepts any format Pillow knows (GIF, BMP, TIFF…) and stores the
     uploaded bytes; this one accepts only photos and hands on a re-encoded, clean copy.
     Given the uploader (`user`), it keeps that copy for them when the page is refused for
-    another field (see `cities.kept_uploads`).
+    another field (see `cities.kept_uploads`), unless told not to (`keeps_uploads`).
     """
 
     widget = PhotoImageWidget
 
-    def __init__(self, *, user=None, **kwargs):
+    def __init__(self, *, user=None, keeps_uploads=True, **kwargs):
         kwargs["help_text"] = images.upload_help_text()
         super().__init__(**kwargs)
         self.user = user
+        self.keeps_uploads = keeps_uploads and user is not None and user.is_authenticated
         self.checked = None  # (clean photo, uploaded file's name) once an upload passed
         self.kept = None
 
@@ -90,7 +91,7 @@ class PhotoImageField(forms.ImageField):
 
     def keep(self, field_name):
         """The kept upload to offer again, stored now if the form's upload was not yet."""
-        if self.kept is None and self.checked and self.user and self.user.is_authenticated:
+        if self.kept is None and self.checked and self.keeps_uploads:
             photo, original_name = self.checked
             photo.seek(0)
             self.kept = kept_uploads.keep(photo, original_name, self.user, field_name)
