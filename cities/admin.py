@@ -14,7 +14,7 @@ from modeltranslation.admin import (
 from learningcities.admin import StorageFailureAdminMixin
 
 from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
-from .forms import PhotoImageField
+from .forms import PhotoImageField, PhotoImageWidget
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 
 THUMBNAIL_WIDTH = 96
@@ -22,7 +22,9 @@ THUMBNAIL_WIDTH = 96
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 CHECKBOX_CRITERIA = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 # Every photo upload in the admin goes through the checks and processing of cities.images.
-PHOTO_UPLOAD_OVERRIDES = {models.ImageField: {"form_class": PhotoImageField}}
+PHOTO_UPLOAD_OVERRIDES = {
+    models.ImageField: {"form_class": PhotoImageField, "widget": PhotoImageWidget}
+}
 
 
 @admin.display(description=_("photo"))
@@ -57,6 +59,18 @@ class UploaderRecordingMixin:
         formset.save_m2m()
 
 
+class KeptUploadsMixin:
+    """Tells photo upload fields who uploads, so that a photo on a page refused for another
+    field is kept for that person alone (cities.kept_uploads)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.ImageField) and request is not None:
+            kwargs["user"] = request.user
+            # Nothing more is written to a storage that just failed (StorageFailureAdminMixin).
+            kwargs["keeps_uploads"] = not getattr(request, "storage_failure", None)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class ProgramInline(TranslationStackedInline):
     model = Program
     extra = 0
@@ -73,7 +87,7 @@ class ProgramInline(TranslationStackedInline):
     show_change_link = True
 
 
-class PhotoInline(TranslationStackedInline):
+class PhotoInline(KeptUploadsMixin, TranslationStackedInline):
     # Stacked: with both languages' title and alt text a table would run off the screen.
     model = Photo
     extra = 0
@@ -199,6 +213,7 @@ class ProgramAdmin(PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(
+    KeptUploadsMixin,
     StorageFailureAdminMixin,
     UploaderRecordingMixin,
     PublishableAdmin,

@@ -1,8 +1,62 @@
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
+from django.forms.boundfield import BoundField
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import images
+from . import images, kept_uploads
 from .search import MAX_QUERY_LENGTH
+
+
+class PhotoImageWidget(AdminFileWidget):
+    """The admin's file input, offering again a photo kept from a refused form."""
+
+    def value_from_datadict(self, data, files, name):
+        upload = super().value_from_datadict(data, files, name)
+        signed = data.get(kept_uploads.kept_field_name(name))
+        if upload is None and signed:  # a file chosen now replaces the kept one
+            return kept_uploads.KeptChoice(signed, name)
+        return upload
+
+    def value_omitted_from_data(self, data, files, name):
+        return super().value_omitted_from_data(data, files, name) and (
+            kept_uploads.kept_field_name(name) not in data
+        )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not isinstance(value, kept_uploads.KeptUpload):
+            return super().render(name, value, attrs, renderer)
+        # The kept photo stands in for a file: the form may be sent without choosing one.
+        attrs = {attr: given for attr, given in (attrs or {}).items() if attr != "required"}
+        thumbnail = value.thumbnail
+        kept = format_html(
+            '<p class="kept-upload"><input type="hidden" name="{}" value="{}">'
+            '<img src="{}" width="{}" height="{}" alt=""> {}</p>',
+            kept_uploads.kept_field_name(name),
+            value.signed,
+            thumbnail.src,
+            thumbnail.width,
+            thumbnail.height,
+            _(
+                "Kept: %(name)s (%(width)s by %(height)s pixels, %(size)s) — choose another "
+                "file to replace it."
+            )
+            % {
+                "name": value.original_name,
+                "width": thumbnail.photo_width,
+                "height": thumbnail.photo_height,
+                "size": filesizeformat(value.size),
+            },
+        )
+        return kept + super().render(name, None, attrs, renderer)
+
+
+class PhotoImageBoundField(BoundField):
+    def value(self):
+        # A bound form is shown again only when the page was refused: a photo that passed
+        # the checks is kept then, and offered instead of an empty file input.
+        return self.field.keep(self.html_name) or super().value()
 
 
 class PhotoImageField(forms.ImageField):
@@ -10,17 +64,42 @@ class PhotoImageField(forms.ImageField):
 
     Django's own check accepts any format Pillow knows (GIF, BMP, TIFF…) and stores the
     uploaded bytes; this one accepts only photos and hands on a re-encoded, clean copy.
+    Given the uploader (`user`), it keeps that copy for them when the page is refused for
+    another field (see `cities.kept_uploads`), unless told not to (`keeps_uploads`).
     """
 
-    def __init__(self, **kwargs):
+    widget = PhotoImageWidget
+
+    def __init__(self, *, user=None, keeps_uploads=True, **kwargs):
         kwargs["help_text"] = images.upload_help_text()
         super().__init__(**kwargs)
+        self.user = user
+        self.keeps_uploads = keeps_uploads and user is not None and user.is_authenticated
+        self.checked = None  # (clean photo, uploaded file's name) once an upload passed
+        self.kept = None
 
     def to_python(self, data):
+        if isinstance(data, kept_uploads.KeptChoice):
+            self.kept = kept_uploads.find(data, self.user)
+            return self.kept.content()
         upload = forms.FileField.to_python(self, data)
         if upload is None:
             return None
-        return images.prepare_upload(upload)
+        photo = images.prepare_upload(upload)
+        self.checked = (photo, upload.name)
+        return photo
+
+    def keep(self, field_name):
+        """The kept upload to offer again, stored now if the form's upload was not yet."""
+        if self.kept is None and self.checked and self.keeps_uploads:
+            photo, original_name = self.checked
+            photo.seek(0)
+            self.kept = kept_uploads.keep(photo, original_name, self.user, field_name)
+            self.checked = None
+        return self.kept
+
+    def get_bound_field(self, form, field_name):
+        return PhotoImageBoundField(form, self, field_name)
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)

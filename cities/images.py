@@ -7,6 +7,7 @@ never the uploaded bytes. Renditions are written next to it. Every file goes thr
 Django's default storage, so object storage can replace the file system by settings alone.
 """
 
+import base64
 import io
 import logging
 import warnings
@@ -206,6 +207,29 @@ def prepare_upload(upload):
     image.save(buffer, **ORIGINAL_JPEG)
     stem = PurePosixPath(upload.name or "photo").stem[:60] or "photo"
     return ContentFile(buffer.getvalue(), name=f"{stem}.jpg")
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """A small copy of a photo that has no address of its own, inside a data: address."""
+
+    src: str
+    width: int
+    height: int
+    photo_width: int
+    photo_height: int
+
+
+def thumbnail_data(jpeg, width=96):
+    """A thumbnail of the stored JPEG bytes `jpeg`, for showing a photo no page may link to."""
+    with Image.open(io.BytesIO(jpeg), formats=["JPEG"]) as image:
+        photo_width, photo_height = image.size
+        image.draft("RGB", (width, width))  # decodes at a fraction of the size
+        image.thumbnail((width, round(width * photo_height / photo_width)))
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=70)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return Thumbnail(f"data:image/jpeg;base64,{encoded}", *image.size, photo_width, photo_height)
 
 
 def rendition_widths(width):

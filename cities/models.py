@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import images
+from . import images, kept_uploads
 
 # The UNESCO Global Network of Learning Cities was founded in 2013 (Beijing Declaration).
 GNLC_FOUNDING_YEAR = 2013
@@ -715,10 +715,12 @@ class Photo(Publishable):
 
     @classmethod
     def extra_media_names(cls):
-        """The rendition files, which no file field names (for `remove_orphaned_media`)."""
+        """The files in use that no file field names (for `remove_orphaned_media`): the
+        renditions, and photos kept for refused forms that have not yet expired."""
         for renditions in cls._base_manager.values_list("renditions", flat=True):
             for rendition in renditions:
                 yield rendition["name"]
+        yield from kept_uploads.live_names()
 
 
 class SiteText(models.Model):

@@ -21,6 +21,10 @@ def remember_stored_files(sender, instance, raw=False, **kwargs):
     if instance.pk and not raw:
         previous = Photo.objects.filter(pk=instance.pk).values("image", "renditions").first()
     instance._stored_before_save = previous
+    # A photo made from an upload kept for a refused form replaces that kept copy.
+    image = instance.image
+    new_file = image.file if image and not image._committed else None
+    instance._kept_upload_name = getattr(new_file, "kept_upload_name", None)
 
 
 @receiver(post_save, sender=Photo)
@@ -31,6 +35,7 @@ def make_renditions_of_new_image(sender, instance, raw=False, **kwargs):
     instance.renditions = images.make_renditions(instance.image.name) if instance.image else []
     Photo.objects.filter(pk=instance.pk).update(renditions=instance.renditions)
     instance.__dict__.pop("picture", None)
+    images.delete_files_on_commit([getattr(instance, "_kept_upload_name", None)])
     if previous:
         # The replaced files go once the new ones are committed, not before.
         images.delete_files_on_commit(_files(previous["image"], previous["renditions"]))

@@ -215,6 +215,8 @@ PHOTO_MAX_UPLOAD_SIZE = env.int("PHOTO_MAX_UPLOAD_SIZE", default=20 * 1024 * 102
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 PHOTO_MIN_SIDE = env.int("PHOTO_MIN_SIDE", default=400)  # pixels, width and height
 PHOTO_RENDITION_WIDTHS = env.list("PHOTO_RENDITION_WIDTHS", cast=int, default=[480, 960, 1600])
+# How long a photo kept from a refused form waits for its uploader (cities/kept_uploads.py).
+KEPT_UPLOAD_MAX_AGE_HOURS = env.int("KEPT_UPLOAD_MAX_AGE_HOURS", default=24)
 # Small uploads stay in memory; larger ones go to a temporary file capped at the size limit.
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

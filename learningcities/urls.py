@@ -2,11 +2,13 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from cities.kept_uploads import is_kept_name
 from cities.sitemaps import SITEMAPS
 
 from . import views
@@ -40,6 +42,9 @@ urlpatterns = [
 
 
 def serve_media(request, path):
+    if is_kept_name(path):
+        # Photos kept for their uploader after a refused form are theirs alone.
+        raise Http404
     # MEDIA_ROOT is read per request, not at import, so that tests can move it.
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     # An uploaded file is never a page: no script, plugin or form may run from it, even

@@ -63,7 +63,8 @@ def bucket_storage(endpoint):
     name = f"media-{uuid.uuid4().hex[:12]}"
     client = s3_client(endpoint)
     client.create_bucket(Bucket=name)
-    # Photos are public: anyone may read, only the app (with its keys) may write.
+    # Photos are public: anyone may read photos/, only the app (with its keys) may write;
+    # what else the app stores (photos kept for refused forms, kept-uploads/) stays private.
     public_read = {
         "Version": "2012-10-17",
         "Statement": [
@@ -71,7 +72,7 @@ def bucket_storage(endpoint):
                 "Effect": "Allow",
                 "Principal": "*",
                 "Action": "s3:GetObject",
-                "Resource": f"arn:aws:s3:::{name}/*",
+                "Resource": f"arn:aws:s3:::{name}/photos/*",
             }
         ],
     }

@@ -110,3 +110,32 @@ def test_editor_sets_the_focal_point_by_clicking_the_subject(site, page):
     card_image = page.locator(".city-card", has_text="Quito").locator("img")
     assert card_image.get_attribute("class") == "focus-x-20 focus-y-70"
     assert card_image.evaluate("img => getComputedStyle(img).objectPosition") == "20% 70%"
+
+
+def test_uploader_fixes_a_refused_form_without_choosing_the_photo_again(site, page):
+    page.goto(f"{site}/admin/login/?next=/admin/cities/photo/add/")
+    page.fill("#id_username", "rosa")
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/cities/photo/add/")
+    page.fill("#id_title_es", "Río Tomebamba")
+    page.fill("#id_alt_text_es", "Casas blancas con balcones sobre la orilla del río")
+    page.select_option("#id_city", label="Cuenca")
+    choose_file(page, "tomebamba.jpg", samples.jpeg(1200, 800))
+
+    # The credit is left empty: refused, but the photo is kept and offered again.
+    page.click("input[name=_save]")
+    assert "Give the credit" in page.locator(".errorlist.nonfield").inner_text()
+    kept = page.locator(".kept-upload")
+    assert "Kept: tomebamba.jpg (1200 by 800 pixels" in kept.inner_text()
+    thumbnail = kept.locator("img")
+    assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 96
+    assert page.input_value("#id_image") == ""
+
+    page.fill("#id_author", "Rosa Quizhpe")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/cities/photo/")
+    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    photo = Photo.objects.get(title_es="Río Tomebamba")
+    assert (photo.width, photo.height, photo.credit) == (1200, 800, "Rosa Quizhpe")
+    assert photo.renditions
