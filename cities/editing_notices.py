@@ -6,6 +6,7 @@ page says goodbye, so the others' notice goes at once. The page is rendered with
 too, so that it shows without JavaScript.
 """
 
+from django.conf import settings
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
@@ -36,6 +37,12 @@ class EditingNoticesAdmin:
     """ModelAdmin mixin: the notice on the change form and the address its script polls."""
 
     editing_poll_seconds = 15
+
+    @property
+    def editing_idle_seconds(self):
+        """Polls are requests, and every request renews the login: a form left with no one at
+        it stops polling after the site's idle time, so that the login still ends."""
+        return settings.SESSION_COOKIE_AGE
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -90,6 +97,7 @@ class EditingNoticesAdmin:
                 "advice": _("Agree with them who saves first, so that no one loses their changes."),
                 "poll_url": poll_url,
                 "poll_seconds": self.editing_poll_seconds,
+                "idle_seconds": self.editing_idle_seconds,
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
 

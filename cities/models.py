@@ -765,15 +765,17 @@ class EditingSession(models.Model):
 
     @classmethod
     def still_here(cls, user, obj):
-        """Record that `user` has `obj`'s form open; the start is kept while they stay."""
+        """Record that `user` has `obj`'s form open; the start is kept while they stay.
+
+        One UPDATE for a form already known, as its polls are most of the writes."""
         now = timezone.now()
-        # Pruned here, on the writes, so that no reader pays for it; the index makes it cheap.
+        if cls.objects.of(obj).current().filter(user=user).update(last_seen_at=now):
+            return
+        # Rows pile up only by being created, so pruning here is enough; the index makes it
+        # cheap. A stale row of this same user goes too, so that its start is not kept.
         cls.objects.filter(last_seen_at__lt=now - cls.WINDOW).delete()
-        cls.objects.update_or_create(
-            user=user,
-            **item_of(obj),
-            defaults={"last_seen_at": now},
-            create_defaults={"opened_at": now, "last_seen_at": now},
+        cls.objects.get_or_create(
+            user=user, **item_of(obj), defaults={"opened_at": now, "last_seen_at": now}
         )
 
     @classmethod

@@ -161,6 +161,23 @@ def test_a_form_silent_for_the_whole_window_is_no_longer_shown_and_is_pruned(mar
     assert list(EditingSession.objects.values_list("user__username", flat=True)) == ["juan"]
 
 
+def test_coming_back_after_the_window_counts_from_the_return(maria, juan, city):
+    first = browser_of(maria)
+    first.get(change_url(city))
+    opened_at(maria, 0, 1)
+    EditingSession.objects.update(last_seen_at=timezone.now() - timedelta(hours=2))
+
+    back = timezone.now()
+    first.get(change_url(city))
+
+    session = EditingSession.objects.get(user=maria)
+    assert session.opened_at >= back
+    assert poll(browser_of(juan), city) == [
+        "María López (maria) has been editing this city since "
+        f"{timezone.localtime(session.opened_at):%H:%M}."
+    ]
+
+
 def test_a_form_seen_within_the_window_is_still_shown(maria, juan, city):
     browser_of(maria).get(change_url(city))
     EditingSession.objects.filter(user=maria).update(

@@ -13,8 +13,14 @@ document.addEventListener("DOMContentLoaded", () => {
   let shown = Array.from(region.querySelectorAll(".editing-notice__person"), (person) =>
     person.textContent.trim(),
   );
+  // Every poll renews the login: with no one at the form for the site's idle time, polling
+  // pauses (the others' notice drops them), so that the login can still end; it resumes at
+  // the next key press or click.
+  const idleAfter = Number(region.dataset.idleSeconds) * 1000;
+  let lastInput = Date.now();
   let timer = null;
   let stopped = false;
+  let paused = false;
   let submitted = false;
 
   const request = (leaving) => {
@@ -73,12 +79,28 @@ document.addEventListener("DOMContentLoaded", () => {
 
   const schedule = () => {
     timer = window.setTimeout(async () => {
+      if (Date.now() - lastInput > idleAfter) {
+        paused = true;
+        return;
+      }
       await poll();
       if (!stopped) {
         schedule();
       }
     }, interval);
   };
+
+  const resume = () => {
+    lastInput = Date.now();
+    if (paused && !stopped) {
+      paused = false;
+      poll();
+      schedule();
+    }
+  };
+  for (const type of ["keydown", "pointerdown", "wheel"]) {
+    document.addEventListener(type, resume, { capture: true, passive: true });
+  }
 
   // A submitted form comes back as the next page (saved, or with errors): no goodbye then;
   // the server forgets the session itself when the save leaves the form.
@@ -95,8 +117,8 @@ document.addEventListener("DOMContentLoaded", () => {
   window.addEventListener("pageshow", (event) => {
     if (event.persisted && !stopped) {
       submitted = false;
-      poll();
-      schedule();
+      paused = true;
+      resume();
     }
   });
   schedule();
