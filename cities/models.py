@@ -759,6 +759,8 @@ class EditingSession(models.Model):
         ]
         verbose_name = _("editing session")
         verbose_name_plural = _("editing sessions")
+        # Bookkeeping of the admin itself, which no one is given rights over.
+        default_permissions = ()
 
     def __str__(self):
         return f"{self.user}: {self.content_type} {self.object_id}"
