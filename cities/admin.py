@@ -13,6 +13,7 @@ from modeltranslation.admin import (
 
 from learningcities.admin import StorageFailureAdminMixin
 
+from .editing_notices import EditingNoticesAdmin
 from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
 from .forms import PhotoImageField, PhotoImageWidget
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
@@ -104,7 +105,7 @@ class AwardInline(admin.TabularInline):
 
 
 @admin.register(LearningCityAward)
-class LearningCityAwardAdmin(EditorialHistoryAdmin):
+class LearningCityAwardAdmin(EditingNoticesAdmin, EditorialHistoryAdmin):
     """Awards are edited inline on their city; this admin gives them history and undo."""
 
     list_display = ["city", "year", "source_url"]
@@ -117,6 +118,7 @@ class LearningCityAwardAdmin(EditorialHistoryAdmin):
 
 @admin.register(City)
 class CityAdmin(
+    EditingNoticesAdmin,
     StorageFailureAdminMixin,
     UploaderRecordingMixin,
     PublishableAdmin,
@@ -189,7 +191,7 @@ class CityAdmin(
 
 
 @admin.register(Program)
-class ProgramAdmin(PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
+class ProgramAdmin(EditingNoticesAdmin, PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["name", "city", "lifecycle", "replaced_by", "publication", "order"]
     list_editable = ["order"]
     list_filter = [PublicationFilter, "lifecycle", "criteria", "city"]
@@ -213,6 +215,7 @@ class ProgramAdmin(PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(
+    EditingNoticesAdmin,
     KeptUploadsMixin,
     StorageFailureAdminMixin,
     UploaderRecordingMixin,
@@ -342,7 +345,7 @@ class PhotoAdmin(
 
 
 @admin.register(Criterion)
-class CriterionAdmin(EditorialHistoryAdmin, TranslationAdmin):
+class CriterionAdmin(EditingNoticesAdmin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["title", "kind", "order"]
     list_editable = ["order"]
     list_filter = ["kind"]
@@ -351,7 +354,7 @@ class CriterionAdmin(EditorialHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(SiteText)
-class SiteTextAdmin(EditorialHistoryAdmin, TranslationAdmin):
+class SiteTextAdmin(EditingNoticesAdmin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["key", "excerpt", "updated_at"]
     search_fields = ["text"]
 
@@ -361,7 +364,7 @@ class SiteTextAdmin(EditorialHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(ResourceLink)
-class ResourceLinkAdmin(EditorialHistoryAdmin, TranslationAdmin):
+class ResourceLinkAdmin(EditingNoticesAdmin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["title", "url", "order"]
     formfield_overrides = HTTPS_URLS
     list_editable = ["order"]

@@ -12,11 +12,11 @@ class CitiesConfig(AppConfig):
         from . import signals  # noqa: F401  (connects the photo file handlers)
         from .cache import invalidate_public_pages
         from .history import record_history
-        from .models import ContentVersion
+        from .models import ContentVersion, EditingSession
 
         # Any change to this app's content (incl. many-to-many tables) makes cached pages stale.
         for model in self.get_models(include_auto_created=True):
-            if model is ContentVersion:
+            if model in (ContentVersion, EditingSession):
                 continue
             for signal in (post_save, post_delete, m2m_changed):
                 signal.connect(invalidate_public_pages, sender=model)

@@ -1,0 +1,107 @@
+"""Two editors in two browsers on the same city form: each sees the other come and go."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from cities.editing_notices import EditingNoticesAdmin
+
+from .factories import make_city, make_user
+from .test_security_browser import RECORD_VIOLATIONS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def make_editor(username, **kwargs):
+    # Superusers: a transactional test empties the tables, groups made by migrations included.
+    return make_user(username, is_staff=True, is_superuser=True, **kwargs)
+
+
+def editor_in_a_browser(browser, site, username, watch):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.add_init_script(RECORD_VIOLATIONS)
+    # Script errors, refused polls and what the policy blocked (not the admin's favicon.ico,
+    # which Django's admin does not have).
+    page.on("pageerror", lambda error: watch.append(str(error)))
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and watch.append(message.text),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            "/editing/" in response.url
+            and response.status >= 400
+            and watch.append(f"{response.status} {response.url}")
+        ),
+    )
+    page.goto(site + reverse("admin:login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+    page.wait_for_url(site + reverse("admin:index"))
+    return page
+
+
+def test_two_editors_see_each_other_arrive_and_leave_without_reloading(
+    live_server, browser, monkeypatch
+):
+    # The live server runs in this process: its forms poll every second, not every 15.
+    monkeypatch.setattr(EditingNoticesAdmin, "editing_poll_seconds", 1)
+    make_editor("maria", first_name="María", last_name="López")
+    make_editor("juan", first_name="Juan", last_name="Pérez")
+    city = make_city(name="Cuenca")
+    form_url = live_server.url + reverse("admin:cities_city_change", args=[city.pk])
+    errors = []
+    maria = editor_in_a_browser(browser, live_server.url, "maria", errors)
+    juan = editor_in_a_browser(browser, live_server.url, "juan", errors)
+
+    maria.goto(form_url)
+    maria_notice = maria.get_by_role("status")
+    expect(maria_notice).to_be_empty()
+
+    juan.goto(form_url)
+    expect(juan.get_by_role("status")).to_contain_text(
+        "María López (maria) has been editing this city since"
+    )
+    # María's page learns of Juan by itself, within a polling round or two.
+    expect(maria_notice).to_contain_text(
+        "Juan Pérez (juan) has been editing this city since", timeout=5000
+    )
+    violations = maria.evaluate("window.cspViolations") + juan.evaluate("window.cspViolations")
+
+    juan.context.close()  # the page says goodbye as it closes
+    expect(maria_notice).to_be_empty(timeout=5000)
+
+    violations += maria.evaluate("window.cspViolations")
+    maria.context.close()
+    assert violations == []
+    assert errors == []
+
+
+def test_a_form_left_alone_stops_polling_so_that_the_login_can_end(
+    live_server, browser, monkeypatch
+):
+    # Every poll renews the login; with no key pressed for the idle time (here 2 seconds),
+    # the form stops polling until someone is back at it.
+    monkeypatch.setattr(EditingNoticesAdmin, "editing_poll_seconds", 1)
+    monkeypatch.setattr(EditingNoticesAdmin, "editing_idle_seconds", 2)
+    make_editor("maria")
+    city = make_city(name="Loja")
+    errors = []
+    maria = editor_in_a_browser(browser, live_server.url, "maria", errors)
+    polls = []
+    maria.on("request", lambda request: "/editing/" in request.url and polls.append(request))
+
+    maria.goto(live_server.url + reverse("admin:cities_city_change", args=[city.pk]))
+    maria.wait_for_timeout(4500)
+    assert 1 <= len(polls) <= 3
+    polled_while_there = len(polls)
+    maria.wait_for_timeout(2500)
+    assert len(polls) == polled_while_there
+
+    with maria.expect_request("**/editing/"):
+        maria.keyboard.press("Shift")
+    maria.context.close()
+    assert errors == []
