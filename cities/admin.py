@@ -13,6 +13,7 @@ from modeltranslation.admin import (
 
 from learningcities.admin import StorageFailureAdminMixin
 
+from .edit_conflicts import EditConflictAdmin
 from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
 from .forms import PhotoImageField
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
@@ -90,7 +91,7 @@ class AwardInline(admin.TabularInline):
 
 
 @admin.register(LearningCityAward)
-class LearningCityAwardAdmin(EditorialHistoryAdmin):
+class LearningCityAwardAdmin(EditConflictAdmin, EditorialHistoryAdmin):
     """Awards are edited inline on their city; this admin gives them history and undo."""
 
     list_display = ["city", "year", "source_url"]
@@ -106,6 +107,7 @@ class CityAdmin(
     StorageFailureAdminMixin,
     UploaderRecordingMixin,
     PublishableAdmin,
+    EditConflictAdmin,
     EditorialHistoryAdmin,
     TranslationAdmin,
 ):
@@ -175,7 +177,7 @@ class CityAdmin(
 
 
 @admin.register(Program)
-class ProgramAdmin(PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
+class ProgramAdmin(PublishableAdmin, EditConflictAdmin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["name", "city", "lifecycle", "replaced_by", "publication", "order"]
     list_editable = ["order"]
     list_filter = [PublicationFilter, "lifecycle", "criteria", "city"]
@@ -202,6 +204,7 @@ class PhotoAdmin(
     StorageFailureAdminMixin,
     UploaderRecordingMixin,
     PublishableAdmin,
+    EditConflictAdmin,
     EditorialHistoryAdmin,
     TranslationAdmin,
 ):
@@ -327,7 +330,7 @@ class PhotoAdmin(
 
 
 @admin.register(Criterion)
-class CriterionAdmin(EditorialHistoryAdmin, TranslationAdmin):
+class CriterionAdmin(EditConflictAdmin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["title", "kind", "order"]
     list_editable = ["order"]
     list_filter = ["kind"]
@@ -336,7 +339,7 @@ class CriterionAdmin(EditorialHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(SiteText)
-class SiteTextAdmin(EditorialHistoryAdmin, TranslationAdmin):
+class SiteTextAdmin(EditConflictAdmin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["key", "excerpt", "updated_at"]
     search_fields = ["text"]
 
@@ -346,7 +349,7 @@ class SiteTextAdmin(EditorialHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(ResourceLink)
-class ResourceLinkAdmin(EditorialHistoryAdmin, TranslationAdmin):
+class ResourceLinkAdmin(EditConflictAdmin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["title", "url", "order"]
     formfield_overrides = HTTPS_URLS
     list_editable = ["order"]
