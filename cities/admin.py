@@ -13,6 +13,7 @@ from modeltranslation.admin import (
 
 from learningcities.admin import StorageFailureAdminMixin
 
+from .edit_conflicts import EditConflictAdmin
 from .editing_notices import EditingNoticesAdmin
 from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
 from .forms import PhotoImageField, PhotoImageWidget
@@ -105,7 +106,7 @@ class AwardInline(admin.TabularInline):
 
 
 @admin.register(LearningCityAward)
-class LearningCityAwardAdmin(EditingNoticesAdmin, EditorialHistoryAdmin):
+class LearningCityAwardAdmin(EditingNoticesAdmin, EditConflictAdmin, EditorialHistoryAdmin):
     """Awards are edited inline on their city; this admin gives them history and undo."""
 
     list_display = ["city", "year", "source_url"]
@@ -122,6 +123,7 @@ class CityAdmin(
     StorageFailureAdminMixin,
     UploaderRecordingMixin,
     PublishableAdmin,
+    EditConflictAdmin,
     EditorialHistoryAdmin,
     TranslationAdmin,
 ):
@@ -191,7 +193,13 @@ class CityAdmin(
 
 
 @admin.register(Program)
-class ProgramAdmin(EditingNoticesAdmin, PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
+class ProgramAdmin(
+    EditingNoticesAdmin,
+    EditConflictAdmin,
+    PublishableAdmin,
+    EditorialHistoryAdmin,
+    TranslationAdmin,
+):
     list_display = ["name", "city", "lifecycle", "replaced_by", "publication", "order"]
     list_editable = ["order"]
     list_filter = [PublicationFilter, "lifecycle", "criteria", "city"]
@@ -220,6 +228,7 @@ class PhotoAdmin(
     StorageFailureAdminMixin,
     UploaderRecordingMixin,
     PublishableAdmin,
+    EditConflictAdmin,
     EditorialHistoryAdmin,
     TranslationAdmin,
 ):
@@ -345,7 +354,9 @@ class PhotoAdmin(
 
 
 @admin.register(Criterion)
-class CriterionAdmin(EditingNoticesAdmin, EditorialHistoryAdmin, TranslationAdmin):
+class CriterionAdmin(
+    EditingNoticesAdmin, EditConflictAdmin, EditorialHistoryAdmin, TranslationAdmin
+):
     list_display = ["title", "kind", "order"]
     list_editable = ["order"]
     list_filter = ["kind"]
@@ -354,7 +365,9 @@ class CriterionAdmin(EditingNoticesAdmin, EditorialHistoryAdmin, TranslationAdmi
 
 
 @admin.register(SiteText)
-class SiteTextAdmin(EditingNoticesAdmin, EditorialHistoryAdmin, TranslationAdmin):
+class SiteTextAdmin(
+    EditingNoticesAdmin, EditConflictAdmin, EditorialHistoryAdmin, TranslationAdmin
+):
     list_display = ["key", "excerpt", "updated_at"]
     search_fields = ["text"]
 
@@ -364,7 +377,9 @@ class SiteTextAdmin(EditingNoticesAdmin, EditorialHistoryAdmin, TranslationAdmin
 
 
 @admin.register(ResourceLink)
-class ResourceLinkAdmin(EditingNoticesAdmin, EditorialHistoryAdmin, TranslationAdmin):
+class ResourceLinkAdmin(
+    EditingNoticesAdmin, EditConflictAdmin, EditorialHistoryAdmin, TranslationAdmin
+):
     list_display = ["title", "url", "order"]
     formfield_overrides = HTTPS_URLS
     list_editable = ["order"]

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Max
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -52,16 +52,20 @@ class PublishableAdmin(admin.ModelAdmin):
         )
 
     def change_status(self, request, queryset, status, published_at, done_message):
-        # One save per item, not a bulk update, so that each change is in the history.
+        # One save per item, not a bulk update, so that each change is in the history. Each
+        # row is read afresh and locked until the end, so that a change saved by someone
+        # else meanwhile is kept, not overwritten with what the list had loaded.
         changed = 0
-        for obj in queryset:
-            obj.status = status
-            if published_at is not None:
-                obj.published_at = published_at
-            obj._change_reason = done_message
-            obj.save()
-            self.log_change(request, obj, [{"changed": {"fields": ["status"]}}])
-            changed += 1
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            pks = list(queryset.values_list("pk", flat=True))
+            for obj in self.model._default_manager.filter(pk__in=pks).select_for_update():
+                obj.status = status
+                if published_at is not None:
+                    obj.published_at = published_at
+                obj._change_reason = done_message
+                obj.save()
+                self.log_change(request, obj, [{"changed": {"fields": ["status"]}}])
+                changed += 1
         self.message_user(
             request,
             ngettext("%(count)d item: %(done)s.", "%(count)d items: %(done)s.", changed)

@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 
+from cities.edit_conflicts import Versions
 from cities.models import City, Photo, Program, PublicationState, view_permission
 
 register = template.Library()
@@ -42,3 +43,10 @@ def editorial_dashboard(context):
                     }
                 )
     return {"sections": sections}
+
+
+@register.filter
+def versions_of(rows):
+    """The versions of a list's rows, remembered by its form so that saving the list
+    (list_editable) cannot undo a change made after it was opened."""
+    return Versions.of(rows).encode()

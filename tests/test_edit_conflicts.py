@@ -1,0 +1,343 @@
+"""Two editors at once: no save silently undoes another's; the conflict page keeps the work."""
+
+import re
+from html import unescape
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cities.models import City, Program, Status
+
+from .factories import make_city, make_criterion, make_program, make_staff, posted
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def editor(name, full_name=""):
+    first, _, last = full_name.partition(" ")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(make_staff("Editors", username=name, first_name=first, last_name=last))
+    return client
+
+
+def opened_form(client, obj):
+    """Everything the change form of `obj` posts when saved as shown, the inline rows and the
+    versions it was opened at included."""
+    response = client.get(change_url(obj))
+    assert response.status_code == 200
+    context = response.context
+    data = posted(context["adminform"].form)
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        data |= posted(formset.management_form)
+        for form in formset.forms:
+            data |= posted(form)
+    data["_opened_versions"] = context["opened_versions"]
+    data["_save"] = "Save"
+    return data
+
+
+def hidden_fields(html):
+    """The hidden inputs of the conflict page's form, as the browser would post them."""
+    form = html[html.index('class="edit-conflict__actions"') :]
+    pairs = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    data = {}
+    for name, value in pairs:
+        data.setdefault(name, []).append(unescape(value))
+    return data
+
+
+def apply_my_changes(client, obj, conflict):
+    """Clicks "Apply my changes" on the conflict page `conflict`."""
+    return client.post(change_url(obj), {**hidden_fields(conflict.text), "_apply_on_top": "1"})
+
+
+@pytest.fixture
+def cuenca():
+    return make_city(
+        name="Cuenca", slug="cuenca", tagline="City of rivers", narrative="Cuenca learns."
+    )
+
+
+def test_a_save_over_a_newer_version_is_refused_with_the_conflict_page(cuenca):
+    ana, bruno = editor("ana", "Ana Torres"), editor("bruno")
+    ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
+
+    ana_form.update(tagline_en="Four rivers, one city", tagline_es="Cuatro ríos, una ciudad")
+    assert ana.post(change_url(cuenca), ana_form).status_code == 302
+    bruno_form["narrative_en"] = "Cuenca learns in every parish."
+    response = bruno.post(change_url(cuenca), bruno_form)
+
+    assert response.status_code == 409
+    html = response.text
+    assert 'id="edit-conflict"' in html
+    assert "Changed by Ana Torres on" in html
+    # Field by field, both languages, before and after.
+    assert "Tagline [en]" in html and "Four rivers, one city" in html
+    assert "Tagline [es]" in html and "Cuatro ríos, una ciudad" in html
+    assert "City of rivers" in html
+    # What Bruno typed is on the page, and nothing of it was saved.
+    assert "Cuenca learns in every parish." in html
+    cuenca.refresh_from_db()
+    assert cuenca.tagline_en == "Four rivers, one city"
+    assert cuenca.narrative_en == "Cuenca learns."
+
+
+def test_applying_my_changes_on_top_keeps_both_editors_work(cuenca):
+    ana, bruno = editor("ana"), editor("bruno")
+    ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
+    ana_form["tagline_en"] = "Four rivers, one city"
+    ana.post(change_url(cuenca), ana_form)
+    bruno_form["narrative_en"] = "Cuenca learns in every parish."
+    conflict = bruno.post(change_url(cuenca), bruno_form)
+
+    kept = hidden_fields(conflict.text)
+    response = bruno.post(change_url(cuenca), {**kept, "_apply_on_top": "1"})
+
+    assert response.status_code == 302
+    cuenca.refresh_from_db()
+    assert cuenca.tagline_en == "Four rivers, one city"
+    assert cuenca.narrative_en == "Cuenca learns in every parish."
+    latest = cuenca.history.latest()
+    assert latest.history_user.username == "bruno"
+
+
+def test_when_both_changed_the_same_field_applying_takes_mine(cuenca):
+    ana, bruno = editor("ana"), editor("bruno")
+    ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
+    ana_form["tagline_en"] = "Ana's tagline"
+    ana.post(change_url(cuenca), ana_form)
+    bruno_form["tagline_en"] = "Bruno's tagline"
+    conflict = bruno.post(change_url(cuenca), bruno_form)
+    assert "Ana&#x27;s tagline" in conflict.text and "Bruno&#x27;s tagline" in conflict.text
+
+    apply_my_changes(bruno, cuenca, conflict)
+    cuenca.refresh_from_db()
+    assert cuenca.tagline_en == "Bruno's tagline"
+
+
+def test_a_change_made_while_the_conflict_page_was_open_shows_it_again(cuenca):
+    ana, bruno = editor("ana"), editor("bruno")
+    ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
+    ana_form["tagline_en"] = "First"
+    ana.post(change_url(cuenca), ana_form)
+    bruno_form["narrative_en"] = "Bruno's narrative"
+    conflict = bruno.post(change_url(cuenca), bruno_form)
+    again = opened_form(ana, cuenca)
+    again["province"] = "Azuay"
+    ana.post(change_url(cuenca), again)
+
+    response = apply_my_changes(bruno, cuenca, conflict)
+
+    assert response.status_code == 409
+    assert "Azuay" in response.text
+    cuenca.refresh_from_db()
+    assert cuenca.narrative_en == "Cuenca learns."
+
+
+def test_discarding_leads_to_the_current_version(cuenca):
+    ana, bruno = editor("ana"), editor("bruno")
+    ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
+    ana_form["tagline_en"] = "Ana's tagline"
+    ana.post(change_url(cuenca), ana_form)
+    bruno_form["tagline_en"] = "Bruno's tagline"
+    conflict = bruno.post(change_url(cuenca), bruno_form)
+    assert f'class="button edit-conflict__discard" href="{change_url(cuenca)}"' in conflict.text
+
+    current = bruno.get(change_url(cuenca))
+    assert current.context["adminform"].form["tagline_en"].value() == "Ana's tagline"
+
+
+def test_successive_saves_by_one_editor_are_no_conflict(cuenca):
+    ana = editor("ana")
+    form = opened_form(ana, cuenca)
+    form["tagline_en"] = "One"
+    form["_continue"] = "Save and continue editing"
+    assert ana.post(change_url(cuenca), form).status_code == 302
+    form = opened_form(ana, cuenca)
+    form["tagline_en"] = "Two"
+    assert ana.post(change_url(cuenca), form).status_code == 302
+    cuenca.refresh_from_db()
+    assert cuenca.tagline_en == "Two"
+
+
+class TestInlineRows:
+    def test_a_program_changed_on_its_own_form_is_not_undone_by_the_city_form(self, cuenca):
+        program = make_program(cuenca, name="Bibliotecas", summary="Old summary")
+        ana, bruno = editor("ana", "Ana Torres"), editor("bruno")
+        bruno_form = opened_form(bruno, cuenca)
+        ana_form = opened_form(ana, program)
+        ana_form["summary_en"] = "Ana's summary"
+        assert ana.post(change_url(program), ana_form).status_code == 302
+
+        bruno_form["tagline_en"] = "Bruno's tagline"
+        response = bruno.post(change_url(cuenca), bruno_form)
+
+        assert response.status_code == 409
+        assert "Program “" in response.text and "Bibliotecas" in response.text
+        assert "Ana&#x27;s summary" in response.text
+        program.refresh_from_db()
+        assert program.summary_en == "Ana's summary"
+
+        apply_my_changes(bruno, cuenca, response)
+        program.refresh_from_db()
+        cuenca.refresh_from_db()
+        assert program.summary_en == "Ana's summary"
+        assert cuenca.tagline_en == "Bruno's tagline"
+
+    def test_both_editors_changes_to_one_program_row_are_merged(self, cuenca):
+        program = make_program(cuenca, name="Bibliotecas", summary="Old summary")
+        ana, bruno = editor("ana"), editor("bruno")
+        ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
+        ana_form["programs-0-summary_en"] = "Ana's summary"
+        assert ana.post(change_url(cuenca), ana_form).status_code == 302
+        bruno_form["programs-0-lifecycle"] = Program.Lifecycle.ENDED
+        conflict = bruno.post(change_url(cuenca), bruno_form)
+        assert conflict.status_code == 409
+
+        apply_my_changes(bruno, cuenca, conflict)
+        program.refresh_from_db()
+        assert program.summary_en == "Ana's summary"
+        assert program.lifecycle == Program.Lifecycle.ENDED
+
+    def test_a_program_deleted_meanwhile_is_named_and_the_rest_can_be_saved(self, cuenca):
+        kept = make_program(cuenca, name="Kept program")
+        gone = make_program(cuenca, name="Jóvenes Cuenca")
+        ana, bruno = editor("ana", "Ana Torres"), editor("bruno")
+        bruno_form = opened_form(bruno, cuenca)
+        ana.post(reverse("admin:cities_program_delete", args=[gone.pk]), {"post": "yes"})
+        assert not Program.objects.filter(pk=gone.pk).exists()
+
+        bruno_form["tagline_en"] = "Bruno's tagline"
+        response = bruno.post(change_url(cuenca), bruno_form)
+
+        assert response.status_code == 409
+        assert "Jóvenes Cuenca" in response.text
+        assert "Deleted by Ana Torres on" in response.text
+        apply = apply_my_changes(bruno, cuenca, response)
+        assert apply.status_code == 302
+        cuenca.refresh_from_db()
+        assert cuenca.tagline_en == "Bruno's tagline"
+        assert list(cuenca.programs.all()) == [kept]
+
+    def test_criteria_ticked_by_one_editor_survive_anothers_save(self, cuenca):
+        families = make_criterion(title="Families")
+        program = make_program(cuenca, name="Bibliotecas")
+        ana, bruno = editor("ana"), editor("bruno")
+        ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
+        ana_form["programs-0-criteria"] = [str(families.pk)]
+        ana.post(change_url(cuenca), ana_form)
+        bruno_form["programs-0-summary_en"] = "Bruno's summary"
+        conflict = bruno.post(change_url(cuenca), bruno_form)
+
+        apply_my_changes(bruno, cuenca, conflict)
+        program.refresh_from_db()
+        assert list(program.criteria.all()) == [families]
+        assert program.summary_en == "Bruno's summary"
+
+
+def test_a_city_deleted_meanwhile_is_named_with_what_was_typed(cuenca):
+    ana, bruno = editor("ana", "Ana Torres"), editor("bruno")
+    bruno_form = opened_form(bruno, cuenca)
+    ana.post(reverse("admin:cities_city_delete", args=[cuenca.pk]), {"post": "yes"})
+    bruno_form["tagline_en"] = "Bruno's tagline"
+
+    response = bruno.post(change_url(cuenca), bruno_form)
+
+    assert response.status_code == 409
+    assert "someone deleted it" in response.text
+    assert "Deleted by Ana Torres on" in response.text
+    assert "_apply_on_top" not in response.text
+    assert reverse("admin:cities_city_deleted") in response.text
+    assert not City.objects.filter(slug="cuenca").exists()
+
+
+@pytest.mark.parametrize(
+    "make_item",
+    [
+        lambda: make_criterion(title="Families"),
+        lambda: make_program(make_city(), name="Bibliotecas"),
+    ],
+    ids=["criterion", "program"],
+)
+def test_every_change_form_refuses_a_save_over_a_newer_version(make_item):
+    item = make_item()
+    ana, bruno = editor("ana"), editor("bruno")
+    ana_form, bruno_form = opened_form(ana, item), opened_form(bruno, item)
+    ana_form["order"] = "7"
+    assert ana.post(change_url(item), ana_form).status_code == 302
+    bruno_form["order"] = "9"
+    assert bruno.post(change_url(item), bruno_form).status_code == 409
+    item.refresh_from_db()
+    assert item.order == 7
+
+
+def test_a_list_saved_over_a_newer_order_is_refused_for_that_row():
+    first = make_criterion(title="Families", order=1)
+    second = make_criterion(title="Workplace", order=2)
+    ana, bruno = editor("ana", "Ana Torres"), editor("bruno")
+    url = reverse("admin:cities_criterion_changelist")
+    listed = bruno.get(url)
+    formset = listed.context["cl"].formset
+    data = posted(formset.management_form)
+    for form in formset.forms:
+        data |= posted(form)
+    data["_opened_versions"] = re.search(
+        r'name="_opened_versions" value="([^"]*)"', listed.text
+    ).group(1)
+    data = {key: unescape(str(value)) for key, value in data.items()}
+    ana_form = opened_form(ana, first)
+    ana_form["order"] = "5"
+    ana.post(change_url(first), ana_form)
+
+    rows = {form.instance.pk: form.prefix for form in formset.forms}
+    data[f"{rows[first.pk]}-order"] = "8"
+    data[f"{rows[second.pk]}-order"] = "3"
+    response = bruno.post(url, {**data, "_save": "Save"})
+
+    assert response.status_code == 200
+    assert "Ana Torres changed “Families” on" in response.text
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.order, second.order) == (5, 2)
+
+    # Saving again, now that the list shows the new version, keeps Bruno's values.
+    again = re.search(r'name="_opened_versions" value="([^"]*)"', response.text).group(1)
+    data["_opened_versions"] = unescape(again)
+    assert bruno.post(url, {**data, "_save": "Save"}).status_code == 302
+    first.refresh_from_db()
+    assert first.order == 8
+
+
+def test_the_publish_action_keeps_a_change_saved_by_someone_else(cuenca):
+    cuenca.status = Status.DRAFT
+    cuenca.save()
+    ana, bruno = editor("ana"), editor("bruno")
+    ana_form = opened_form(ana, cuenca)
+    ana_form["tagline_en"] = "Ana's tagline"
+    ana.post(change_url(cuenca), ana_form)
+
+    bruno.post(
+        reverse("admin:cities_city_changelist"),
+        {"action": "publish_now", "_selected_action": [cuenca.pk]},
+    )
+    cuenca.refresh_from_db()
+    assert cuenca.status == Status.PUBLISHED
+    assert cuenca.tagline_en == "Ana's tagline"
+
+
+def test_the_conflict_page_is_in_spanish_for_a_spanish_editor(cuenca):
+    ana, bruno = editor("ana"), editor("bruno")
+    bruno.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
+    ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
+    ana_form["tagline_en"] = "Ana's tagline"
+    ana.post(change_url(cuenca), ana_form)
+    response = bruno.post(change_url(cuenca), bruno_form)
+    assert response.status_code == 409
+    assert "Aplicar mis cambios" in response.text
