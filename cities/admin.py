@@ -11,7 +11,7 @@ from modeltranslation.admin import (
     TranslationStackedInline,
 )
 
-from learningcities.admin import StorageFailureAdminMixin
+from learningcities.admin import SaveFailureAdminMixin
 
 from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
 from .forms import PhotoImageField
@@ -90,7 +90,7 @@ class AwardInline(admin.TabularInline):
 
 
 @admin.register(LearningCityAward)
-class LearningCityAwardAdmin(EditorialHistoryAdmin):
+class LearningCityAwardAdmin(SaveFailureAdminMixin, EditorialHistoryAdmin):
     """Awards are edited inline on their city; this admin gives them history and undo."""
 
     list_display = ["city", "year", "source_url"]
@@ -103,7 +103,7 @@ class LearningCityAwardAdmin(EditorialHistoryAdmin):
 
 @admin.register(City)
 class CityAdmin(
-    StorageFailureAdminMixin,
+    SaveFailureAdminMixin,
     UploaderRecordingMixin,
     PublishableAdmin,
     EditorialHistoryAdmin,
@@ -175,7 +175,9 @@ class CityAdmin(
 
 
 @admin.register(Program)
-class ProgramAdmin(PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
+class ProgramAdmin(
+    SaveFailureAdminMixin, PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin
+):
     list_display = ["name", "city", "lifecycle", "replaced_by", "publication", "order"]
     list_editable = ["order"]
     list_filter = [PublicationFilter, "lifecycle", "criteria", "city"]
@@ -199,7 +201,7 @@ class ProgramAdmin(PublishableAdmin, EditorialHistoryAdmin, TranslationAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(
-    StorageFailureAdminMixin,
+    SaveFailureAdminMixin,
     UploaderRecordingMixin,
     PublishableAdmin,
     EditorialHistoryAdmin,
@@ -327,7 +329,7 @@ class PhotoAdmin(
 
 
 @admin.register(Criterion)
-class CriterionAdmin(EditorialHistoryAdmin, TranslationAdmin):
+class CriterionAdmin(SaveFailureAdminMixin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["title", "kind", "order"]
     list_editable = ["order"]
     list_filter = ["kind"]
@@ -336,7 +338,7 @@ class CriterionAdmin(EditorialHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(SiteText)
-class SiteTextAdmin(EditorialHistoryAdmin, TranslationAdmin):
+class SiteTextAdmin(SaveFailureAdminMixin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["key", "excerpt", "updated_at"]
     search_fields = ["text"]
 
@@ -346,7 +348,7 @@ class SiteTextAdmin(EditorialHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(ResourceLink)
-class ResourceLinkAdmin(EditorialHistoryAdmin, TranslationAdmin):
+class ResourceLinkAdmin(SaveFailureAdminMixin, EditorialHistoryAdmin, TranslationAdmin):
     list_display = ["title", "url", "order"]
     formfield_overrides = HTTPS_URLS
     list_editable = ["order"]
