@@ -11,7 +11,7 @@ import subprocess
 import time
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import unquote, urlsplit
 
 import requests
 
@@ -263,31 +263,27 @@ class Editor:
 
 
 @contextlib.contextmanager
-def scratch_database(vendor, workdir):
+def scratch_database(workdir, postgresql_url=None):
     """The address of an empty database for a server of its own: a SQLite file in `workdir`,
-    or a new database beside the suite's PostgreSQL one, dropped afterwards."""
-    if vendor == "sqlite":
+    or, given a PostgreSQL address, a new database on that server, dropped afterwards."""
+    if postgresql_url is None:
         yield f"sqlite:///{workdir}/site.sqlite3"
         return
     import psycopg
-    from django.conf import settings
 
-    suite = settings.DATABASES["default"]
-    name = f"{suite['NAME']}_{workdir.name}".replace("-", "_").lower()[:63]
+    url = urlsplit(postgresql_url)
+    name = f"{url.path.strip('/')}_{workdir.name}".replace("-", "_").lower()[:63]
     server = {
-        "host": suite["HOST"] or "127.0.0.1",
-        "port": suite["PORT"] or 5432,
-        "user": suite["USER"],
-        "password": suite["PASSWORD"] or None,
+        "host": url.hostname or "127.0.0.1",
+        "port": url.port or 5432,
+        "user": unquote(url.username or ""),
+        "password": unquote(url.password or "") or None,
     }
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
-        user = quote(server["user"], safe="") + (
-            f":{quote(server['password'], safe='')}" if server["password"] else ""
-        )
-        yield f"postgres://{user}@{server['host']}:{server['port']}/{name}"
+        yield url._replace(path=f"/{name}").geturl()
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -3,6 +3,7 @@ workers): every save waits its turn, none is refused or lost; and a crash in the
 burst of saves leaves nothing half-written. SQLite always, PostgreSQL too when the suite runs
 on it (CI's second run)."""
 
+import os
 import signal
 import threading
 import time
@@ -16,12 +17,15 @@ from django.conf import settings
 from tests.live_site import Editor, Server, free_port, scratch_database, server_environment
 from tests.photo_samples import jpeg
 
-VENDORS = ["sqlite"]
+# Each server gets a database of its own: a SQLite file, and on PostgreSQL a new database
+# on the suite's server.
+DATABASES = {"sqlite": None}
 if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    VENDORS.append("postgresql")
+    DATABASES["postgresql"] = os.environ["DATABASE_URL"]
+VENDORS = list(DATABASES)
 
 
-def start_site(vendor, workdir, database_url):
+def start_site(workdir, database_url):
     environment = server_environment(workdir, free_port(), database_url)
     return Server(environment, workdir / "serve.log").start()
 
@@ -29,8 +33,8 @@ def start_site(vendor, workdir, database_url):
 @pytest.fixture(scope="module", params=VENDORS)
 def site(request, tmp_path_factory):
     workdir = tmp_path_factory.mktemp(f"editing-{request.param}")
-    with scratch_database(request.param, workdir) as database_url:
-        server = start_site(request.param, workdir, database_url)
+    with scratch_database(workdir, DATABASES[request.param]) as database_url:
+        server = start_site(workdir, database_url)
         try:
             server.accounts = server.set_up_editors(10)
             yield server
@@ -147,8 +151,8 @@ class Burst:
 
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_a_crash_in_the_middle_of_saves_leaves_nothing_half_written(vendor, tmp_path):
-    with scratch_database(vendor, tmp_path) as database_url:
-        server = start_site(vendor, tmp_path, database_url)
+    with scratch_database(tmp_path, DATABASES[vendor]) as database_url:
+        server = start_site(tmp_path, database_url)
         try:
             accounts = server.set_up_editors(6)
             editors = [Editor(server.url, account["username"]) for account in accounts]
