@@ -35,7 +35,7 @@ def is_database_busy(error):
 class SaveFailureAdminMixin:
     """Turns a failure while saving into an error on the form, with the editor's input kept
     and nothing saved: a storage failure (disk full, permission denied, object storage down)
-    or a database too busy to take the save in time (README "SQLite").
+    or a database too busy to take the save in time (README "Deployment").
 
     The admin saves inside a transaction after the form was validated; when the save fails
     there, the transaction is rolled back, the files already written are deleted, and the

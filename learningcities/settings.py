@@ -114,7 +114,7 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Seconds a save waits for another one to finish before the editor is told to try again
-# (below gunicorn's 30 s worker timeout, which would lose the form). README "Configuration".
+# (below gunicorn's 30 s worker timeout, which would lose the form).
 DATABASE_LOCK_TIMEOUT = env.int("DATABASE_LOCK_TIMEOUT", default=20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable server fails fast instead of holding every worker.
@@ -124,10 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Saves at the same moment queue for SQLite's one writer instead of failing "database is
-    # locked" (README "SQLite"): write-ahead logging, so readers never block the writer nor it
-    # them; transactions that take the write lock when they begin, so two never both read and
-    # then both ask to write, which SQLite can only settle by refusing one; a busy timeout to
-    # wait in line. synchronous=FULL: a save acknowledged survives a power cut, not only a crash.
+    # locked" (README "Deployment"): write-ahead logging, so readers and the writer never block
+    # each other; transactions that take the write lock when they begin, so two never both read
+    # and then both ask to write, which SQLite settles by refusing one; a busy timeout to wait
+    # in line. synchronous=FULL: an acknowledged save survives a power cut, not only a crash.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
