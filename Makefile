@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve test lint lock audit format browser bench bench-photos bench-search lighthouse loadtest clean mapdata messages makemessages gettext
+.PHONY: install run serve test lint lock audit format browser bench bench-photos bench-search bench-editing lighthouse loadtest clean mapdata messages makemessages gettext
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -106,6 +106,13 @@ bench: install
 	$(BIN)/python bench/photo_processing.py
 	$(BIN)/python bench/loadtest.py
 	$(BIN)/python bench/lighthouse.py
+	$(BIN)/python bench/editing.py
+
+# Editors saving at the same moment through the admin of `make serve`: 8 editors on their own
+# cities, 2 on the same city, 10 photo uploads; on SQLite, and on PostgreSQL too when
+# DATABASE_URL is a postgres:// address (a throw-away database is made there).
+bench-editing: install messages
+	$(BIN)/python bench/editing.py $(BENCH_EDITING_ARGS)
 
 # Photo processing alone: a generated 24-megapixel upload, timed with its peak memory.
 bench-photos: install

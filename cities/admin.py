@@ -11,7 +11,7 @@ from modeltranslation.admin import (
     TranslationStackedInline,
 )
 
-from learningcities.admin import StorageFailureAdminMixin
+from learningcities.admin import SaveFailureAdminMixin
 
 from .edit_conflicts import EditConflictAdmin
 from .editing_notices import EditingNoticesAdmin
@@ -27,6 +27,13 @@ CHECKBOX_CRITERIA = {models.ManyToManyField: {"widget": forms.CheckboxSelectMult
 PHOTO_UPLOAD_OVERRIDES = {
     models.ImageField: {"form_class": PhotoImageField, "widget": PhotoImageWidget}
 }
+
+
+class ContentAdmin(
+    SaveFailureAdminMixin, EditingNoticesAdmin, EditConflictAdmin, EditorialHistoryAdmin
+):
+    """What every content admin does: a save that fails keeps what was typed, others with
+    the same item open are named, no save undoes another's, every change is in the history."""
 
 
 @admin.display(description=_("photo"))
@@ -106,7 +113,7 @@ class AwardInline(admin.TabularInline):
 
 
 @admin.register(LearningCityAward)
-class LearningCityAwardAdmin(EditingNoticesAdmin, EditConflictAdmin, EditorialHistoryAdmin):
+class LearningCityAwardAdmin(ContentAdmin):
     """Awards are edited inline on their city; this admin gives them history and undo."""
 
     list_display = ["city", "year", "source_url"]
@@ -118,15 +125,7 @@ class LearningCityAwardAdmin(EditingNoticesAdmin, EditConflictAdmin, EditorialHi
 
 
 @admin.register(City)
-class CityAdmin(
-    EditingNoticesAdmin,
-    StorageFailureAdminMixin,
-    UploaderRecordingMixin,
-    PublishableAdmin,
-    EditConflictAdmin,
-    EditorialHistoryAdmin,
-    TranslationAdmin,
-):
+class CityAdmin(UploaderRecordingMixin, PublishableAdmin, ContentAdmin, TranslationAdmin):
     list_display = [
         "name",
         "cover_thumbnail",
@@ -193,13 +192,7 @@ class CityAdmin(
 
 
 @admin.register(Program)
-class ProgramAdmin(
-    EditingNoticesAdmin,
-    EditConflictAdmin,
-    PublishableAdmin,
-    EditorialHistoryAdmin,
-    TranslationAdmin,
-):
+class ProgramAdmin(PublishableAdmin, ContentAdmin, TranslationAdmin):
     list_display = ["name", "city", "lifecycle", "replaced_by", "publication", "order"]
     list_editable = ["order"]
     list_filter = [PublicationFilter, "lifecycle", "criteria", "city"]
@@ -223,14 +216,7 @@ class ProgramAdmin(
 
 @admin.register(Photo)
 class PhotoAdmin(
-    EditingNoticesAdmin,
-    KeptUploadsMixin,
-    StorageFailureAdminMixin,
-    UploaderRecordingMixin,
-    PublishableAdmin,
-    EditConflictAdmin,
-    EditorialHistoryAdmin,
-    TranslationAdmin,
+    KeptUploadsMixin, UploaderRecordingMixin, PublishableAdmin, ContentAdmin, TranslationAdmin
 ):
     list_display = [
         "title",
@@ -354,9 +340,7 @@ class PhotoAdmin(
 
 
 @admin.register(Criterion)
-class CriterionAdmin(
-    EditingNoticesAdmin, EditConflictAdmin, EditorialHistoryAdmin, TranslationAdmin
-):
+class CriterionAdmin(ContentAdmin, TranslationAdmin):
     list_display = ["title", "kind", "order"]
     list_editable = ["order"]
     list_filter = ["kind"]
@@ -365,9 +349,7 @@ class CriterionAdmin(
 
 
 @admin.register(SiteText)
-class SiteTextAdmin(
-    EditingNoticesAdmin, EditConflictAdmin, EditorialHistoryAdmin, TranslationAdmin
-):
+class SiteTextAdmin(ContentAdmin, TranslationAdmin):
     list_display = ["key", "excerpt", "updated_at"]
     search_fields = ["text"]
 
@@ -377,9 +359,7 @@ class SiteTextAdmin(
 
 
 @admin.register(ResourceLink)
-class ResourceLinkAdmin(
-    EditingNoticesAdmin, EditConflictAdmin, EditorialHistoryAdmin, TranslationAdmin
-):
+class ResourceLinkAdmin(ContentAdmin, TranslationAdmin):
     list_display = ["title", "url", "order"]
     formfield_overrides = HTTPS_URLS
     list_editable = ["order"]

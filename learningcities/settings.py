@@ -113,9 +113,28 @@ DATABASES = {
 # Checked before reuse, so that a restarted database is found again without a restart.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Seconds a save waits for another one to finish before the editor is told to try again
+# (below gunicorn's 30 s worker timeout, which would lose the form).
+DATABASE_LOCK_TIMEOUT = env.int("DATABASE_LOCK_TIMEOUT", default=20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable server fails fast instead of holding every worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", f"-c lock_timeout={DATABASE_LOCK_TIMEOUT * 1000}"
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Saves at the same moment queue for SQLite's one writer instead of failing "database is
+    # locked" (README "Deployment"): write-ahead logging, so readers and the writer never block
+    # each other; transactions that take the write lock when they begin, so two never both read
+    # and then both ask to write, which SQLite settles by refusing one; a busy timeout to wait
+    # in line. synchronous=FULL: an acknowledged save survives a power cut, not only a crash.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": DATABASE_LOCK_TIMEOUT,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

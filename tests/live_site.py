@@ -1,0 +1,289 @@
+"""The production server (`make serve`) started as an operator would, and editors driving its
+admin over HTTP as a browser does. Used by the tests that need real processes (several
+gunicorn workers, a crash) and by bench/editing.py."""
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+EDITOR_PASSWORD = "a long passphrase for the editors"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_environment(workdir, port, database_url=None, **extra):
+    """`make serve` on a throw-away database and media folder under `workdir`, plain HTTP."""
+    environment = {
+        **os.environ,
+        "PORT": str(port),
+        "DATABASE_URL": database_url or f"sqlite:///{workdir}/site.sqlite3",
+        "MEDIA_ROOT": str(workdir / "media"),
+        "STATIC_ROOT": str(workdir / "static"),
+        "CACHE_URL": "locmemcache://",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "live-site-key-" + "x" * 40,
+        # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
+        "DJANGO_SECURE_SSL_REDIRECT": "off",
+        "DJANGO_SECURE_COOKIES": "off",
+        **extra,
+    }
+    environment.pop("AWS_STORAGE_BUCKET_NAME", None)  # media on this machine's disk
+    return environment
+
+
+class Server:
+    """`make serve` in its own process group, so that stopping it stops gunicorn's workers."""
+
+    def __init__(self, environment, log_path):
+        self.environment, self.log = environment, Path(log_path)
+        self.port = int(environment["PORT"])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self, timeout=180):
+        with open(self.log, "a") as log:
+            self.process = subprocess.Popen(
+                ["make", "--no-print-directory", "serve"],
+                cwd=ROOT,
+                env=self.environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if requests.get(self.url + "/healthz", timeout=5).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("make serve did not start:\n" + self.log.read_text()[-3000:])
+            time.sleep(0.5)
+
+    def stop(self, sig=signal.SIGTERM):
+        """Stop every process of the server: SIGTERM shuts down gracefully, SIGKILL is a crash."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, sig)
+        self.process.wait(timeout=30)
+
+    def manage(self, *arguments, script=None):
+        """Run a management command with the server's settings; `script` is run by `shell`."""
+        command = [str(PYTHON), "manage.py", *arguments]
+        if script is not None:
+            command = [str(PYTHON), "manage.py", "shell", "-c", script]
+        done = subprocess.run(
+            command, cwd=ROOT, env=self.environment, capture_output=True, text=True
+        )
+        if done.returncode:
+            raise RuntimeError(f"{arguments or 'shell'} failed:\n{done.stderr[-3000:]}")
+        return done.stdout
+
+    def set_up_editors(self, count):
+        """`count` editors (the "Editors" group) and as many draft cities, one per editor."""
+        output = self.manage(script=SET_UP_EDITORS % {"count": count, "password": EDITOR_PASSWORD})
+        return json.loads(output.strip().splitlines()[-1])
+
+    def saved_state(self):
+        """What is in the database and in MEDIA_ROOT/photos now (see REPORT)."""
+        return json.loads(self.manage(script=REPORT).strip().splitlines()[-1])
+
+
+SET_UP_EDITORS = """
+import json
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, User
+from cities.models import City
+editors, password = Group.objects.get(name="Editors"), make_password("%(password)s")
+accounts = []
+for n in range(%(count)d):
+    user = User.objects.create(username=f"editor-{n}", password=password, is_staff=True)
+    user.groups.add(editors)
+    city = City.objects.create(
+        name=f"Ciudad {n}", name_es=f"Ciudad {n}", slug=f"ciudad-{n}", year_joined=2020,
+        narrative_es="Una ciudad del aprendizaje.",
+    )
+    accounts.append({"username": user.username, "city": city.pk})
+print(json.dumps(accounts))
+"""
+
+# Every city's English tagline, every photo with its files, the photo files on disk, and the
+# database's own consistency check: SQLite's integrity_check; on PostgreSQL every table read
+# in full (a damaged page fails the read) and its foreign keys checked.
+REPORT = """
+import json
+from pathlib import Path
+from django.conf import settings
+from django.db import connection
+from cities.models import City, Photo
+if connection.vendor == "sqlite":
+    with connection.cursor() as cursor:
+        integrity = "; ".join(row[0] for row in cursor.execute("PRAGMA integrity_check"))
+else:
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT count(*) FROM "{table}"')
+    integrity = "ok"
+connection.check_constraints()
+media = Path(settings.MEDIA_ROOT)
+photos_folder = media / "photos"
+print(json.dumps({
+    "integrity": integrity,
+    "taglines": {str(pk): tagline for pk, tagline in City.objects.values_list("pk", "tagline_en")},
+    "photos": [
+        {"title": p.title_en, "files": [p.image.name, *(r["name"] for r in p.renditions)]}
+        for p in Photo.objects.all()
+    ],
+    "photo_files": sorted(
+        str(path.relative_to(media))
+        for path in photos_folder.rglob("*") if path.is_file()
+    ) if photos_folder.exists() else [],
+}))
+"""
+
+
+class FormParser(HTMLParser):
+    """The forms of a page, each field as a browser would post it (a list of name-value pairs,
+    since a name can repeat: ticked boxes of one field, a multiple select)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self._select, self._textarea, self._options = [], None, None, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"id": attrs.get("id", ""), "fields": []})
+        elif not self.forms:
+            return
+        fields = self.forms[-1]["fields"]
+        name = attrs.get("name")
+        if tag == "select" and name:
+            self._select, self._options = name, []
+            self._multiple = "multiple" in attrs
+        elif tag == "option" and self._select:
+            self._options.append((attrs.get("value", ""), "selected" in attrs))
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+        elif tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    fields.append((name, attrs.get("value", "on")))
+            elif kind not in ("submit", "button", "file", "image", "reset"):
+                fields.append((name, attrs.get("value", "")))
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        fields = self.forms[-1]["fields"] if self.forms else []
+        if tag == "textarea" and self._textarea:
+            # A browser drops the one newline that follows <textarea>.
+            fields.append((self._textarea[0], self._textarea[1].removeprefix("\n")))
+            self._textarea = None
+        elif tag == "select" and self._select:
+            chosen = [value for value, selected in self._options if selected]
+            if not chosen and self._options and not self._multiple:
+                chosen = [self._options[0][0]]  # a single select posts its first option
+            fields.extend((self._select, value) for value in chosen)
+            self._select = None
+
+
+def form_fields(html, form_id):
+    parser = FormParser()
+    parser.feed(html)
+    return next(form["fields"] for form in parser.forms if form["id"] == form_id)
+
+
+class Editor:
+    """One person logged into the admin, with their own session, as in a browser."""
+
+    def __init__(self, site_url, username, password=EDITOR_PASSWORD, timeout=60):
+        self.site_url, self.username, self.timeout = site_url, username, timeout
+        self.http = requests.Session()
+        login = f"{site_url}/admin/login/"
+        fields = form_fields(self.get(login).text, "login-form")
+        fields += [("username", username), ("password", password)]
+        response = self.http.post(login, fields, allow_redirects=False, timeout=timeout)
+        if response.status_code != 302:
+            raise RuntimeError(f"{username} could not log in: {response.status_code}")
+
+    def get(self, url):
+        response = self.http.get(url, timeout=self.timeout)
+        response.raise_for_status()
+        return response
+
+    def change_city(self, city, **values):
+        """The city's change form as shown, with `values` typed in; posting it is `save`."""
+        url = f"{self.site_url}/admin/cities/city/{city}/change/"
+        return url, self._typed(self.get(url).text, "city_form", values)
+
+    def add_photo(self, city, image, **values):
+        url = f"{self.site_url}/admin/cities/photo/add/"
+        fields = self._typed(self.get(url).text, "photo_form", {"city": str(city), **values})
+        return url, fields, {"image": ("photo.jpg", image, "image/jpeg")}
+
+    def save(self, url, fields, files=None):
+        return self.http.post(
+            url,
+            [*fields, ("_save", "Save")],
+            files=files,
+            allow_redirects=False,
+            timeout=self.timeout,
+        )
+
+    @staticmethod
+    def _typed(html, form_id, values):
+        """The form's fields with `values` typed into them, in every language of the field."""
+        fields = form_fields(html, form_id)
+        names = {n for n, _v in fields} | set(values)
+        typed = {}
+        for field, value in values.items():
+            for name in names:
+                if name == field or (name.startswith(f"{field}_") and len(name) == len(field) + 3):
+                    typed[name] = value
+        return [(n, v) for n, v in fields if n not in typed] + list(typed.items())
+
+
+@contextlib.contextmanager
+def scratch_database(workdir, postgresql_url=None):
+    """The address of an empty database for a server of its own: a SQLite file in `workdir`,
+    or, given a PostgreSQL address, a new database on that server, dropped afterwards."""
+    if postgresql_url is None:
+        yield f"sqlite:///{workdir}/site.sqlite3"
+        return
+    import psycopg
+
+    url = urlsplit(postgresql_url)
+    name = f"{url.path.strip('/')}_{workdir.name}".replace("-", "_").lower()[:63]
+    server = {
+        "host": url.hostname or "127.0.0.1",
+        "port": url.port or 5432,
+        "user": unquote(url.username or ""),
+        "password": unquote(url.password or "") or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,199 @@
+"""Editors saving at the same moment on the production server (`make serve`, several gunicorn
+workers): every save waits its turn, none is refused or lost; and a crash in the middle of a
+burst of saves leaves nothing half-written. SQLite always, PostgreSQL too when the suite runs
+on it (CI's second run)."""
+
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
+import pytest
+import requests
+from django.conf import settings
+
+from tests.live_site import Editor, Server, free_port, scratch_database, server_environment
+from tests.photo_samples import jpeg
+
+# Each server gets a database of its own: a SQLite file, and on PostgreSQL a new database
+# on the suite's server.
+DATABASES = {"sqlite": None}
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["postgresql"] = os.environ["DATABASE_URL"]
+VENDORS = list(DATABASES)
+
+
+def start_site(workdir, database_url):
+    environment = server_environment(workdir, free_port(), database_url)
+    return Server(environment, workdir / "serve.log").start()
+
+
+@pytest.fixture(scope="module", params=VENDORS)
+def site(request, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp(f"editing-{request.param}")
+    with scratch_database(workdir, DATABASES[request.param]) as database_url:
+        server = start_site(workdir, database_url)
+        try:
+            server.accounts = server.set_up_editors(10)
+            yield server
+        finally:
+            server.stop()
+
+
+def at_once(actions):
+    """Run each action in its own thread, all released at the same moment; their results."""
+    barrier = threading.Barrier(len(actions))
+
+    def run(action):
+        barrier.wait()
+        return action()
+
+    with ThreadPoolExecutor(len(actions)) as pool:
+        return list(pool.map(run, actions))
+
+
+def test_eight_editors_saving_different_cities_at_once_are_all_saved(site):
+    accounts = site.accounts[:8]
+    editors = [Editor(site.url, account["username"]) for account in accounts]
+    for round_number in range(3):
+        saves = []
+        for editor, account in zip(editors, accounts, strict=True):
+            tagline = f"{editor.username}, round {round_number}"
+            url, fields = editor.change_city(account["city"], tagline=tagline)
+            saves.append(partial(editor.save, url, fields))
+
+        responses = at_once(saves)
+
+        assert [response.status_code for response in responses] == [302] * 8, [
+            response.text[:500] for response in responses if response.status_code != 302
+        ]
+        assert all(r.headers["Location"].endswith("/cities/city/") for r in responses)
+    taglines = site.saved_state()["taglines"]
+    assert [taglines[str(account["city"])] for account in accounts] == [
+        f"{editor.username}, round 2" for editor in editors
+    ]
+
+
+def test_ten_photo_uploads_at_once_are_all_stored_with_their_files(site):
+    editors = [Editor(site.url, account["username"]) for account in site.accounts]
+    uploads = []
+    for number, (editor, account) in enumerate(zip(editors, site.accounts, strict=True)):
+        url, fields, files = editor.add_photo(
+            account["city"],
+            jpeg(800, 600),
+            title=f"Upload {number}",
+            alt_text="A square with trees and benches",
+            author="Ana",
+        )
+        uploads.append(partial(editor.save, url, fields, files))
+
+    responses = at_once(uploads)
+
+    assert [response.status_code for response in responses] == [302] * 10, [
+        response.text[:500] for response in responses if response.status_code != 302
+    ]
+    state = site.saved_state()
+    photos = [photo for photo in state["photos"] if photo["title"].startswith("Upload ")]
+    assert sorted(photo["title"] for photo in photos) == sorted(f"Upload {n}" for n in range(10))
+    for photo in photos:
+        assert len(photo["files"]) > 1  # the photo and its renditions
+        assert set(photo["files"]) <= set(state["photo_files"])
+
+
+class Burst:
+    """Editors saving again and again until the server dies: city edits and, for every third
+    editor, photo uploads. What the server acknowledged (a 302) is remembered, what it refused,
+    and what was in flight when it died."""
+
+    def __init__(self, editors, accounts):
+        self.acknowledged = {editor.username: [] for editor in editors}
+        self.uploaders = {editor.username for editor in editors[2::3]}
+        self.in_flight, self.refused, self.saving = {}, [], 0
+        self.lock = threading.Lock()
+        self.threads = [
+            threading.Thread(target=self.run, args=(editor, account))
+            for editor, account in zip(editors, accounts, strict=True)
+        ]
+
+    def run(self, editor, account):
+        for number in range(1000):
+            value = f"{editor.username} save {number}"
+            try:
+                if editor.username in self.uploaders:
+                    url, fields, files = editor.add_photo(
+                        account["city"],
+                        jpeg(800, 600),
+                        title=value,
+                        alt_text="A bridge",
+                        author="Ana",
+                    )
+                else:
+                    url, fields = editor.change_city(account["city"], tagline=value)
+                    files = None
+                with self.lock:
+                    self.in_flight[editor.username] = value
+                    self.saving += 1
+                response = editor.save(url, fields, files)
+            except requests.RequestException:
+                return  # the server is gone
+            with self.lock:
+                self.saving -= 1
+                if response.status_code == 302:
+                    self.acknowledged[editor.username].append(value)
+                else:
+                    self.refused.append((value, response.status_code, response.text[:500]))
+
+    def saves(self):
+        return sum(len(values) for values in self.acknowledged.values())
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_a_crash_in_the_middle_of_saves_leaves_nothing_half_written(vendor, tmp_path):
+    with scratch_database(tmp_path, DATABASES[vendor]) as database_url:
+        server = start_site(tmp_path, database_url)
+        try:
+            accounts = server.set_up_editors(6)
+            editors = [Editor(server.url, account["username"]) for account in accounts]
+            burst = Burst(editors, accounts)
+            for thread in burst.threads:
+                thread.start()
+            # Killed once saves are under way and some are being written at this moment.
+            deadline = time.monotonic() + 120
+            while burst.saves() < 20 or burst.saving == 0:
+                assert time.monotonic() < deadline, "the burst of saves did not get going"
+                time.sleep(0.01)
+            server.stop(signal.SIGKILL)
+            for thread in burst.threads:
+                thread.join(timeout=60)
+
+            server.start()
+            state = server.saved_state()
+            # Files of a save the crash cut short, written before their row was committed,
+            # have no row: the operator's `remove_orphaned_media` finds and removes them.
+            server.manage("remove_orphaned_media", "--delete", "--min-age", "0")
+            files_after_cleanup = set(server.saved_state()["photo_files"])
+        finally:
+            server.stop()
+
+    assert burst.refused == []
+    assert state["integrity"] == "ok"
+    photo_titles = {photo["title"] for photo in state["photos"]}
+    for editor, account in zip(editors, accounts, strict=True):
+        acknowledged = burst.acknowledged[editor.username]
+        assert acknowledged, f"{editor.username} saved nothing before the crash"
+        if editor.username in burst.uploaders:
+            assert set(acknowledged) <= photo_titles
+        else:
+            # The last acknowledged save, or the one the crash interrupted if it got committed.
+            assert state["taglines"][str(account["city"])] in {
+                acknowledged[-1],
+                burst.in_flight[editor.username],
+            }
+    # No row without its files; and after the clean-up, no file without its row.
+    stored = set(state["photo_files"])
+    for photo in state["photos"]:
+        assert set(photo["files"]) <= stored, f"{photo['title']} lost files in the crash"
+    referenced = {name for photo in state["photos"] for name in photo["files"]}
+    assert files_after_cleanup == referenced
