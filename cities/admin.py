@@ -75,8 +75,9 @@ class KeptUploadsMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.ImageField) and request is not None:
             kwargs["user"] = request.user
-            # Nothing more is written to a storage that just failed (StorageFailureAdminMixin).
-            kwargs["keeps_uploads"] = not getattr(request, "storage_failure", None)
+            # Nothing more is written after a failed save (SaveFailureAdminMixin): the storage
+            # may be what failed.
+            kwargs["keeps_uploads"] = not getattr(request, "save_failure", None)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
