@@ -76,15 +76,14 @@ def photo_data(request, photo):
 
 
 def program_data(program):
+    successor = program.public_successor
     return {
         "slug": program.slug,
         "name": translations(program, "name"),
         "summary": translations(program, "summary"),
         "description": translations(program, "description"),
         "lifecycle": program.lifecycle,
-        "replaced_by": program.replaced_by.slug
-        if program.replaced_by and program.replaced_by.is_published
-        else None,
+        "replaced_by": successor.slug if successor else None,
         "start_year": program.start_year,
         "website": program.website,
         "criteria": [criterion.slug for criterion in program.criteria.all()],
@@ -92,7 +91,7 @@ def program_data(program):
 
 
 def city_data(request, city):
-    cover = city.cover_photo if city.cover_photo and city.cover_photo.is_published else None
+    cover = city.public_cover
     return {
         "slug": city.slug,
         "url": localized_urls(request, city),

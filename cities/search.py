@@ -155,13 +155,10 @@ def search(query, language):
     totals = dict.fromkeys(results, 0)
     if not words:
         return results, totals, words
-    public_cities = City.objects.published()
     sources = {
-        "city": public_cities,
-        "program": Program.objects.published()
-        .filter(city__in=public_cities)
-        .select_related("city"),
-        "criterion": Criterion.objects.filter(kind=Criterion.Kind.BUILDING_BLOCK),
+        "city": City.objects.published(),
+        "program": Program.objects.public().select_related("city"),
+        "criterion": Criterion.objects.building_blocks(),
     }
     patterns = [re.compile(r"\b" + re.escape(word)) for word in words]
     for kind, queryset in sources.items():

@@ -30,7 +30,7 @@ class OverviewView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["texts"] = {text.key: text for text in SiteText.objects.all()}
-        context["criteria"] = Criterion.objects.filter(kind=Criterion.Kind.BUILDING_BLOCK)
+        context["criteria"] = Criterion.objects.building_blocks()
         context["links"] = ResourceLink.objects.all()
         return context
 
@@ -41,37 +41,40 @@ class CityDetailView(DetailView):
     template_name = "cities/city_detail.html"
     context_object_name = "city"
 
-    def get_queryset(self):
-        user = self.request.user
-        return self.with_related(
-            City.objects.visible_to(user),
-            Program.objects.visible_to(user),
-            Photo.objects.visible_to(user),
-        )
+    @property
+    def audience(self):
+        """Who the page is for, as `Publishable.is_shown` and `.shown` take it: one rule
+        picks the programs and photos, and whether a cover or a successor may be named."""
+        return {"user": self.request.user}
 
-    @staticmethod
-    def with_related(cities, programs, photos):
-        return cities.select_related("cover_photo").prefetch_related(
+    def get_queryset(self):
+        return self.with_related(City.objects.visible_to(self.request.user))
+
+    def with_related(self, cities):
+        return cities.select_related("cover_photo").prefetch_related(*self.related_lookups())
+
+    def related_lookups(self):
+        programs = Program.objects.shown(**self.audience)
+        return [
             Prefetch(
                 "programs",
                 queryset=programs.select_related("replaced_by").prefetch_related("criteria"),
             ),
-            Prefetch("photos", queryset=photos),
+            Prefetch("photos", queryset=Photo.objects.shown(**self.audience)),
             "awards",
-        )
-
-    def is_shown(self, photo):
-        return photo.is_visible_to(self.request.user)
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
-        cover = city.cover_photo
-        context["cover_photo"] = cover if cover and self.is_shown(cover) else None
+        context["cover_photo"] = city.cover_for(**self.audience)
+        context["programs"] = [
+            (program, program.successor_for(**self.audience)) for program in city.programs.all()
+        ]
         context["gallery"] = [
             photo for photo in city.photos.all() if photo.pk != city.cover_photo_id
         ]
-        context.update(city_page_meta(self.request, city, context["cover_photo"]))
+        context.update(city_page_meta(self.request, city))
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -80,15 +83,6 @@ class CityDetailView(DetailView):
             # Only editors see this version of the page: no shared cache may keep it.
             patch_cache_control(response, private=True, no_store=True)
         return response
-
-
-def public_programs():
-    """Published programs of published cities."""
-    return Program.objects.published().filter(city__in=City.objects.published())
-
-
-def building_blocks():
-    return Criterion.objects.filter(kind=Criterion.Kind.BUILDING_BLOCK)
 
 
 class DirectoryView(ListView):
@@ -101,7 +95,7 @@ class DirectoryView(ListView):
 
     def get_queryset(self):
         cities = City.objects.published()
-        self.criteria = list(building_blocks())
+        self.criteria = list(Criterion.objects.building_blocks())
         self.form = DirectoryFilterForm(
             self.request.GET,
             years=cities.order_by("year_joined").values_list("year_joined", flat=True).distinct(),
@@ -123,11 +117,11 @@ class DirectoryView(ListView):
         if "province" in chosen:
             cities = cities.filter(province=chosen["province"])
         if "criterion" in chosen:
-            serving = public_programs().filter(criteria__slug=chosen["criterion"])
+            serving = Program.objects.public().filter(criteria__slug=chosen["criterion"])
             cities = cities.filter(pk__in=serving.values("city_id"))
         self.chosen = chosen
         return cities.select_related("cover_photo").prefetch_related(
-            Prefetch("programs", queryset=public_programs())
+            Prefetch("programs", queryset=Program.objects.public())
         )
 
     def get_context_data(self, **kwargs):
@@ -164,12 +158,12 @@ class CriteriaMatrixView(ListView):
         # A cell links each program by its name: the rest of a program (its descriptions in
         # both languages) is not read.
         return City.objects.published().prefetch_related(
-            Prefetch("programs", queryset=public_programs().only("city", "slug", "name"))
+            Prefetch("programs", queryset=Program.objects.public().only("city", "slug", "name"))
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        criteria = list(building_blocks())
+        criteria = list(Criterion.objects.building_blocks())
         programs = [program for city in context["cities"] for program in city.programs.all()]
         criteria_of = defaultdict(set)
         links = Program.criteria.through.objects.filter(program__in=programs)
@@ -240,16 +234,11 @@ class CityPreviewView(CityDetailView):
             raise PermissionDenied
         city = super().get_object(City.objects.all())
         self.moment = max(timezone.now(), city.published_at or timezone.now())
-        return super().get_object(
-            self.with_related(
-                City.objects.filter(pk=city.pk),
-                Program.objects.published(at=self.moment),
-                Photo.objects.published(at=self.moment),
-            )
-        )
+        return super().get_object(self.with_related(City.objects.filter(pk=city.pk)))
 
-    def is_shown(self, photo):
-        return photo.is_public_at(self.moment)
+    @property
+    def audience(self):
+        return {"at": self.moment}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview_at=self.moment, **kwargs)
