@@ -708,7 +708,7 @@ class ContentVersion(models.Model):
     @classmethod
     def current(cls):
         """The counter, read with one plain query: every cached page served starts here,
-        and building the query with the ORM would cost ten times as much as running it."""
+        and building the query with the ORM would cost far more than running it."""
         table = connection.ops.quote_name(cls._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(

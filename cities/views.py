@@ -1,10 +1,11 @@
 from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -48,10 +49,11 @@ class CityDetailView(DetailView):
         return {"user": self.request.user}
 
     def get_queryset(self):
-        return self.with_related(City.objects.visible_to(self.request.user))
-
-    def with_related(self, cities):
-        return cities.select_related("cover_photo").prefetch_related(*self.related_lookups())
+        return (
+            City.objects.visible_to(self.request.user)
+            .select_related("cover_photo")
+            .prefetch_related(*self.related_lookups())
+        )
 
     def related_lookups(self):
         programs = Program.objects.shown(**self.audience)
@@ -93,25 +95,34 @@ class DirectoryView(ListView):
     # Each card carries a photo: pages keep the directory light at hundreds of cities.
     paginate_by = 24
 
-    def get_queryset(self):
+    @cached_property
+    def form(self):
         cities = City.objects.published()
-        self.criteria = list(Criterion.objects.building_blocks())
-        self.form = DirectoryFilterForm(
+        form = DirectoryFilterForm(
             self.request.GET,
             years=cities.order_by("year_joined").values_list("year_joined", flat=True).distinct(),
             provinces=cities.exclude(province="")
             .order_by("province")
             .values_list("province", flat=True)
             .distinct(),
-            criteria=self.criteria,
+            criteria=Criterion.objects.building_blocks(),
         )
         # Invalid values are reported beside their field; the valid ones still filter.
-        self.form.is_valid()
-        chosen = {
+        form.is_valid()
+        return form
+
+    @cached_property
+    def chosen(self):
+        """The filters given with a valid value, by field name."""
+        return {
             name: value
             for name, value in getattr(self.form, "cleaned_data", {}).items()
             if value not in ("", None)
         }
+
+    def get_queryset(self):
+        cities = City.objects.published()
+        chosen = self.chosen
         if "year" in chosen:
             cities = cities.filter(year_joined=chosen["year"])
         if "province" in chosen:
@@ -119,7 +130,6 @@ class DirectoryView(ListView):
         if "criterion" in chosen:
             serving = Program.objects.public().filter(criteria__slug=chosen["criterion"])
             cities = cities.filter(pk__in=serving.values("city_id"))
-        self.chosen = chosen
         return cities.select_related("cover_photo").prefetch_related(
             Prefetch("programs", queryset=Program.objects.public())
         )
@@ -207,34 +217,35 @@ class SearchView(TemplateView):
         context = super().get_context_data(**kwargs)
         form = SearchForm(self.request.GET)
         query = form.cleaned_data["q"] if form.is_valid() else ""
-        results, totals, words = search(query, get_language())
-        context.update(
-            form=form,
-            query=query,
-            words=words,
-            groups=[(kind, results[kind], totals[kind]) for kind in results],
-            results=results,
-            count=sum(totals.values()),
-        )
+        results = search(query, get_language())
+        context.update(form=form, query=query, results=results, count=results.count)
         return context
 
 
 @method_decorator(never_cache, name="dispatch")
-class CityPreviewView(CityDetailView):
+class CityPreviewView(PermissionRequiredMixin, CityDetailView):
     """A city page as the public will see it once it is published, for its editors only.
 
     Programs and photos are shown as they will be public at the city's publication date
     (or now, for a draft); drafts among them are left out, as they would be.
     """
 
-    def get_object(self, queryset=None):
-        # Checked before the look-up, so that refusals do not reveal which drafts exist.
+    permission_required = change_permission(City)
+    # Refused with the 403 page rather than sent to a login form, and checked before the
+    # look-up, so that refusals do not reveal which drafts exist.
+    raise_exception = True
+
+    def has_permission(self):
         user = self.request.user
-        if not (user.is_active and user.is_staff and user.has_perm(change_permission(City))):
-            raise PermissionDenied
-        city = super().get_object(City.objects.all())
+        return user.is_active and user.is_staff and super().has_permission()
+
+    def get_object(self, queryset=None):
+        city = super().get_object(City.objects.select_related("cover_photo"))
+        # What is shown depends on the city's own date, so the related items are fetched
+        # once the city is known.
         self.moment = max(timezone.now(), city.published_at or timezone.now())
-        return super().get_object(self.with_related(City.objects.filter(pk=city.pk)))
+        prefetch_related_objects([city], *self.related_lookups())
+        return city
 
     @property
     def audience(self):
