@@ -123,9 +123,20 @@ class DirectoryFilterForm(forms.Form):
         self.fields["criterion"].choices = everything + [(c.slug, c.title) for c in criteria]
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search for"), required=False, strip=True)
+class SearchQueryField(forms.CharField):
+    """A search query, cut to MAX_QUERY_LENGTH and shown back in the box as searched."""
 
-    def clean_q(self):
+    def to_python(self, value):
         # A very long query is cut, not refused: only its first words are searched anyway.
-        return self.cleaned_data["q"][:MAX_QUERY_LENGTH]
+        return super().to_python(value)[:MAX_QUERY_LENGTH]
+
+    def prepare_value(self, value):
+        return self.to_python(value)
+
+
+class SearchForm(forms.Form):
+    q = SearchQueryField(
+        label=_("Search for"),
+        required=False,
+        widget=forms.SearchInput(attrs={"maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"}),
+    )

@@ -71,9 +71,14 @@ class PublishableQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Everything for people who may view it in the admin, else what is published."""
-        if user.has_perm(view_permission(self.model)):
+        return self.shown(user=user)
+
+    def shown(self, user=None, at=None):
+        """What a page may show: what is published at `at` (now by default), and everything
+        for a `user` who may view it in the admin (staff see drafts, marked as such)."""
+        if user is not None and user.has_perm(view_permission(self.model)):
             return self.all()
-        return self.published()
+        return self.published(at)
 
 
 def view_permission(model):
@@ -142,7 +147,26 @@ class Publishable(models.Model):
 
     def is_visible_to(self, user):
         """The single-object twin of `PublishableQuerySet.visible_to`."""
-        return self.is_published or user.has_perm(view_permission(type(self)))
+        return self.is_shown(user=user)
+
+    def is_shown(self, user=None, at=None):
+        """The single-object twin of `PublishableQuerySet.shown`: it also decides whether a
+        page may name this item through a relation (a cover, a successor), so that nothing
+        a visitor may not open is named to them."""
+        return self.is_public_at(at or timezone.now()) or (
+            user is not None and user.has_perm(view_permission(type(self)))
+        )
+
+
+def shown_or_none(item, user=None, at=None):
+    """`item` (a related Publishable, or None) if a page may show it, else None."""
+    return item if item is not None and item.is_shown(user, at) else None
+
+
+class CriterionQuerySet(models.QuerySet):
+    def building_blocks(self):
+        """The six criteria a learning city works on: what the public pages list."""
+        return self.filter(kind=Criterion.Kind.BUILDING_BLOCK)
 
 
 class Criterion(models.Model):
@@ -176,6 +200,8 @@ class Criterion(models.Model):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers are listed first.")
     )
+
+    objects = CriterionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "title"]
@@ -321,6 +347,14 @@ class City(Publishable):
         if errors:
             raise ValidationError(errors)
 
+    def cover_for(self, user=None, at=None):
+        """The cover photo if a page may show it (see `Publishable.is_shown`), else None."""
+        return shown_or_none(self.cover_photo, user, at)
+
+    @property
+    def public_cover(self):
+        return self.cover_for()
+
     def clean(self):
         super().clean()
         if (self.population is None) != (self.population_year is None):
@@ -357,6 +391,12 @@ class LearningCityAward(models.Model):
 
     def __str__(self):
         return _("%(city)s, %(year)s") % {"city": self.city, "year": self.year}
+
+
+class ProgramQuerySet(PublishableQuerySet):
+    def public(self):
+        """Published programs of published cities: the programs the public pages list."""
+        return self.published().filter(city__in=City.objects.published())
 
 
 class Program(Publishable):
@@ -420,6 +460,8 @@ class Program(Publishable):
         ),
     )
 
+    objects = ProgramQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("program")
@@ -460,6 +502,14 @@ class Program(Publishable):
 
     def get_absolute_url(self):
         return self.url_on_city_page(self.city.get_absolute_url())
+
+    def successor_for(self, user=None, at=None):
+        """The program replacing this one if a page may name it, else None."""
+        return shown_or_none(self.replaced_by, user, at)
+
+    @property
+    def public_successor(self):
+        return self.successor_for()
 
     def url_on_city_page(self, city_url):
         """The program's entry on its city's page at `city_url`: lists of many programs work
@@ -792,7 +842,7 @@ class ContentVersion(models.Model):
     @classmethod
     def current(cls):
         """The counter, read with one plain query: every cached page served starts here,
-        and building the query with the ORM would cost ten times as much as running it."""
+        and building the query with the ORM would cost far more than running it."""
         table = connection.ops.quote_name(cls._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(

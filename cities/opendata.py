@@ -76,15 +76,14 @@ def photo_data(request, photo):
 
 
 def program_data(program):
+    successor = program.public_successor
     return {
         "slug": program.slug,
         "name": translations(program, "name"),
         "summary": translations(program, "summary"),
         "description": translations(program, "description"),
         "lifecycle": program.lifecycle,
-        "replaced_by": program.replaced_by.slug
-        if program.replaced_by and program.replaced_by.is_published
-        else None,
+        "replaced_by": successor.slug if successor else None,
         "start_year": program.start_year,
         "website": program.website,
         "criteria": [criterion.slug for criterion in program.criteria.all()],
@@ -92,7 +91,7 @@ def program_data(program):
 
 
 def city_data(request, city):
-    cover = city.cover_photo if city.cover_photo and city.cover_photo.is_published else None
+    cover = city.public_cover
     return {
         "slug": city.slug,
         "url": localized_urls(request, city),
@@ -143,12 +142,14 @@ def json_view(request):
     return response
 
 
-def csv_response(filename, header, rows):
+def csv_response(filename, columns, rows):
+    """A CSV file of `columns`, taken by name from each row (a dict): a row may hold more,
+    such as the whole of an item's export data, and only the columns are written."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
-    writer = csv.writer(response)
-    writer.writerow(header)
+    writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
     writer.writerows(rows)
     return response
 
@@ -158,11 +159,17 @@ def localized_columns(*fields):
 
 
 def localized_values(data, *fields):
-    return [data[field][code] for field in fields for code in LANGUAGE_CODES]
+    """The translated `fields` of an item's export data, under their CSV column names."""
+    return {
+        build_localized_fieldname(field, code): data[field][code]
+        for field in fields
+        for code in LANGUAGE_CODES
+    }
 
 
-# City facts written to cities.csv as they are, in this order, between the names and the links.
-CITY_FACT_COLUMNS = [
+CITY_COLUMNS = [
+    "slug",
+    *localized_columns("name", "tagline"),
     "country",
     "province",
     "year_joined",
@@ -172,123 +179,95 @@ CITY_FACT_COLUMNS = [
     "population_year",
     "website",
     "uil_profile_url",
+    *[f"url_{code}" for code in LANGUAGE_CODES],
+    "cover_photo_url",
+    "cover_photo_credit",
+    "cover_photo_licence",
 ]
 
 
 @require_safe
 def cities_csv(request):
-    header = [
-        "slug",
-        *localized_columns("name", "tagline"),
-        *CITY_FACT_COLUMNS,
-        *[f"url_{code}" for code in LANGUAGE_CODES],
-        "cover_photo_url",
-        "cover_photo_credit",
-        "cover_photo_licence",
-    ]
     rows = []
     for city in published_cities():
         data = city_data(request, city)
         cover = data["cover_photo"] or {}
         rows.append(
-            [
-                data["slug"],
-                *localized_values(data, "name", "tagline"),
-                *[data[key] for key in CITY_FACT_COLUMNS],
-                *[data["url"][code] for code in LANGUAGE_CODES],
-                cover.get("url", ""),
-                cover.get("credit", ""),
-                cover.get("licence", ""),
-            ]
+            {
+                **data,
+                **localized_values(data, "name", "tagline"),
+                **{f"url_{code}": data["url"][code] for code in LANGUAGE_CODES},
+                "cover_photo_url": cover.get("url", ""),
+                "cover_photo_credit": cover.get("credit", ""),
+                "cover_photo_licence": cover.get("licence", ""),
+            }
         )
-    return csv_response("cities.csv", header, rows)
+    return csv_response("cities.csv", CITY_COLUMNS, rows)
+
+
+PROGRAM_COLUMNS = [
+    "city",
+    "slug",
+    *localized_columns("name", "summary"),
+    "lifecycle",
+    "replaced_by",
+    "start_year",
+    "website",
+    "criteria",
+]
 
 
 @require_safe
 def programs_csv(request):
-    header = [
-        "city",
-        "slug",
-        *localized_columns("name", "summary"),
-        "lifecycle",
-        "replaced_by",
-        "start_year",
-        "website",
-        "criteria",
-    ]
     rows = []
     for city in published_cities():
         for program in city.programs.all():
             data = program_data(program)
             rows.append(
-                [
-                    city.slug,
-                    data["slug"],
-                    *localized_values(data, "name", "summary"),
-                    data["lifecycle"],
-                    data["replaced_by"] or "",
-                    data["start_year"] or "",
-                    data["website"],
-                    " ".join(data["criteria"]),
-                ]
+                {
+                    **data,
+                    "city": city.slug,
+                    **localized_values(data, "name", "summary"),
+                    "replaced_by": data["replaced_by"] or "",
+                    "start_year": data["start_year"] or "",
+                    "criteria": " ".join(data["criteria"]),
+                }
             )
-    return csv_response("programs.csv", header, rows)
+    return csv_response("programs.csv", PROGRAM_COLUMNS, rows)
+
+
+CRITERION_COLUMNS = ["slug", "kind", "order", *localized_columns("title", "statement")]
 
 
 @require_safe
 def criteria_csv(request):
-    header = ["slug", "kind", "order", *localized_columns("title", "statement")]
-    rows = []
-    for criterion in Criterion.objects.all():
-        data = criterion_data(criterion)
-        rows.append(
-            [
-                data["slug"],
-                data["kind"],
-                data["order"],
-                *localized_values(data, "title", "statement"),
-            ]
-        )
-    return csv_response("criteria.csv", header, rows)
+    rows = [
+        {**data, **localized_values(data, "title", "statement")}
+        for data in map(criterion_data, Criterion.objects.all())
+    ]
+    return csv_response("criteria.csv", CRITERION_COLUMNS, rows)
+
+
+PHOTO_COLUMNS = [
+    "city",
+    "url",
+    *localized_columns("title", "alt_text"),
+    "author",
+    "holder",
+    "credit",
+    "licence",
+    "licence_url",
+    "source_url",
+    "reference",
+    "placeholder",
+]
 
 
 @require_safe
 def photos_csv(request):
-    header = [
-        "city",
-        "url",
-        *localized_columns("title", "alt_text"),
-        "author",
-        "holder",
-        "credit",
-        "licence",
-        "licence_url",
-        "source_url",
-        "reference",
-        "placeholder",
-    ]
     rows = []
     for city in published_cities():
         for photo in city.photos.all():
             data = photo_data(request, photo)
-            rows.append(
-                [
-                    city.slug,
-                    data["url"],
-                    *localized_values(data, "title", "alt_text"),
-                    *[
-                        data[key]
-                        for key in (
-                            "author",
-                            "holder",
-                            "credit",
-                            "licence",
-                            "licence_url",
-                            "source_url",
-                            "reference",
-                            "placeholder",
-                        )
-                    ],
-                ]
-            )
-    return csv_response("photos.csv", header, rows)
+            rows.append({"city": city.slug, **data, **localized_values(data, "title", "alt_text")})
+    return csv_response("photos.csv", PHOTO_COLUMNS, rows)

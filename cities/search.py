@@ -11,6 +11,7 @@ marks the matches, so the two databases give the same answer.
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
@@ -103,6 +104,26 @@ class Result:
     excerpt_language: str
 
 
+class ResultGroup(NamedTuple):
+    kind: str  # "city", "program" or "criterion"
+    items: list  # the Results shown, at most MAX_SHOWN
+    total: int  # how many matched
+
+
+@dataclass
+class SearchResults:
+    words: list  # the words searched for (none: nothing to search)
+    groups: list  # a ResultGroup per kind, in the order of SEARCHED
+
+    @property
+    def count(self):
+        return sum(group.total for group in self.groups)
+
+    def __getitem__(self, kind):
+        """The Results of one kind shown (a KeyError for no kind, as templates expect)."""
+        return {group.kind: group.items for group in self.groups}[kind]
+
+
 # What is searched: the translated fields of each kind, plus untranslated ones.
 SEARCHED = {
     "city": (["name", "tagline", "narrative"], ["province"]),
@@ -149,44 +170,41 @@ def _narrowed(queryset, kind, words):
 
 def search(query, language):
     """The published items matching `query`, grouped by kind (at most MAX_SHOWN of each,
-    the rest only counted); how many matched of each kind; the words searched."""
+    the rest only counted), as SearchResults."""
     words = query_words(query)
-    results = {"city": [], "program": [], "criterion": []}
-    totals = dict.fromkeys(results, 0)
     if not words:
-        return results, totals, words
-    public_cities = City.objects.published()
+        return SearchResults(words, [ResultGroup(kind, [], 0) for kind in SEARCHED])
     sources = {
-        "city": public_cities,
-        "program": Program.objects.published()
-        .filter(city__in=public_cities)
-        .select_related("city"),
-        "criterion": Criterion.objects.filter(kind=Criterion.Kind.BUILDING_BLOCK),
+        "city": City.objects.published(),
+        "program": Program.objects.public().select_related("city"),
+        "criterion": Criterion.objects.building_blocks(),
     }
     patterns = [re.compile(r"\b" + re.escape(word)) for word in words]
+    groups = []
     for kind, queryset in sources.items():
         columns = _columns(kind)
-        shown = []  # (primary key, column values) of the matches shown
+        total, shown = 0, []  # shown: (primary key, column values) of the matches shown
         # Every candidate's searched text is read, but whole items only for those shown:
         # building thousands of model instances would cost more than the matching. The
-        # columns are named per language, so rows skip modeltranslation's fallback rewriting
-        # (rewrite(False)), a sixth of the search's time at 500 cities.
+        # columns are named per language, so rows skip modeltranslation's fallback
+        # rewriting (rewrite(False)), work that would be wasted here.
         for pk, *values in (
             _narrowed(queryset, kind, words).rewrite(False).values_list("pk", *columns)
         ):
             document = fold(" ".join(value or "" for value in values))
             if not all(pattern.search(document) for pattern in patterns):
                 continue
-            totals[kind] += 1
-            if totals[kind] <= MAX_SHOWN:
+            total += 1
+            if total <= MAX_SHOWN:
                 shown.append((pk, dict(zip(columns, values, strict=True))))
         items = queryset.in_bulk([pk for pk, _values in shown])
-        results[kind] = [
+        results = [
             _result(kind, items[pk], _texts(values, kind, language), words)
             for pk, values in shown
             if pk in items
         ]
-    return results, totals, words
+        groups.append(ResultGroup(kind, results, total))
+    return SearchResults(words, groups)
 
 
 def _result(kind, obj, texts, words):

@@ -8,8 +8,6 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 
-from .models import Photo
-
 SOCIAL_IMAGE_WIDTH = 1200
 # Escapes that keep JSON inside <script> from closing the element (as json_script does).
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -21,7 +19,7 @@ def description(city):
 
 def social_image(request, photo):
     """A JPEG rendition of the photo for social cards, about 1200 px wide as they prefer."""
-    if not isinstance(photo, Photo) or not photo.is_published or not photo.image:
+    if photo is None or not photo.image:
         return None
     jpegs = sorted(
         (r for r in photo.renditions if r["type"] == "image/jpeg"), key=lambda r: r["width"]
@@ -78,8 +76,9 @@ def json_ld(request, city, image):
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))
 
 
-def city_page_meta(request, city, cover_photo):
-    image = social_image(request, cover_photo)
+def city_page_meta(request, city):
+    # Shared and cached by other sites: only ever the public cover, even in a staff preview.
+    image = social_image(request, city.public_cover)
     return {
         "page_title": city.name,
         "page_description": description(city),

@@ -1,11 +1,12 @@
 from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -31,7 +32,7 @@ class OverviewView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["texts"] = {text.key: text for text in SiteText.objects.all()}
-        context["criteria"] = Criterion.objects.filter(kind=Criterion.Kind.BUILDING_BLOCK)
+        context["criteria"] = Criterion.objects.building_blocks()
         context["links"] = ResourceLink.objects.all()
         return context
 
@@ -42,12 +43,17 @@ class CityDetailView(DetailView):
     template_name = "cities/city_detail.html"
     context_object_name = "city"
 
+    @property
+    def audience(self):
+        """Who the page is for, as `Publishable.is_shown` and `.shown` take it: one rule
+        picks the programs and photos, and whether a cover or a successor may be named."""
+        return {"user": self.request.user}
+
     def get_queryset(self):
-        user = self.request.user
-        return self.with_related(
-            City.objects.visible_to(user),
-            Program.objects.visible_to(user),
-            Photo.objects.visible_to(user),
+        return (
+            City.objects.visible_to(self.request.user)
+            .select_related("cover_photo")
+            .prefetch_related(*self.related_lookups())
         )
 
     def get(self, request, *args, **kwargs):
@@ -68,29 +74,28 @@ class CityDetailView(DetailView):
                 address = f"{address}?{request.META['QUERY_STRING']}"
             return HttpResponsePermanentRedirect(address)
 
-    @staticmethod
-    def with_related(cities, programs, photos):
-        return cities.select_related("cover_photo").prefetch_related(
+    def related_lookups(self):
+        programs = Program.objects.shown(**self.audience)
+        return [
             Prefetch(
                 "programs",
                 queryset=programs.select_related("replaced_by").prefetch_related("criteria"),
             ),
-            Prefetch("photos", queryset=photos),
+            Prefetch("photos", queryset=Photo.objects.shown(**self.audience)),
             "awards",
-        )
-
-    def is_shown(self, photo):
-        return photo.is_visible_to(self.request.user)
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
-        cover = city.cover_photo
-        context["cover_photo"] = cover if cover and self.is_shown(cover) else None
+        context["cover_photo"] = city.cover_for(**self.audience)
+        context["programs"] = [
+            (program, program.successor_for(**self.audience)) for program in city.programs.all()
+        ]
         context["gallery"] = [
             photo for photo in city.photos.all() if photo.pk != city.cover_photo_id
         ]
-        context.update(city_page_meta(self.request, city, context["cover_photo"]))
+        context.update(city_page_meta(self.request, city))
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -101,15 +106,6 @@ class CityDetailView(DetailView):
         return response
 
 
-def public_programs():
-    """Published programs of published cities."""
-    return Program.objects.published().filter(city__in=City.objects.published())
-
-
-def building_blocks():
-    return Criterion.objects.filter(kind=Criterion.Kind.BUILDING_BLOCK)
-
-
 class DirectoryView(ListView):
     """Member cities, filtered by year joined, province and criterion served (GET)."""
 
@@ -118,35 +114,43 @@ class DirectoryView(ListView):
     # Each card carries a photo: pages keep the directory light at hundreds of cities.
     paginate_by = 24
 
-    def get_queryset(self):
+    @cached_property
+    def form(self):
         cities = City.objects.published()
-        self.criteria = list(building_blocks())
-        self.form = DirectoryFilterForm(
+        form = DirectoryFilterForm(
             self.request.GET,
             years=cities.order_by("year_joined").values_list("year_joined", flat=True).distinct(),
             provinces=cities.exclude(province="")
             .order_by("province")
             .values_list("province", flat=True)
             .distinct(),
-            criteria=self.criteria,
+            criteria=Criterion.objects.building_blocks(),
         )
         # Invalid values are reported beside their field; the valid ones still filter.
-        self.form.is_valid()
-        chosen = {
+        form.is_valid()
+        return form
+
+    @cached_property
+    def chosen(self):
+        """The filters given with a valid value, by field name."""
+        return {
             name: value
             for name, value in getattr(self.form, "cleaned_data", {}).items()
             if value not in ("", None)
         }
+
+    def get_queryset(self):
+        cities = City.objects.published()
+        chosen = self.chosen
         if "year" in chosen:
             cities = cities.filter(year_joined=chosen["year"])
         if "province" in chosen:
             cities = cities.filter(province=chosen["province"])
         if "criterion" in chosen:
-            serving = public_programs().filter(criteria__slug=chosen["criterion"])
+            serving = Program.objects.public().filter(criteria__slug=chosen["criterion"])
             cities = cities.filter(pk__in=serving.values("city_id"))
-        self.chosen = chosen
         return cities.select_related("cover_photo").prefetch_related(
-            Prefetch("programs", queryset=public_programs())
+            Prefetch("programs", queryset=Program.objects.public())
         )
 
     def get_context_data(self, **kwargs):
@@ -183,12 +187,12 @@ class CriteriaMatrixView(ListView):
         # A cell links each program by its name: the rest of a program (its descriptions in
         # both languages) is not read.
         return City.objects.published().prefetch_related(
-            Prefetch("programs", queryset=public_programs().only("city", "slug", "name"))
+            Prefetch("programs", queryset=Program.objects.public().only("city", "slug", "name"))
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        criteria = list(building_blocks())
+        criteria = list(Criterion.objects.building_blocks())
         programs = [program for city in context["cities"] for program in city.programs.all()]
         criteria_of = defaultdict(set)
         links = Program.criteria.through.objects.filter(program__in=programs)
@@ -232,43 +236,39 @@ class SearchView(TemplateView):
         context = super().get_context_data(**kwargs)
         form = SearchForm(self.request.GET)
         query = form.cleaned_data["q"] if form.is_valid() else ""
-        results, totals, words = search(query, get_language())
-        context.update(
-            form=form,
-            query=query,
-            words=words,
-            groups=[(kind, results[kind], totals[kind]) for kind in results],
-            results=results,
-            count=sum(totals.values()),
-        )
+        results = search(query, get_language())
+        context.update(form=form, query=query, results=results, count=results.count)
         return context
 
 
 @method_decorator(never_cache, name="dispatch")
-class CityPreviewView(CityDetailView):
+class CityPreviewView(PermissionRequiredMixin, CityDetailView):
     """A city page as the public will see it once it is published, for its editors only.
 
     Programs and photos are shown as they will be public at the city's publication date
     (or now, for a draft); drafts among them are left out, as they would be.
     """
 
-    def get_object(self, queryset=None):
-        # Checked before the look-up, so that refusals do not reveal which drafts exist.
-        user = self.request.user
-        if not (user.is_active and user.is_staff and user.has_perm(change_permission(City))):
-            raise PermissionDenied
-        city = super().get_object(City.objects.all())
-        self.moment = max(timezone.now(), city.published_at or timezone.now())
-        return super().get_object(
-            self.with_related(
-                City.objects.filter(pk=city.pk),
-                Program.objects.published(at=self.moment),
-                Photo.objects.published(at=self.moment),
-            )
-        )
+    permission_required = change_permission(City)
+    # Refused with the 403 page rather than sent to a login form, and checked before the
+    # look-up, so that refusals do not reveal which drafts exist.
+    raise_exception = True
 
-    def is_shown(self, photo):
-        return photo.is_public_at(self.moment)
+    def has_permission(self):
+        user = self.request.user
+        return user.is_active and user.is_staff and super().has_permission()
+
+    def get_object(self, queryset=None):
+        city = super().get_object(City.objects.select_related("cover_photo"))
+        # What is shown depends on the city's own date, so the related items are fetched
+        # once the city is known.
+        self.moment = max(timezone.now(), city.published_at or timezone.now())
+        prefetch_related_objects([city], *self.related_lookups())
+        return city
+
+    @property
+    def audience(self):
+        return {"at": self.moment}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview_at=self.moment, **kwargs)

@@ -8,11 +8,12 @@ from django.contrib.auth.models import AnonymousUser, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cities.models import City, Photo, Program, PublicationState, Status
 
 from .factories import make_city, make_criterion, make_photo, make_program, make_user
+from .public_helpers import PUBLIC_PAGES, load_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +180,68 @@ def test_cached_public_pages_show_a_scheduled_city_once_it_is_due(client):
     assert "Scheduled city" not in client.get(overview).text  # served from the page cache
     time.sleep(max(0, (due - timezone.now()).total_seconds()) + 0.05)
     assert "Scheduled city" in client.get(overview).text
+
+
+class TestNothingNonPublicIsNamedThroughARelation:
+    """A page, an export or the sitemap may name a related item (a successor program, a
+    cover photo, a gallery photo) only when the visitor could open it too."""
+
+    DRAFT_NAMES = ("Centros Wawa", "Centros Wawa en preparación")
+    DRAFT_ALT = "A half-finished view of the plaza"
+
+    @pytest.fixture
+    def quito(self):
+        load_seed()
+        quito = City.objects.get(slug="quito")
+        successor = make_program(
+            quito, name_en="Centros Wawa", name_es="Centros Wawa en preparación"
+        )
+        successor.status = Status.DRAFT
+        successor.save()
+        replaced = Program.objects.get(city=quito, slug="guagua-centros")
+        replaced.lifecycle, replaced.replaced_by = Program.Lifecycle.REPLACED, successor
+        replaced.save()
+        draft_photo = make_photo(city=quito, alt_text=self.DRAFT_ALT, status=Status.DRAFT)
+        quito.cover_photo = draft_photo
+        quito.save()
+        return quito
+
+    def public_addresses(self, city):
+        addresses = ["/sitemap.xml", "/data/learning-cities.json"]
+        addresses += [f"/data/{name}.csv" for name in ("cities", "programs", "photos")]
+        for language in ("es", "en"):
+            with translation.override(language):
+                addresses.append(city.get_absolute_url())
+                addresses += [reverse(name) for name in PUBLIC_PAGES]
+                addresses.append(reverse("cities:search") + "?q=guagua")
+        return addresses
+
+    def test_a_draft_successor_or_photo_is_named_nowhere_public(self, client, quito):
+        for address in self.public_addresses(quito):
+            response = client.get(address)
+            assert response.status_code == 200, address
+            text = response.content.decode()
+            for hidden in (*self.DRAFT_NAMES, self.DRAFT_ALT, "Replaced by", "Reemplazado por"):
+                assert hidden not in text, (address, hidden)
+        for language, replaced in (("en", "Replaced"), ("es", "Reemplazado")):
+            with translation.override(language):
+                page = client.get(quito.get_absolute_url()).content.decode()
+            assert "Guagua Centros" in page
+            assert "lifecycle--replaced" in page and replaced in page
+        programs = client.get("/data/learning-cities.json").json()["cities"][1]["programs"]
+        assert {p["slug"]: p["replaced_by"] for p in programs}["guagua-centros"] is None
+
+    def test_staff_who_may_view_programs_still_see_the_draft_successor(self, client, quito):
+        client.force_login(editor("view_city", "view_program", "view_photo"))
+        with translation.override("en"):
+            page = client.get(quito.get_absolute_url()).content.decode()
+        assert "Replaced by Centros Wawa" in page
+        assert self.DRAFT_ALT in page
+
+    def test_the_preview_names_only_what_will_be_public(self, client, quito):
+        client.force_login(editor("change_city", "view_program", "view_photo"))
+        with translation.override("en"):
+            page = client.get(reverse("cities:preview", kwargs={"slug": "quito"})).text
+        assert "Guagua Centros" in page
+        assert "Centros Wawa" not in page and "Replaced by" not in page
+        assert self.DRAFT_ALT not in page

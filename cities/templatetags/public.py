@@ -97,8 +97,9 @@ def lang_attribute(obj, field):
 def program_links(programs, city_url):
     """A list of links to `programs`, entries of the city page at `city_url`.
 
-    Rendered here: the criteria matrix shows hundreds, where the template engine and one
-    address lookup per link made up half of the page's rendering time.
+    Rendered here, with the city's address worked out once: the criteria matrix shows
+    hundreds of links, and rendering each through the template engine with its own address
+    lookup dominated the page's rendering time.
     """
     return format_html(
         "<ul>{}</ul>",
@@ -114,7 +115,7 @@ def program_links(programs, city_url):
 
 
 # Photos are rendered here rather than by included templates: they appear on every card of
-# every list, and the template engine made them a fifth of the overview's rendering time.
+# every list, where the template engine's per-include cost adds up.
 
 
 @register.simple_tag
