@@ -12,7 +12,7 @@ from .models import Photo
 
 
 def _files(name, renditions):
-    return [name, *(rendition["name"] for rendition in renditions)]
+    return [name, *(rendition.name for rendition in images.Rendition.load(renditions))]
 
 
 @receiver(pre_save, sender=Photo)
@@ -28,12 +28,10 @@ def make_renditions_of_new_image(sender, instance, raw=False, **kwargs):
     previous = getattr(instance, "_stored_before_save", None)
     if raw or (previous and previous["image"] == instance.image.name):
         return
-    instance.renditions = images.make_renditions(instance.image.name) if instance.image else []
-    Photo.objects.filter(pk=instance.pk).update(renditions=instance.renditions)
-    instance.__dict__.pop("picture", None)
+    # The replaced files go once the new ones are committed, not before.
+    instance.remake_renditions(replaced=previous["renditions"] if previous else [])
     if previous:
-        # The replaced files go once the new ones are committed, not before.
-        images.delete_files_on_commit(_files(previous["image"], previous["renditions"]))
+        images.delete_files_on_commit([previous["image"]])
 
 
 @receiver(post_delete, sender=Photo)
