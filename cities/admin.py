@@ -11,7 +11,7 @@ from modeltranslation.admin import (
     TranslationStackedInline,
 )
 
-from learningcities.admin import StorageFailureAdminMixin
+from learningcities.admin_mixins import StorageFailureAdminMixin
 
 from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
 from .forms import PhotoImageField

@@ -10,9 +10,9 @@ class CitiesConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from . import signals  # noqa: F401  (connects the photo file handlers)
-        from .cache import invalidate_public_pages
         from .history import record_history
         from .models import ContentVersion
+        from .page_cache import invalidate_public_pages
 
         # Any change to this app's content (incl. many-to-many tables) makes cached pages stale.
         for model in self.get_models(include_auto_created=True):

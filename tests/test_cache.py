@@ -18,7 +18,7 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 def cache_backend(request, settings):
     """Run each test with the local-memory cache and with the Redis server of this machine."""
     if request.param == "redis":
-        backend = {"BACKEND": "learningcities.cache.RedisCache", "LOCATION": REDIS_URL}
+        backend = {"BACKEND": "learningcities.redis_cache.RedisCache", "LOCATION": REDIS_URL}
     else:
         backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     settings.CACHES = {"default": backend}
