@@ -71,6 +71,17 @@ def test_saving_a_city_shows_on_the_next_request(client, city):
     assert_change_shows(client, "/en/", lambda: None, expected="A brand new story.")
 
 
+def test_an_edit_is_one_content_change_and_its_history_version_is_not_another(city):
+    versions_before = city.history.count()
+    content_before = ContentVersion.current().version
+
+    city.narrative = "A brand new story."
+    city.save()
+
+    assert city.history.count() == versions_before + 1
+    assert ContentVersion.current().version == content_before + 1
+
+
 def test_deleting_a_program_shows_on_the_next_request(client, city):
     program = city.programs.get()
     assert_change_shows(client, city.get_absolute_url(), program.delete, absent="Loja emprende")
