@@ -76,7 +76,7 @@ def measure(path):
         renditions = images.make_renditions(name)
         seconds = time.perf_counter() - start
     peak_mb = peak_rss_mb()
-    stored = sum(Path(media, r["name"]).stat().st_size for r in renditions)
+    stored = sum(Path(media, r.name).stat().st_size for r in renditions)
     print(
         json.dumps(
             {

@@ -11,7 +11,7 @@ from modeltranslation.admin import (
     TranslationStackedInline,
 )
 
-from learningcities.admin import SaveFailureAdminMixin
+from learningcities.admin_mixins import SaveFailureAdminMixin
 
 from .edit_conflicts import EditConflictAdmin
 from .editing_notices import EditingNoticesAdmin

@@ -7,20 +7,6 @@ class CitiesConfig(AppConfig):
     verbose_name = _("Learning cities")
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from .signals import connect_signals
 
-        from . import signals  # noqa: F401  (connects the photo file handlers)
-        from .cache import invalidate_public_pages
-        from .history import record_history
-        from .models import ContentVersion, EditingSession
-
-        # Any change to this app's content (incl. many-to-many tables) makes cached pages stale.
-        for model in self.get_models(include_auto_created=True):
-            if model in (ContentVersion, EditingSession):
-                continue
-            for signal in (post_save, post_delete, m2m_changed):
-                signal.connect(invalidate_public_pages, sender=model)
-
-        # After the loop: a version in the history is not content, and bumping the page
-        # cache for it too would only cost queries.
-        record_history()
+        connect_signals()

@@ -1,11 +1,11 @@
 """Change history of the content, with django-simple-history.
 
-Registered from `CitiesConfig.ready()` rather than with a `HistoricalRecords()` field on each
-model: by then django-modeltranslation has added the per-language columns (name_es, name_en…),
-so every language's text is recorded and restored, not only the active one's.
+Registered from `CitiesConfig.ready()` (through `signals.connect_signals()`) rather than with
+a `HistoricalRecords()` field on each model: by then django-modeltranslation has added the
+per-language columns (name_es, name_en…), so every language's text is recorded and restored,
+not only the active one's.
 """
 
-from django.db.models.signals import pre_save
 from simple_history import register
 
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
@@ -21,7 +21,6 @@ def record_history():
         m2m_fields=[Program._meta.get_field("criteria")],
         excluded_fields=["former_slugs"],
     )
-    pre_save.connect(leave_loaded_rows_out, sender=Program)
 
 
 def leave_loaded_rows_out(sender, instance, raw=False, **kwargs):

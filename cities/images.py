@@ -11,7 +11,8 @@ import base64
 import io
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from operator import attrgetter
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -237,8 +238,30 @@ def rendition_widths(width):
     return sorted({min(target, width) for target in settings.PHOTO_RENDITION_WIDTHS})
 
 
+@dataclass(frozen=True)
+class Rendition:
+    """One smaller copy of a photo's original; `Photo.renditions` stores a JSON list of them."""
+
+    name: str
+    type: str
+    width: int
+    height: int
+
+    @classmethod
+    def load(cls, stored):
+        """The renditions of a `Photo.renditions` value (a list of dicts)."""
+        return [cls(**item) for item in stored]
+
+    def as_dict(self):
+        return asdict(self)
+
+    @property
+    def url(self):
+        return default_storage.url(self.name)
+
+
 def make_renditions(name):
-    """Write the renditions of the stored original `name`; return their descriptions."""
+    """Write the renditions of the stored original `name`; return them (a list of Rendition)."""
     stem = PurePosixPath(name).with_suffix("")
     written = []
     try:
@@ -258,11 +281,11 @@ def make_renditions(name):
                     saved = default_storage.save(
                         f"{stem}-{width}w.{extension}", ContentFile(buffer.getvalue())
                     )
-                    written.append({"name": saved, "type": mime, "width": width, "height": height})
+                    written.append(Rendition(saved, mime, width, height))
     except Exception:
         # The page falls back to the original; log it and leave no partial set behind.
         logger.exception("Could not make the renditions of %s", name)
-        delete_files(rendition["name"] for rendition in written)
+        delete_files(rendition.name for rendition in written)
         return []
     return written
 
@@ -293,26 +316,22 @@ class Picture:
     src: str
     srcset: str
     smallest_src: str
+    jpegs: tuple  # the JPEG renditions, narrowest first
 
     @classmethod
     def of(cls, photo):
         by_type = {}
-        for rendition in photo.renditions:
-            by_type.setdefault(rendition["type"], []).append(rendition)
+        for rendition in Rendition.load(photo.renditions):
+            by_type.setdefault(rendition.type, []).append(rendition)
+        for renditions in by_type.values():
+            renditions.sort(key=attrgetter("width"))
         srcsets = {
-            mime: ", ".join(
-                f"{default_storage.url(r['name'])} {r['width']}w"
-                for r in sorted(renditions, key=lambda r: r["width"])
-            )
+            mime: ", ".join(f"{r.url} {r.width}w" for r in renditions)
             for mime, renditions in by_type.items()
         }
-        fallbacks = sorted(by_type.get(FALLBACK_TYPE, []), key=lambda r: r["width"])
+        jpegs = tuple(by_type.get(FALLBACK_TYPE, ()))
         # A middle-sized JPEG for browsers without srcset; the original when none was made.
-        src = (
-            default_storage.url(fallbacks[len(fallbacks) // 2]["name"])
-            if fallbacks
-            else photo.image.url
-        )
+        src = jpegs[len(jpegs) // 2].url if jpegs else photo.image.url
         sources = [
             Source(mime, srcset) for mime, srcset in srcsets.items() if mime != FALLBACK_TYPE
         ]
@@ -320,5 +339,11 @@ class Picture:
             sources=sources,
             src=src,
             srcset=srcsets.get(FALLBACK_TYPE, ""),
-            smallest_src=default_storage.url(fallbacks[0]["name"]) if fallbacks else src,
+            smallest_src=jpegs[0].url if jpegs else src,
+            jpegs=jpegs,
         )
+
+    def jpeg_at_least(self, width):
+        """The narrowest JPEG rendition at least `width` wide, else the widest; None if none."""
+        wide = [jpeg for jpeg in self.jpegs if jpeg.width >= width] or self.jpegs[-1:]
+        return wide[0] if wide else None

@@ -12,7 +12,6 @@ is saved, and the abandoned ones after KEPT_UPLOAD_MAX_AGE_HOURS by `remove_kept
 
 import datetime
 import logging
-import posixpath
 import re
 import secrets
 from dataclasses import dataclass
@@ -27,13 +26,13 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from learningcities.storage import KEPT_UPLOADS_PREFIX as PREFIX
 from learningcities.storage import STORAGE_ERRORS, media_names
 
 from . import images
 
 logger = logging.getLogger(__name__)
 
-PREFIX = "kept-uploads/"
 SIGNING_SALT = "cities.kept_uploads"
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
@@ -41,13 +40,6 @@ TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 def kept_field_name(field_name):
     """The hidden input that carries the signed kept upload beside the file input."""
     return f"{field_name}-kept"
-
-
-def is_kept_name(name):
-    """Whether a media path points into the kept uploads, however it is spelled."""
-    # Rooted first, so that "photos/../kept-uploads/…" and "./kept-uploads/…" are caught.
-    normalized = posixpath.normpath(f"/{name}").lstrip("/")
-    return f"{normalized}/".startswith(PREFIX)
 
 
 def max_age():

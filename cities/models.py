@@ -756,6 +756,22 @@ class Photo(Publishable):
     def picture(self):
         return images.Picture.of(self)
 
+    def remake_renditions(self, replaced=None):
+        """Make the image's renditions anew and store them on the row alone (no save, so no
+        new version); the replaced rendition files are deleted once that is committed.
+
+        `replaced`: what the row held before (default: `self.renditions`). Returns whether
+        renditions were made.
+        """
+        old = images.Rendition.load(self.renditions if replaced is None else replaced)
+        made = images.make_renditions(self.image.name) if self.image else []
+        self.renditions = [rendition.as_dict() for rendition in made]
+        Photo.objects.filter(pk=self.pk).update(renditions=self.renditions)
+        self.__dict__.pop("picture", None)
+        kept = {rendition.name for rendition in made}
+        images.delete_files_on_commit(r.name for r in old if r.name not in kept)
+        return bool(made)
+
     @property
     def focal_point_class(self):
         """CSS classes keeping the focal point in crops, in steps of 10 % (no inline style)."""
@@ -769,8 +785,8 @@ class Photo(Publishable):
         """The files in use that no file field names (for `remove_orphaned_media`): the
         renditions, and photos kept for refused forms that have not yet expired."""
         for renditions in cls._base_manager.values_list("renditions", flat=True):
-            for rendition in renditions:
-                yield rendition["name"]
+            for rendition in images.Rendition.load(renditions):
+                yield rendition.name
         yield from kept_uploads.live_names()
 
 

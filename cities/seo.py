@@ -2,7 +2,6 @@
 
 import json
 
-from django.core.files.storage import default_storage
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -21,16 +20,9 @@ def social_image(request, photo):
     """A JPEG rendition of the photo for social cards, about 1200 px wide as they prefer."""
     if photo is None or not photo.image:
         return None
-    jpegs = sorted(
-        (r for r in photo.renditions if r["type"] == "image/jpeg"), key=lambda r: r["width"]
-    )
-    wide = [r for r in jpegs if r["width"] >= SOCIAL_IMAGE_WIDTH] or jpegs[-1:]
-    if wide:
-        url, width, height = (
-            default_storage.url(wide[0]["name"]),
-            wide[0]["width"],
-            wide[0]["height"],
-        )
+    jpeg = photo.picture.jpeg_at_least(SOCIAL_IMAGE_WIDTH)
+    if jpeg:
+        url, width, height = jpeg.url, jpeg.width, jpeg.height
     else:  # no renditions (yet): the original
         url, width, height = photo.image.url, photo.width, photo.height
     return {

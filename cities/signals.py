@@ -1,21 +1,43 @@
-"""Keep a photo's files in step with its row: renditions made on upload, no orphans left.
+"""Every signal handler of the app, connected in one place: `connect_signals()`, which
+`CitiesConfig.ready()` calls.
 
-Signals rather than `Photo.save`/`delete`, because the admin's bulk delete and
-`QuerySet.delete()` do not call the model's methods but do send these signals.
+A photo's files follow its row through signals rather than `Photo.save`/`delete`, because the
+admin's bulk delete and `QuerySet.delete()` do not call the model's methods but do send these
+signals: renditions are made on upload, and no orphaned file is left.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from . import images
-from .models import Photo
+from . import history, images
+from .models import ContentVersion, EditingSession, Photo, Program
+from .page_cache import invalidate_public_pages
+
+
+def connect_signals():
+    """Connect every handler, in the order that matters."""
+    pre_save.connect(remember_stored_files, sender=Photo)
+    post_save.connect(make_renditions_of_new_image, sender=Photo)
+    post_delete.connect(delete_files_of_deleted_photo, sender=Photo)
+
+    # Any change to this app's content (incl. many-to-many tables) makes cached pages stale.
+    # Editing sessions are admin bookkeeping, not content.
+    for model in ContentVersion._meta.app_config.get_models(include_auto_created=True):
+        if model not in (ContentVersion, EditingSession):
+            for signal in (post_save, post_delete, m2m_changed):
+                signal.connect(invalidate_public_pages, sender=model)
+
+    # History last: registering it adds the historical models to this app, after the loop
+    # above, since a version in the history is not content and bumping the page cache for it
+    # would only cost queries. Registered here, in ready(), because only by now has
+    # modeltranslation added the per-language columns, so every language is recorded.
+    history.record_history()
+    pre_save.connect(history.leave_loaded_rows_out, sender=Program)
 
 
 def _files(name, renditions):
-    return [name, *(rendition["name"] for rendition in renditions)]
+    return [name, *(rendition.name for rendition in images.Rendition.load(renditions))]
 
 
-@receiver(pre_save, sender=Photo)
 def remember_stored_files(sender, instance, raw=False, **kwargs):
     previous = None
     if instance.pk and not raw:
@@ -27,20 +49,16 @@ def remember_stored_files(sender, instance, raw=False, **kwargs):
     instance._kept_upload_name = getattr(new_file, "kept_upload_name", None)
 
 
-@receiver(post_save, sender=Photo)
 def make_renditions_of_new_image(sender, instance, raw=False, **kwargs):
     previous = getattr(instance, "_stored_before_save", None)
     if raw or (previous and previous["image"] == instance.image.name):
         return
-    instance.renditions = images.make_renditions(instance.image.name) if instance.image else []
-    Photo.objects.filter(pk=instance.pk).update(renditions=instance.renditions)
-    instance.__dict__.pop("picture", None)
+    # The replaced files go once the new ones are committed, not before.
+    instance.remake_renditions(replaced=previous["renditions"] if previous else [])
     images.delete_files_on_commit([getattr(instance, "_kept_upload_name", None)])
     if previous:
-        # The replaced files go once the new ones are committed, not before.
-        images.delete_files_on_commit(_files(previous["image"], previous["renditions"]))
+        images.delete_files_on_commit([previous["image"]])
 
 
-@receiver(post_delete, sender=Photo)
 def delete_files_of_deleted_photo(sender, instance, **kwargs):
     images.delete_files_on_commit(_files(instance.image.name, instance.renditions))

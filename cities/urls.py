@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .cache import SEARCH_TIMEOUT, cache_public_page
+from .page_cache import SEARCH_TIMEOUT, cache_public_page
 
 app_name = "cities"
 

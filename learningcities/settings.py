@@ -49,13 +49,16 @@ INSTALLED_APPS = [
     "csp",
     "django.contrib.sitemaps",
     "cities",
+    # The project's infrastructure, installed for its commands: backup, restore,
+    # remove_orphaned_media.
+    "learningcities",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Answers anonymous visitors from the page cache before any middleware below it runs;
     # the stored pages keep the headers those middleware added.
-    "cities.cache.PublicPageCacheMiddleware",
+    "cities.page_cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "learningcities.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -80,9 +83,10 @@ MIDDLEWARE = [
 ]
 
 # django-axes checks every login first; without a request (scripts, the test client's
-# login()) there is no address to lock out, so cities.auth lets those through to Django.
+# login()) there is no address to lock out, so learningcities.auth lets those through to
+# Django.
 AUTHENTICATION_BACKENDS = [
-    "cities.auth.LoginProtectionBackend",
+    "learningcities.auth.LoginProtectionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -139,7 +143,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "learningcities.cache.RedisCache"  # Django's, made leaner
+    CACHES["default"]["BACKEND"] = "learningcities.redis_cache.RedisCache"  # Django's, made leaner
     # A dead Redis must not hang requests: fail within a second.
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 1, "socket_timeout": 1}

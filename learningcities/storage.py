@@ -9,6 +9,7 @@ Two gaps in the stock backends are closed here, for the file system and S3 alike
 import contextlib
 import contextvars
 import logging
+import posixpath
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.storage import FileSystemStorage, default_storage
@@ -82,3 +83,14 @@ def media_names(storage=default_storage, directory=""):
         yield f"{directory}{name}"
     for subdirectory in directories:
         yield from media_names(storage, f"{directory}{subdirectory}/")
+
+
+# Photos kept for their uploader after a refused form (cities.kept_uploads): never served.
+KEPT_UPLOADS_PREFIX = "kept-uploads/"
+
+
+def is_kept_name(name):
+    """Whether a media path points into the kept uploads, however it is spelled."""
+    # Rooted first, so that "photos/../kept-uploads/…" and "./kept-uploads/…" are caught.
+    normalized = posixpath.normpath(f"/{name}").lstrip("/")
+    return f"{normalized}/".startswith(KEPT_UPLOADS_PREFIX)

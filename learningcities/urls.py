@@ -1,17 +1,14 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.http import Http404
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from cities.kept_uploads import is_kept_name
-from cities.sitemaps import SITEMAPS
-
 from . import views
+from .storage import is_kept_name
 
 admin.site.site_header = _("Learning Cities · editors")
 admin.site.site_title = _("Learning Cities admin")
@@ -26,7 +23,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("cities.site_urls")),
     path(
         "robots.txt",
         TemplateView.as_view(

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cities import images
 from cities.models import City, Photo
-from learningcities.admin import SaveFailureAdminMixin
+from learningcities.admin_mixins import SaveFailureAdminMixin
 from tests.factories import make_city, make_user, new_photo_form_data, posted, typed, uploaded_jpeg
 
 BUSY = (

@@ -18,7 +18,7 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 def cache_backend(request, settings):
     """Run each test with the local-memory cache and with the Redis server of this machine."""
     if request.param == "redis":
-        backend = {"BACKEND": "learningcities.cache.RedisCache", "LOCATION": REDIS_URL}
+        backend = {"BACKEND": "learningcities.redis_cache.RedisCache", "LOCATION": REDIS_URL}
     else:
         backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     settings.CACHES = {"default": backend}
@@ -69,6 +69,17 @@ def test_saving_a_city_shows_on_the_next_request(client, city):
 
     assert_change_shows(client, city.get_absolute_url(), change, expected="A brand new story.")
     assert_change_shows(client, "/en/", lambda: None, expected="A brand new story.")
+
+
+def test_an_edit_is_one_content_change_and_its_history_version_is_not_another(city):
+    versions_before = city.history.count()
+    content_before = ContentVersion.current().version
+
+    city.narrative = "A brand new story."
+    city.save()
+
+    assert city.history.count() == versions_before + 1
+    assert ContentVersion.current().version == content_before + 1
 
 
 def test_deleting_a_program_shows_on_the_next_request(client, city):

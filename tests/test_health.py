@@ -33,7 +33,7 @@ def test_health_check_names_a_broken_cache(client, settings):
     # Nothing listens on port 1: the connection is refused.
     settings.CACHES = {
         "default": {
-            "BACKEND": "learningcities.cache.RedisCache",
+            "BACKEND": "learningcities.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

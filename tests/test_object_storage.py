@@ -155,7 +155,7 @@ def test_backup_and_restore_with_media_on_object_storage(settings, s3_endpoint, 
 def redis_cache(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "learningcities.cache.RedisCache",
+            "BACKEND": "learningcities.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -185,7 +185,7 @@ def test_the_cache_url_selects_redis_with_short_timeouts():
         check=True,
     )
     assert result.stdout.split() == [
-        "learningcities.cache.RedisCache",
+        "learningcities.redis_cache.RedisCache",
         "redis://127.0.0.1:6379/1",
         "['socket_connect_timeout',",
         "'socket_timeout']",

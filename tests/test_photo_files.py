@@ -226,3 +226,29 @@ def test_make_renditions_command_remakes_missing_renditions(settings):
     photo.refresh_from_db()
     assert len(photo.renditions) == 6
     assert files_on_disk(settings) == files_of(photo)
+
+
+def test_make_renditions_all_remakes_every_photos_and_removes_the_old_files(
+    settings, django_capture_on_commit_callbacks
+):
+    photo = make_photo(image=jpeg_upload())
+    old_renditions = [r["name"] for r in photo.renditions]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("make_renditions", "--all", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    photo.refresh_from_db()
+    assert len(photo.renditions) == 6
+    assert not set(old_renditions) & {r["name"] for r in photo.renditions}
+    assert files_on_disk(settings) == files_of(photo)
+
+
+def test_a_pictures_jpeg_for_a_width_is_the_narrowest_wide_enough_else_the_widest(settings):
+    wide = make_photo(image=jpeg_upload(2000, 1250))
+    narrow = make_photo(image=jpeg_upload(1000, 625))
+
+    assert wide.picture.jpeg_at_least(1200).width == 1600
+    assert wide.picture.jpeg_at_least(900).width == 960
+    assert narrow.picture.jpeg_at_least(1200).width == 1000
+    Photo.objects.filter(pk=narrow.pk).update(renditions=[])
+    assert Photo.objects.get(pk=narrow.pk).picture.jpeg_at_least(1200) is None

@@ -1,3 +1,4 @@
+import ast
 import subprocess
 import sys
 
@@ -52,3 +53,28 @@ def test_settings_start_with_a_secret_key_and_debug_is_off_by_default():
         check=True,
     )
     assert check.stdout.strip() == "False"
+
+
+def imported_modules(path):
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            yield node.lineno, node.module
+
+
+def test_the_project_package_never_imports_the_cities_app():
+    """One direction only: `cities` may use the project's infrastructure in `learningcities`,
+    which names the app only in strings (settings, `include("cities.urls")`)."""
+    package = project_settings.BASE_DIR / "learningcities"
+    modules = sorted(package.rglob("*.py"))
+    assert package / "urls.py" in modules and package / "settings.py" in modules
+
+    offenders = [
+        f"{path.relative_to(package.parent)}:{line} imports {name}"
+        for path in modules
+        for line, name in imported_modules(path)
+        if name == "cities" or name.startswith("cities.")
+    ]
+
+    assert offenders == []

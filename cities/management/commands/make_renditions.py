@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand
 
-from cities import images
 from cities.models import Photo
 
 
@@ -20,9 +19,5 @@ class Command(BaseCommand):
             photos = photos.filter(renditions=[])
         made = 0
         for photo in photos.iterator():
-            renditions = images.make_renditions(photo.image.name)
-            Photo.objects.filter(pk=photo.pk).update(renditions=renditions)
-            kept = {r["name"] for r in renditions}
-            images.delete_files(r["name"] for r in photo.renditions if r["name"] not in kept)
-            made += bool(renditions)
+            made += photo.remake_renditions()
         self.stdout.write(f"Renditions made for {made} photo(s).")
