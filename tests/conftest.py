@@ -27,6 +27,13 @@ def pytest_configure(config):
     # collectstatic never runs in tests; an empty STATIC_ROOT keeps WhiteNoise quiet,
     # including in the live server, which starts before per-test settings apply.
     django_settings.STATIC_ROOT = tempfile.mkdtemp(prefix="learningcities-static-")
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # A file, as in production, rather than Django's shared in-memory database: there,
+        # the live server's threads and the test lock each other out at once ("database table
+        # is locked") instead of waiting their turn as the site's SQLite settings make them.
+        folder = tempfile.mkdtemp(prefix="learningcities-db-")
+        database.setdefault("TEST", {})["NAME"] = os.path.join(folder, "test.sqlite3")
 
 
 @pytest.fixture(scope="session")
