@@ -30,6 +30,10 @@ def two_factor_required(settings):
     settings.AXES_FAILURE_LIMIT = 3
 
 
+def another_person():
+    return Client(headers={"accept-language": "en"})
+
+
 def code_of(device):
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
@@ -156,7 +160,7 @@ def test_a_recovery_code_logs_in_once(client):
     assert response["Location"] == ADMIN
     assert client.get(ADMIN).status_code == 200
 
-    again = Client()
+    again = another_person()
     enter_password(again)
     assert "This code is not right" in enter_code(again, codes[0]).text
     assert not is_logged_in(again)
@@ -169,7 +173,7 @@ def test_two_staff_set_up_their_apps_at_the_same_time(settings):
     # person takes to type again; a test is faster.
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     maria, pedro = make_user("maria", is_staff=True), make_user("pedro", is_staff=True)
-    first, second = Client(), Client()
+    first, second = another_person(), another_person()
     enter_password(first, "maria")
     enter_password(second, "pedro")
     first.get(reverse("admin:two_factor_setup"))
@@ -227,7 +231,7 @@ def test_visitors_and_people_who_are_not_staff_are_not_asked(client):
     client.force_login(make_user("reader"))
     assert client.get("/en/").status_code == 200
     # The admin still refuses them as before, without a second step.
-    response = enter_password(Client(headers={"accept-language": "en"}), "reader")
+    response = enter_password(another_person(), "reader")
     assert response.status_code == 200
     assert "correct username and password for a staff account" in response.text
 
