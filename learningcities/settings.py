@@ -37,7 +37,8 @@ ALLOWED_HOSTS = env.list(
 INSTALLED_APPS = [
     # Before the admin, so that its admin classes and translated fields are in place.
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin, on the site that asks staff for a second factor (learningcities.two_factor).
+    "learningcities.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +47,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    # Two-factor login for staff: authenticator apps (TOTP) and recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django.contrib.sitemaps",
     "cities",
@@ -71,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells whether the logged-in person gave their second factor (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change (django-simple-history).
@@ -167,6 +174,15 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", de
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Staff log in with a code from an authenticator app after their password (learningcities/
+# two_factor.py); on by default unless debug is on. Wrong codes count towards the lockout above.
+REQUIRE_2FA = env.bool("DJANGO_REQUIRE_2FA", default=not DEBUG)
+# The name authenticator apps show next to the username.
+OTP_TOTP_ISSUER = "Learning Cities"
+# Recovery codes hold 80 random bits and wrong ones count towards the lockout: no need to
+# also make a person wait after mistyping one (django-otp's throttling stays on for app codes).
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Spanish first: it is the default language, served at /es/, and English at /en/.
 LANGUAGE_CODE = "es"
