@@ -55,6 +55,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, before anything reads request.POST (CSRF, the page cache): refuses posts outside
+    # the admin and bodies over MAX_REQUEST_BODY unread.
+    "learningcities.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Answers anonymous visitors from the page cache before any middleware below it runs;
     # the stored pages keep the headers those middleware added.
@@ -246,6 +249,8 @@ PHOTO_MIN_SIDE = env.int("PHOTO_MIN_SIDE", default=400)  # pixels, width and hei
 PHOTO_RENDITION_WIDTHS = env.list("PHOTO_RENDITION_WIDTHS", cast=int, default=[480, 960, 1600])
 # How long a photo kept from a refused form waits for its uploader (cities/kept_uploads.py).
 KEPT_UPLOAD_MAX_AGE_HOURS = env.int("KEPT_UPLOAD_MAX_AGE_HOURS", default=24)
+# Largest request body (bytes) the admin accepts: a city form with five full-size photos.
+MAX_REQUEST_BODY = env.int("DJANGO_MAX_REQUEST_BODY", default=5 * PHOTO_MAX_UPLOAD_SIZE)
 # Small uploads stay in memory; larger ones go to a temporary file capped at the size limit.
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

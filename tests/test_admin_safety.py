@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
-from django.db.models import F
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
