@@ -60,6 +60,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, before anything reads request.POST (CSRF, the page cache): refuses posts outside
+    # the admin and bodies over MAX_REQUEST_BODY unread.
+    "learningcities.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Answers anonymous visitors from the page cache before any middleware below it runs;
     # the stored pages keep the headers those middleware added.
@@ -172,6 +175,12 @@ SESSION_SAVE_EVERY_REQUEST = True
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the visitor's even behind the TLS proxy: how many proxies in front to trust
+# for X-Forwarded-For (0: none, the connection's own address).
+TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "learningcities.auth.client_ip_address"
+# Failures during a lockout are not counted, so an attacker cannot prolong the owner's lockout.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -256,6 +265,8 @@ PHOTO_MIN_SIDE = env.int("PHOTO_MIN_SIDE", default=400)  # pixels, width and hei
 PHOTO_RENDITION_WIDTHS = env.list("PHOTO_RENDITION_WIDTHS", cast=int, default=[480, 960, 1600])
 # How long a photo kept from a refused form waits for its uploader (cities/kept_uploads.py).
 KEPT_UPLOAD_MAX_AGE_HOURS = env.int("KEPT_UPLOAD_MAX_AGE_HOURS", default=24)
+# Largest request body (bytes) the admin accepts: a city form with five full-size photos.
+MAX_REQUEST_BODY = env.int("DJANGO_MAX_REQUEST_BODY", default=5 * PHOTO_MAX_UPLOAD_SIZE)
 # Small uploads stay in memory; larger ones go to a temporary file capped at the size limit.
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

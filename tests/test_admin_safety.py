@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -68,6 +69,47 @@ def test_the_lockout_is_for_one_username_from_one_address(client, editor):
     assert log_in(client, STRONG_PASSWORD, username="other").status_code == 302
     client.logout()
     assert log_in(client, STRONG_PASSWORD, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+class TestBehindTheTlsProxy:
+    """Every visitor reaches the site from the proxy's address; X-Forwarded-For tells them apart."""
+
+    PROXY = {"REMOTE_ADDR": "10.0.0.1"}
+
+    def test_two_visitors_behind_a_trusted_proxy_are_told_apart(self, client, editor, settings):
+        settings.TRUSTED_PROXIES = 1
+        attacker = {**self.PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+        fail(client, 5, **attacker)
+        assert log_in(client, STRONG_PASSWORD, **attacker).status_code == 429
+        owner = {**self.PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.4"}
+        assert log_in(client, STRONG_PASSWORD, **owner).status_code == 302
+        assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
+
+    def test_only_the_address_the_proxy_wrote_counts(self, client, editor, settings):
+        # The proxy appends the address it saw; what the attacker wrote before it is ignored.
+        settings.TRUSTED_PROXIES = 1
+        for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"):
+            log_in(client, "wrong password", HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.7")
+        assert (
+            log_in(client, STRONG_PASSWORD, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7")
+        ).status_code == 429
+
+    def test_without_a_trusted_proxy_a_forged_header_is_ignored(self, client, editor, settings):
+        assert settings.TRUSTED_PROXIES == 0
+        for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"):
+            log_in(client, "wrong password", HTTP_X_FORWARDED_FOR=forged)
+        assert log_in(client, STRONG_PASSWORD, HTTP_X_FORWARDED_FOR="9.9.9.9").status_code == 429
+        assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
+
+
+def test_failures_during_a_lockout_do_not_make_it_longer(client, editor):
+    fail(client, 5)
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=25))
+    # 25 minutes into the lockout, the attacker tries again: still refused...
+    assert log_in(client, "wrong password").status_code == 429
+    # ...and the lockout still ends 30 minutes after it began, not 30 after that try.
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=6))
+    assert log_in(client, STRONG_PASSWORD).status_code == 302
 
 
 def test_the_limit_and_cool_off_come_from_settings(client, editor, settings):
