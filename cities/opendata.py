@@ -14,6 +14,7 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 
 from .models import City, Criterion, Photo, Program
+from .seo import absolute_url
 
 LANGUAGE_CODES = AVAILABLE_LANGUAGES  # ["es", "en"]: the default language first
 LICENCE_NOTE = (
@@ -32,7 +33,7 @@ def localized_urls(request, obj):
     urls = {}
     for code in LANGUAGE_CODES:
         with translation.override(code):
-            urls[code] = request.build_absolute_uri(obj.get_absolute_url())
+            urls[code] = absolute_url(request, obj.get_absolute_url())
     return urls
 
 
@@ -58,7 +59,7 @@ def published_cities():
 
 def photo_data(request, photo):
     return {
-        "url": request.build_absolute_uri(photo.image.url),
+        "url": absolute_url(request, photo.image.url),
         "width": photo.width,
         "height": photo.height,
         "title": translations(photo, "title"),
