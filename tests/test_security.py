@@ -285,3 +285,28 @@ def test_a_page_links_only_to_its_own_host_whatever_its_query(client, query):
 @pytest.mark.parametrize("path", ["//evil.example/es/", "///evil.example", "/\\evil.example"])
 def test_absolute_addresses_are_built_on_the_sites_own_host(rf, path):
     assert absolute_url(rf.get("/"), path).startswith("http://testserver/")
+
+
+def test_make_serve_prepares_under_a_lock_so_two_at_once_take_turns():
+    # Two collectstatic runs at once raced; `make -n` shows the commands without running them.
+    run = subprocess.run(
+        ["make", "-n", "--no-print-directory", "serve", "-o", "install", "-o", "messages"],
+        cwd=project_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    commands = run.stdout.splitlines()
+    locked = [line for line in commands if line.startswith("flock .serve.lock ")]
+    assert locked and locked[0].endswith("serve-prepare")
+    assert commands.index(locked[0]) < next(
+        i for i, line in enumerate(commands) if "gunicorn" in line
+    )
+    prepare = subprocess.run(
+        ["make", "-n", "serve-prepare"],
+        cwd=project_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "collectstatic" in prepare and "migrate" in prepare
