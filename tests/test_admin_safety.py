@@ -13,7 +13,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from .factories import make_user
+from .factories import make_user, posted
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +221,32 @@ class TestCreateUser:
         make_user("taken")
         with pytest.raises(CommandError, match="already exists"):
             call_command("create_user", "taken", "--group", "Editors")
+
+    def test_refuses_a_name_taken_in_another_case(self, editors, monkeypatch):
+        monkeypatch.setenv("DJANGO_USER_PASSWORD", STRONG_PASSWORD)
+        make_user("editor")
+        with pytest.raises(CommandError, match="'editor' already exists; usernames that differ"):
+            call_command("create_user", "Editor", "--group", "Editors")
+        assert list(get_user_model().objects.values_list("username", flat=True)) == ["editor"]
+
+    def test_the_admin_refuses_renaming_someone_to_a_name_taken_in_another_case(self, admin_client):
+        make_user("editor")
+        maria = make_user("maria")
+        url = reverse("admin:auth_user_change", args=[maria.pk])
+        form = admin_client.get(url).context["adminform"].form
+        response = admin_client.post(url, posted(form) | {"username": "Editor"})
+        assert response.status_code == 200
+        assert response.context["adminform"].form.has_error("username", "unique")
+        maria.refresh_from_db()
+        assert maria.username == "maria"
+        # A new case of her own name is not taken by anyone else.
+        response = admin_client.post(url, posted(form) | {"username": "Maria"})
+        assert not response.context["adminform"].form.has_error("username")
+
+    def test_logging_in_still_compares_usernames_exactly(self, client):
+        make_user("editor")
+        assert not client.login(username="EDITOR", password="pw")
+        assert client.login(username="editor", password="pw")
 
     def test_creates_the_first_superuser(self, monkeypatch):
         monkeypatch.setenv("DJANGO_USER_PASSWORD", STRONG_PASSWORD)

@@ -1,5 +1,6 @@
 """Drafts, scheduled publishing and archiving: one rule, in the queryset and its twin."""
 
+import logging
 import time
 from datetime import timedelta
 
@@ -113,6 +114,15 @@ class TestPreview:
         assert "This page is for the site's editors only." in refused.content.decode()
         client.force_login(editor("view_city"))
         assert client.get(self.preview_url(city)).status_code == 403
+
+    def test_a_refusal_is_logged_in_one_line_without_traceback(self, client, caplog):
+        city = make_city(status=Status.DRAFT)
+        with caplog.at_level(logging.WARNING, logger="django.request"):
+            assert client.get(self.preview_url(city)).status_code == 403
+        [record] = [r for r in caplog.records if r.name == "django.request"]
+        assert record.levelno == logging.WARNING and record.exc_info is None
+        assert caplog.text.strip().count("\n") == 0
+        assert "Forbidden (Permission denied): " + self.preview_url(city) in caplog.text
 
     def test_refusal_does_not_reveal_which_drafts_exist(self, client):
         unknown = reverse("cities:preview", kwargs={"slug": "no-such-city"})

@@ -2,13 +2,24 @@
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext
 from modeltranslation.utils import build_localized_fieldname
 
+from cities.seo import absolute_url
+
 register = template.Library()
+
+
+def page_path(request, query=True):
+    """The path of the page shown (with its query string when `query`), for the page's links
+    (canonical, languages). An address that matched none of the site's (a 404) is never
+    written back: its links lead to the home page instead, whatever was asked for."""
+    if request.resolver_match is None:
+        return reverse("cities:overview")
+    return request.get_full_path() if query else request.path
 
 
 @register.simple_tag(takes_context=True)
@@ -16,10 +27,10 @@ def language_versions(context):
     """This page in every language: (code, name in that language, absolute URL, current)."""
     request = context["request"]
     current = get_language()
-    path = request.get_full_path()
+    path = page_path(request)
     versions = []
     for code, _name in settings.LANGUAGES:
-        url = request.build_absolute_uri(translate_url(path, code))
+        url = absolute_url(request, translate_url(path, code))
         versions.append(
             {
                 "code": code,
@@ -35,11 +46,11 @@ def language_versions(context):
 def negotiated_url(context):
     """This page without its language prefix: it redirects by the browser's language."""
     request = context["request"]
-    path = request.get_full_path()
+    path = page_path(request)
     prefix = f"/{get_language()}/"
     if path.startswith(prefix):
         path = "/" + path[len(prefix) :]
-    return request.build_absolute_uri(path)
+    return absolute_url(request, path)
 
 
 @register.simple_tag(takes_context=True)
@@ -47,7 +58,7 @@ def canonical_url(context):
     """The page's address without its query string (filters and searches are not indexed),
     except the page number of a list: each page of a list is a page of its own."""
     request = context["request"]
-    url = request.build_absolute_uri(request.path)
+    url = absolute_url(request, page_path(request, query=False))
     page = context.get("page_obj")
     if page is not None and page.number > 1:
         url += f"?page={page.number}"
