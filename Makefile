@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve serve-prepare test lint lock audit format browser bench bench-photos bench-search bench-editing lighthouse loadtest clean mapdata messages makemessages gettext
+.PHONY: install run serve serve-prepare test lint lock audit format browser bench bench-photos bench-search bench-editing bench-exports lighthouse loadtest clean mapdata messages makemessages gettext
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -112,6 +112,11 @@ bench: install
 	$(BIN)/python bench/loadtest.py
 	$(BIN)/python bench/lighthouse.py
 	$(BIN)/python bench/editing.py
+	$(BIN)/python bench/exports.py
+
+# The open-data JSON under ten clients, and the overview's latency meanwhile (500 cities).
+bench-exports: install messages
+	$(BIN)/python bench/exports.py
 
 # Editors saving at the same moment through the admin of `make serve`: 8 editors on their own
 # cities, 2 on the same city, 10 photo uploads; on SQLite, and on PostgreSQL too when
