@@ -3,18 +3,11 @@ from django.urls import reverse
 
 from cities.models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 
-from .factories import make_city, make_photo, make_program, make_user, uploaded_jpeg
+from .factories import make_city, make_photo, make_program, uploaded_jpeg
 
 pytestmark = pytest.mark.django_db
 
 MODELS = [City, Program, Photo, Criterion, SiteText, ResourceLink]
-
-
-@pytest.fixture
-def superuser(client):
-    user = make_user("admin", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ STRONG_PASSWORD = "lifelong-learning-in-Loja-2022"
 
 
 @pytest.fixture
-def editor():
+def editor_user():
     user = make_user("editor", is_staff=True)
     user.set_password(STRONG_PASSWORD)
     user.save()
@@ -47,7 +47,7 @@ def test_default_limit_is_five_failed_attempts():
     assert settings.AXES_FAILURE_LIMIT == 5
 
 
-def test_after_the_limit_even_the_right_password_is_locked_out(client, editor):
+def test_after_the_limit_even_the_right_password_is_locked_out(client, editor_user):
     fail(client, 4)
     assert log_in(client, STRONG_PASSWORD).status_code == 302  # the fifth try, right
     client.logout()
@@ -60,7 +60,7 @@ def test_after_the_limit_even_the_right_password_is_locked_out(client, editor):
     assert "_auth_user_id" not in client.session
 
 
-def test_the_lockout_is_for_one_username_from_one_address(client, editor):
+def test_the_lockout_is_for_one_username_from_one_address(client, editor_user):
     fail(client, 5)
     other = make_user("other", is_staff=True)
     other.set_password(STRONG_PASSWORD)
@@ -70,13 +70,13 @@ def test_the_lockout_is_for_one_username_from_one_address(client, editor):
     assert log_in(client, STRONG_PASSWORD, REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
-def test_the_limit_and_cool_off_come_from_settings(client, editor, settings):
+def test_the_limit_and_cool_off_come_from_settings(client, editor_user, settings):
     settings.AXES_FAILURE_LIMIT = 2
     fail(client, 2)
     assert log_in(client, STRONG_PASSWORD).status_code == 429
 
 
-def test_a_successful_login_resets_the_count(client, editor):
+def test_a_successful_login_resets_the_count(client, editor_user):
     fail(client, 4)
     assert log_in(client, STRONG_PASSWORD).status_code == 302
     client.logout()
@@ -84,14 +84,14 @@ def test_a_successful_login_resets_the_count(client, editor):
     assert log_in(client, STRONG_PASSWORD).status_code == 302
 
 
-def test_the_lockout_message_is_translated(client, editor):
+def test_the_lockout_message_is_translated(client, editor_user):
     fail(client, 5)
     response = log_in(client, STRONG_PASSWORD, HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 429
     assert "Demasiados intentos fallidos" in response.text
 
 
-def test_superusers_see_lockouts_and_can_lift_them(client, editor):
+def test_superusers_see_lockouts_and_can_lift_them(client, editor_user):
     fail(client, 5)
     attempt = AccessAttempt.objects.get(username="editor")
     chief = make_user("chief", is_staff=True, is_superuser=True)
@@ -103,7 +103,7 @@ def test_superusers_see_lockouts_and_can_lift_them(client, editor):
     assert log_in(client, STRONG_PASSWORD).status_code == 302
 
 
-def test_sessions_expire_after_the_idle_time_and_each_request_renews_them(client, editor):
+def test_sessions_expire_after_the_idle_time_and_each_request_renews_them(client, editor_user):
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE == 2 * 60 * 60
     log_in(client, STRONG_PASSWORD)
@@ -112,7 +112,7 @@ def test_sessions_expire_after_the_idle_time_and_each_request_renews_them(client
     assert response.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
 
 
-def test_an_idle_session_ends_and_an_active_one_is_renewed(client, editor):
+def test_an_idle_session_ends_and_an_active_one_is_renewed(client, editor_user):
     log_in(client, STRONG_PASSWORD)
     session = Session.objects.get(session_key=client.session.session_key)
     # As if the editor had been away for the whole idle time.
