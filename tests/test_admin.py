@@ -141,6 +141,20 @@ def test_photo_form_without_credit_shows_an_error_and_saves_nothing(client, supe
     assert not Photo.objects.exists()
 
 
+def test_photo_form_shows_the_photo_to_click_for_its_subject(client, superuser):
+    photo = make_photo(alt_text="Quito's plaza & its trees")
+    response = client.get(reverse("admin:cities_photo_change", args=[photo.pk]))
+    assert (
+        '<span class="focal-picker" data-focal-picker>'
+        f'<img src="{photo.picture.src}" width="640" height="400"'
+        ' alt="Quito&#x27;s plaza &amp; its trees">'
+        '<span class="focal-picker__mark" aria-hidden="true"></span></span>'
+    ) in response.content.decode()
+    response = client.get(reverse("admin:cities_photo_add"))
+    assert "Save the photo first; then click its subject here." in response.content.decode()
+    assert "data-focal-picker" not in response.content.decode()
+
+
 def test_deleting_a_cover_photo_is_refused_with_a_clear_message(client, superuser, content):
     cover = content.cover_photo
     url = reverse("admin:cities_photo_delete", args=[cover.pk])
