@@ -6,6 +6,8 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import translation
 
+from tests.factories import make_staff, make_user
+from tests.public_helpers import load_seed
 from tests.s3 import bucket_storage, moto_server
 
 # Playwright's sync API runs an event loop in the test thread; Django's guard against
@@ -78,6 +80,27 @@ def english():
 def client(client):
     # Unprefixed addresses (the admin, "/") follow the browser's language: English here.
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def seeded():
+    """The site's seed data: the member cities, their programs, the criteria and texts."""
+    load_seed()
+
+
+@pytest.fixture
+def superuser(client):
+    """A superuser, logged in on `client`."""
+    user = make_user("chief", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def editor_client(client, db):
+    """`client`, logged in as a member of the Editors group."""
+    client.force_login(make_staff("Editors"))
     return client
 
 

@@ -13,7 +13,7 @@ from django.utils import translation
 from cities.models import City, Photo
 
 from .factories import make_city, make_criterion, make_photo, make_program
-from .public_helpers import PUBLIC_PAGES, add_cities, count_queries, load_seed
+from .public_helpers import PUBLIC_PAGES, add_cities, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,6 @@ SITEMAP_NS = {
     "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
     "xhtml": "http://www.w3.org/1999/xhtml",
 }
-
-
-@pytest.fixture
-def seeded():
-    load_seed()
 
 
 def test_sitemap_lists_public_pages_in_both_languages_with_lastmod(client, seeded):
