@@ -39,6 +39,8 @@ def server_environment(workdir, port, database_url=None, **extra):
         # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
         "DJANGO_SECURE_SSL_REDIRECT": "off",
         "DJANGO_SECURE_COOKIES": "off",
+        # Editors log in with their password alone: what is measured is saving, not logging in.
+        "DJANGO_REQUIRE_2FA": "off",
         **extra,
     }
     environment.pop("AWS_STORAGE_BUCKET_NAME", None)  # media on this machine's disk
