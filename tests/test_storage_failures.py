@@ -2,10 +2,11 @@ import contextlib
 import io
 import resource
 import signal
+from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -30,15 +31,24 @@ def media_files(settings):
 
 @contextlib.contextmanager
 def disk_full_after(limit_bytes):
-    """Makes this process unable to write files beyond `limit_bytes`, as on a full disk:
-    the write fails half-way with a real OSError (EFBIG) and a partial file is left."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    """Makes this process unable to write media files beyond `limit_bytes`, as on a full disk:
+    the write fails half-way with a real OSError (EFBIG) and a partial file is left. The limit
+    holds while a file is stored only: the database, a file too, lives on another disk."""
+    store = FileSystemStorage._save
+
+    def store_on_a_full_disk(storage, name, content):
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, hard))
+        try:
+            return store(storage, name, content)
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
     previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, hard))
     try:
-        yield
+        with mock.patch.object(FileSystemStorage, "_save", store_on_a_full_disk):
+            yield
     finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
         signal.signal(signal.SIGXFSZ, previous_handler)
 
 
