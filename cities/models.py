@@ -841,9 +841,9 @@ class Photo(Publishable):
         )
 
     def file_url(self, name):
-        """The address of one of this photo's files: the media address while the file is in
-        the public folder, else the view that checks who asks (`cities.views.photo_file`)."""
-        if name.startswith(images.PUBLIC_PHOTOS_PREFIX):
+        """The address of one of this photo's files: the media address, except for a file in
+        the private folder, the view that checks who asks (`cities.views.photo_file`)."""
+        if self.pk is None or not name.startswith(images.PRIVATE_PHOTOS_PREFIX):
             return default_storage.url(name)
         return reverse("photo_file", args=[self.pk, PurePosixPath(name).name])
 

@@ -38,7 +38,7 @@ def public_address_status(name):
 
 
 def checked_status(client, photo, name):
-    return client.get(photo.file_url(name)).status_code
+    return client.get(reverse("photo_file", args=[photo.pk, name.rsplit("/", 1)[1]])).status_code
 
 
 @pytest.fixture
