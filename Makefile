@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve test lint lock audit format browser bench bench-photos bench-search bench-editing lighthouse loadtest clean mapdata messages makemessages gettext
+.PHONY: install run serve serve-prepare test lint lock audit format browser bench bench-photos bench-search bench-editing bench-exports lighthouse loadtest clean mapdata messages makemessages gettext
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -47,16 +47,21 @@ run: install messages
 # cache every few seconds under load. --preload loads the site once, before forking, so a
 # replacement starts at once and workers share the loaded code's memory.
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+# Two `make serve` started together from one checkout take turns to prepare (flock, from
+# util-linux): run at once, their collectstatic runs raced and the second one exited.
 serve: export DJANGO_DEBUG := off
 serve: install messages
+	flock .serve.lock $(MAKE) --no-print-directory serve-prepare
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	  $(BIN)/gunicorn learningcities.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+	  --access-logfile - --preload --max-requests 50000 --max-requests-jitter 5000
+
+serve-prepare:
 	@test -n "$$DJANGO_SECRET_KEY" || grep -q '^DJANGO_SECRET_KEY=.' .env 2>/dev/null || \
 	  echo "DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_seed
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
-	  $(BIN)/gunicorn learningcities.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-	  --access-logfile - --preload --max-requests 50000 --max-requests-jitter 5000
 
 # Load test: 2 minutes of mixed traffic against `make serve` on PostgreSQL + Redis.
 loadtest: install
@@ -107,6 +112,11 @@ bench: install
 	$(BIN)/python bench/loadtest.py
 	$(BIN)/python bench/lighthouse.py
 	$(BIN)/python bench/editing.py
+	$(BIN)/python bench/exports.py
+
+# The open-data JSON under ten clients, and the overview's latency meanwhile (500 cities).
+bench-exports: install messages
+	$(BIN)/python bench/exports.py
 
 # Editors saving at the same moment through the admin of `make serve`: 8 editors on their own
 # cities, 2 on the same city, 10 photo uploads; on SQLite, and on PostgreSQL too when

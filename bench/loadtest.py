@@ -51,6 +51,11 @@ def wrk(url, duration, connections):
         check=True,
         timeout=duration + 30,
     ).stdout
+    return parse_wrk(output)
+
+
+def parse_wrk(output):
+    """wrk's report (--latency) as requests/s, p50 and p99 in ms, and the error count."""
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, flags=re.M))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))

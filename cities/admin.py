@@ -2,6 +2,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -321,16 +322,7 @@ class PhotoAdmin(
     def focal_point_picker(self, photo):
         if not photo.image:
             return _("Save the photo first; then click its subject here.")
-        # focal-point.js turns clicks on this picture into the two fields below it.
-        return format_html(
-            '<span class="focal-picker" data-focal-picker>'
-            '<img src="{}" width="{}" height="{}" alt="{}">'
-            '<span class="focal-picker__mark" aria-hidden="true"></span></span>',
-            photo.picture.src,
-            photo.width,
-            photo.height,
-            photo.alt_text,
-        )
+        return render_to_string("admin/cities/photo/focal_point_picker.html", {"photo": photo})
 
     class Media:
         css = {"all": ["cities/admin/focal-point.css"]}

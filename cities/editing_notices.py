@@ -9,6 +9,7 @@ too, so that it shows without JavaScript.
 from django.conf import settings
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -68,7 +69,12 @@ class EditingNoticesAdmin:
         if "leaving" in request.POST:
             EditingSession.left(request.user, obj)
             return HttpResponse(status=204)
-        EditingSession.still_here(request.user, obj)
+        try:
+            EditingSession.still_here(request.user, obj)
+        except OperationalError:
+            # The database is busy with someone's save: this round is skipped and the next
+            # counts. A notice is advice; it must never hold up a save, nor fail the page.
+            return HttpResponse(status=204)
         return JsonResponse({"others": self.others_editing(request, obj)})
 
     def others_editing(self, request, obj):

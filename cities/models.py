@@ -569,6 +569,8 @@ class FormerCitySlug(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("former city slug")
         verbose_name_plural = _("former city slugs")
+        # Kept by the city's saves, never edited by hand: no one is given rights over them.
+        default_permissions = ()
 
     def __str__(self):
         return self.slug

@@ -14,6 +14,7 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 
 from .models import City, Criterion, Photo, Program
+from .seo import absolute_url
 
 LANGUAGE_CODES = AVAILABLE_LANGUAGES  # ["es", "en"]: the default language first
 LICENCE_NOTE = (
@@ -32,7 +33,7 @@ def localized_urls(request, obj):
     urls = {}
     for code in LANGUAGE_CODES:
         with translation.override(code):
-            urls[code] = request.build_absolute_uri(obj.get_absolute_url())
+            urls[code] = absolute_url(request, obj.get_absolute_url())
     return urls
 
 
@@ -58,7 +59,7 @@ def published_cities():
 
 def photo_data(request, photo):
     return {
-        "url": request.build_absolute_uri(photo.image.url),
+        "url": absolute_url(request, photo.image.url),
         "width": photo.width,
         "height": photo.height,
         "title": translations(photo, "title"),
@@ -142,15 +143,36 @@ def json_view(request):
     return response
 
 
-def csv_response(filename, columns, rows):
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value):
+    """A text cell that a spreadsheet shows as text, as OWASP's CSV-injection advice says:
+    a leading quote before a formula's first character (the writer quotes every text cell)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_response(filename, columns, rows, number_columns=()):
     """A CSV file of `columns`, taken by name from each row (a dict): a row may hold more,
-    such as the whole of an item's export data, and only the columns are written."""
+    such as the whole of an item's export data, and only the columns are written.
+
+    Cells of `number_columns` are written as numbers; every other cell is text, neutralised
+    by `text_cell` and quoted. Decided by column, not by value: a name such as "-1" is text.
+    """
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
-    writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(response, quoting=csv.QUOTE_NONNUMERIC)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(
+            [
+                row[column] if column in number_columns else text_cell(row[column])
+                for column in columns
+            ]
+        )
     return response
 
 
@@ -184,6 +206,7 @@ CITY_COLUMNS = [
     "cover_photo_credit",
     "cover_photo_licence",
 ]
+CITY_NUMBER_COLUMNS = {"year_joined", "latitude", "longitude", "population", "population_year"}
 
 
 @require_safe
@@ -202,7 +225,7 @@ def cities_csv(request):
                 "cover_photo_licence": cover.get("licence", ""),
             }
         )
-    return csv_response("cities.csv", CITY_COLUMNS, rows)
+    return csv_response("cities.csv", CITY_COLUMNS, rows, CITY_NUMBER_COLUMNS)
 
 
 PROGRAM_COLUMNS = [
@@ -229,11 +252,10 @@ def programs_csv(request):
                     "city": city.slug,
                     **localized_values(data, "name", "summary"),
                     "replaced_by": data["replaced_by"] or "",
-                    "start_year": data["start_year"] or "",
                     "criteria": " ".join(data["criteria"]),
                 }
             )
-    return csv_response("programs.csv", PROGRAM_COLUMNS, rows)
+    return csv_response("programs.csv", PROGRAM_COLUMNS, rows, {"start_year"})
 
 
 CRITERION_COLUMNS = ["slug", "kind", "order", *localized_columns("title", "statement")]
@@ -245,7 +267,7 @@ def criteria_csv(request):
         {**data, **localized_values(data, "title", "statement")}
         for data in map(criterion_data, Criterion.objects.all())
     ]
-    return csv_response("criteria.csv", CRITERION_COLUMNS, rows)
+    return csv_response("criteria.csv", CRITERION_COLUMNS, rows, {"order"})
 
 
 PHOTO_COLUMNS = [

@@ -3,6 +3,7 @@
 import json
 
 from django.utils.html import strip_tags
+from django.utils.http import escape_leading_slashes
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -10,6 +11,15 @@ from django.utils.translation import get_language
 SOCIAL_IMAGE_WIDTH = 1200
 # Escapes that keep JSON inside <script> from closing the element (as json_script does).
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def absolute_url(request, path):
+    """The absolute address of one of the site's paths, always on the site's own host.
+
+    `request.build_absolute_uri` reads a path that starts with `//` as an address on another
+    host (`//evil.example/…`); its leading slashes are escaped first, as Django's redirects do.
+    """
+    return request.build_absolute_uri(escape_leading_slashes(path))
 
 
 def description(city):
@@ -26,7 +36,7 @@ def social_image(request, photo):
     else:  # no renditions (yet): the original
         url, width, height = photo.file_url(photo.image.name), photo.width, photo.height
     return {
-        "url": request.build_absolute_uri(url),
+        "url": absolute_url(request, url),
         "width": width,
         "height": height,
         "alt": photo.alt_text,
@@ -40,7 +50,7 @@ def json_ld(request, city, image):
         "@type": "City",
         "name": city.name,
         "description": description(city),
-        "url": request.build_absolute_uri(city.get_absolute_url()),
+        "url": absolute_url(request, city.get_absolute_url()),
         "inLanguage": get_language(),
         "containedInPlace": {"@type": "Country", "name": city.country},
         "memberOf": {

@@ -1,8 +1,8 @@
 """Content fields translated with django-modeltranslation: one column per language.
 
 Reading `city.name` gives the active language's text, or the other language's when it
-is missing (see MODELTRANSLATION_FALLBACK_LANGUAGES); `cities.translation_notes` tells the
-templates when that happened.
+is missing (see MODELTRANSLATION_FALLBACK_LANGUAGES); the `translated` tag and the
+`lang_attribute` filter (cities/templatetags/public.py) mark the text when that happened.
 """
 
 from modeltranslation.translator import TranslationOptions, register

@@ -6,16 +6,30 @@ from .page_cache import SEARCH_TIMEOUT, cache_public_page
 app_name = "cities"
 
 urlpatterns = [
-    path("", cache_public_page(views.OverviewView.as_view()), name="overview"),
-    path("cities/", cache_public_page(views.DirectoryView.as_view()), name="directory"),
+    path("", cache_public_page(views.OverviewView.as_view(), query=["page"]), name="overview"),
+    path(
+        "cities/",
+        cache_public_page(
+            views.DirectoryView.as_view(), query=["year", "province", "criterion", "page"]
+        ),
+        name="directory",
+    ),
     path("cities/<slug:slug>/", cache_public_page(views.CityDetailView.as_view()), name="detail"),
     path("cities/<slug:slug>/preview/", views.CityPreviewView.as_view(), name="preview"),
-    path("criteria/", cache_public_page(views.CriteriaMatrixView.as_view()), name="criteria"),
+    path(
+        "criteria/",
+        cache_public_page(views.CriteriaMatrixView.as_view(), query=["page"]),
+        name="criteria",
+    ),
     path("map/", cache_public_page(views.MapView.as_view()), name="map"),
-    path("photo-credits/", cache_public_page(views.PhotoCreditsView.as_view()), name="credits"),
+    path(
+        "photo-credits/",
+        cache_public_page(views.PhotoCreditsView.as_view(), query=["page"]),
+        name="credits",
+    ),
     path(
         "search/",
-        cache_public_page(views.SearchView.as_view(), timeout=SEARCH_TIMEOUT),
+        cache_public_page(views.SearchView.as_view(), timeout=SEARCH_TIMEOUT, query=["q"]),
         name="search",
     ),
 ]

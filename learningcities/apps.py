@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class LearningCitiesConfig(AppConfig):
@@ -6,3 +7,11 @@ class LearningCitiesConfig(AppConfig):
     only so that Django finds its management commands. It never imports the `cities` app."""
 
     name = "learningcities"
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin on the site that asks staff for their second factor."""
+
+    # Listed by its full path in INSTALLED_APPS; "learningcities" alone stays the app above.
+    default = False
+    default_site = "learningcities.two_factor.AdminSite"

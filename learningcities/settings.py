@@ -37,7 +37,8 @@ ALLOWED_HOSTS = env.list(
 INSTALLED_APPS = [
     # Before the admin, so that its admin classes and translated fields are in place.
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin, on the site that asks staff for a second factor (learningcities.two_factor).
+    "learningcities.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +47,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    # Two-factor login for staff: authenticator apps (TOTP) and recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django.contrib.sitemaps",
     "cities",
@@ -55,6 +60,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, before anything reads request.POST (CSRF, the page cache): refuses posts outside
+    # the admin and bodies over MAX_REQUEST_BODY unread.
+    "learningcities.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Answers anonymous visitors from the page cache before any middleware below it runs;
     # the stored pages keep the headers those middleware added.
@@ -71,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells whether the logged-in person gave their second factor (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change (django-simple-history).
@@ -165,8 +175,23 @@ SESSION_SAVE_EVERY_REQUEST = True
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the visitor's even behind the TLS proxy: how many proxies in front to trust
+# for X-Forwarded-For (0: none, the connection's own address).
+TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "learningcities.auth.client_ip_address"
+# Failures during a lockout are not counted, so an attacker cannot prolong the owner's lockout.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Staff log in with a code from an authenticator app after their password (learningcities/
+# two_factor.py); on by default unless debug is on. Wrong codes count towards the lockout above.
+REQUIRE_2FA = env.bool("DJANGO_REQUIRE_2FA", default=not DEBUG)
+# The name authenticator apps show next to the username.
+OTP_TOTP_ISSUER = "Learning Cities"
+# Recovery codes hold 80 random bits and wrong ones count towards the lockout: no need to
+# also make a person wait after mistyping one (django-otp's throttling stays on for app codes).
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Spanish first: it is the default language, served at /es/, and English at /en/.
 LANGUAGE_CODE = "es"
@@ -225,7 +250,9 @@ STORAGES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_in_one_line": {"()": "learningcities.log.RefusalsInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["refusals_in_one_line"]}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
@@ -240,6 +267,8 @@ PHOTO_MIN_SIDE = env.int("PHOTO_MIN_SIDE", default=400)  # pixels, width and hei
 PHOTO_RENDITION_WIDTHS = env.list("PHOTO_RENDITION_WIDTHS", cast=int, default=[480, 960, 1600])
 # How long a photo kept from a refused form waits for its uploader (cities/kept_uploads.py).
 KEPT_UPLOAD_MAX_AGE_HOURS = env.int("KEPT_UPLOAD_MAX_AGE_HOURS", default=24)
+# Largest request body (bytes) the admin accepts: a city form with five full-size photos.
+MAX_REQUEST_BODY = env.int("DJANGO_MAX_REQUEST_BODY", default=5 * PHOTO_MAX_UPLOAD_SIZE)
 # Small uploads stay in memory; larger ones go to a temporary file capped at the size limit.
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

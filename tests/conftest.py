@@ -6,6 +6,8 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import translation
 
+from tests.factories import make_staff, make_user
+from tests.public_helpers import load_seed
 from tests.s3 import bucket_storage, moto_server
 
 # Playwright's sync API runs an event loop in the test thread; Django's guard against
@@ -27,6 +29,13 @@ def pytest_configure(config):
     # collectstatic never runs in tests; an empty STATIC_ROOT keeps WhiteNoise quiet,
     # including in the live server, which starts before per-test settings apply.
     django_settings.STATIC_ROOT = tempfile.mkdtemp(prefix="learningcities-static-")
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # A file, as in production, rather than Django's shared in-memory database: there,
+        # the live server's threads and the test lock each other out at once ("database table
+        # is locked") instead of waiting their turn as the site's SQLite settings make them.
+        folder = tempfile.mkdtemp(prefix="learningcities-db-")
+        database.setdefault("TEST", {})["NAME"] = os.path.join(folder, "test.sqlite3")
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +80,27 @@ def english():
 def client(client):
     # Unprefixed addresses (the admin, "/") follow the browser's language: English here.
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def seeded():
+    """The site's seed data: the member cities, their programs, the criteria and texts."""
+    load_seed()
+
+
+@pytest.fixture
+def superuser(client):
+    """A superuser, logged in on `client`."""
+    user = make_user("chief", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def editor_client(client, db):
+    """`client`, logged in as a member of the Editors group."""
+    client.force_login(make_staff("Editors"))
     return client
 
 

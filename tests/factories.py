@@ -5,8 +5,9 @@ import itertools
 
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.translator import translator
@@ -105,6 +106,26 @@ def make_staff(group_name, **kwargs):
     user = make_user(is_staff=True, **kwargs)
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+def staff_with(*codenames):
+    """A staff user holding exactly the permissions named by `codenames`, in no group."""
+    user = make_user(is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def logged_in_client(user, language="en", **kwargs):
+    """A browser of its own logged in as `user`, for tests of several people at once."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language, **kwargs)
+    client.force_login(user)
+    return client
+
+
+def change_url(obj):
+    """The address of the admin's change form of `obj`."""
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
 def typed(form, **values):

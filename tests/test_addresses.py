@@ -11,17 +11,11 @@ from django.urls import reverse
 
 from cities.models import City, FormerCitySlug, Program, Status
 
-from .factories import make_city, make_program, make_staff, posted, typed
+from .factories import change_url, make_city, make_program, make_staff, posted, typed
 from .test_accessibility import AXE_OPTIONS
-from .test_admin_editorial import change_url, city_form
+from .test_admin_editorial import city_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    client.force_login(make_staff("Editors"))
-    return client
 
 
 @pytest.fixture
@@ -43,13 +37,13 @@ def assert_moved(visitor, old, new):
         assert visitor.get(response["Location"]).status_code == 200
 
 
-def test_renaming_in_the_admin_redirects_the_old_address_in_both_languages(editor, visitor):
+def test_renaming_in_the_admin_redirects_the_old_address_in_both_languages(editor_client, visitor):
     loja = make_city(name="Loja", slug="loja")
     # Read, and so cached, before the rename: the cache must not keep answering with it.
     assert visitor.get("/en/cities/loja/").status_code == 200
     assert visitor.get("/es/cities/loja/").status_code == 200
 
-    response = editor.post(change_url(loja), city_form(loja, slug="loja-ciudad"))
+    response = editor_client.post(change_url(loja), city_form(loja, slug="loja-ciudad"))
     assert response.status_code == 302
 
     assert_moved(visitor, "loja", "loja-ciudad")
@@ -125,15 +119,17 @@ def test_any_model_form_and_any_script_are_refused_the_slug_of_another_city():
     assert FormerCitySlug.objects.get(slug="loja").city == loja
 
 
-def test_restoring_an_old_version_from_the_history_redirects_the_slug_it_leaves(editor, visitor):
+def test_restoring_an_old_version_from_the_history_redirects_the_slug_it_leaves(
+    editor_client, visitor
+):
     loja = make_city(slug="loja", cover=False)
     original = loja.history.earliest()
-    editor.post(change_url(loja), city_form(loja, slug="loja-ciudad"))
+    editor_client.post(change_url(loja), city_form(loja, slug="loja-ciudad"))
     assert_moved(visitor, "loja", "loja-ciudad")
 
     revert_url = reverse("admin:cities_city_simple_history", args=[loja.pk, original.pk])
     loja.refresh_from_db()
-    response = editor.post(revert_url, city_form(loja, slug=original.slug))
+    response = editor_client.post(revert_url, city_form(loja, slug=original.slug))
     assert response.status_code == 302
     assert City.objects.get(pk=loja.pk).slug == "loja"
     assert visitor.get("/en/cities/loja/").status_code == 200
@@ -151,7 +147,7 @@ def test_a_script_renaming_a_city_keeps_the_old_address():
 
 
 def test_the_old_address_of_an_unpublished_city_is_a_404_that_reveals_nothing(
-    client, editor, visitor
+    client, editor_client, visitor
 ):
     loja = make_city(slug="loja")
     loja.status = Status.DRAFT
@@ -162,10 +158,10 @@ def test_the_old_address_of_an_unpublished_city_is_a_404_that_reveals_nothing(
     assert response.status_code == 404
     assert "loja-secreta" not in response.text
     # Its editors, who may see the draft, are led to it.
-    assert editor.get("/en/cities/loja/")["Location"] == "/en/cities/loja-secreta/"
+    assert editor_client.get("/en/cities/loja/")["Location"] == "/en/cities/loja-secreta/"
 
     # Publishing it (the admin's action) opens the old address again.
-    editor.post(
+    editor_client.post(
         reverse("admin:cities_city_changelist"),
         {"action": "publish_now", "_selected_action": [loja.pk]},
     )
@@ -214,20 +210,20 @@ def test_a_program_keeps_its_former_slugs_as_anchors_inside_its_entry(visitor):
     assert '<span id="program-circulos"></span>' in entry.group()
 
 
-def test_renaming_a_program_in_the_admin_or_restoring_it_keeps_its_former_anchors(editor):
+def test_renaming_a_program_in_the_admin_or_restoring_it_keeps_its_former_anchors(editor_client):
     city = make_city(slug="quito")
     program = make_program(city, name="Reading circles", slug="circulos")
     original = program.history.earliest()
-    form = editor.get(change_url(program)).context["adminform"].form
+    form = editor_client.get(change_url(program)).context["adminform"].form
     data = posted(form) | typed(form, slug="circulos-de-lectura")
-    assert editor.post(change_url(program), data).status_code == 302
+    assert editor_client.post(change_url(program), data).status_code == 302
     program.refresh_from_db()
     assert program.former_slugs == ["circulos"]
 
     # Restoring the first version takes the slug back and keeps the one it leaves.
     revert_url = reverse("admin:cities_program_simple_history", args=[program.pk, original.pk])
-    form = editor.get(revert_url).context["adminform"].form
-    assert editor.post(revert_url, posted(form)).status_code == 302
+    form = editor_client.get(revert_url).context["adminform"].form
+    assert editor_client.post(revert_url, posted(form)).status_code == 302
     program.refresh_from_db()
     assert program.slug == "circulos"
     assert program.former_slugs == ["circulos-de-lectura"]

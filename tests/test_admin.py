@@ -3,18 +3,11 @@ from django.urls import reverse
 
 from cities.models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 
-from .factories import make_city, make_photo, make_program, make_user, uploaded_jpeg
+from .factories import make_city, make_photo, make_program, uploaded_jpeg
 
 pytestmark = pytest.mark.django_db
 
 MODELS = [City, Program, Photo, Criterion, SiteText, ResourceLink]
-
-
-@pytest.fixture
-def superuser(client):
-    user = make_user("admin", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -146,6 +139,20 @@ def test_photo_form_without_credit_shows_an_error_and_saves_nothing(client, supe
     assert response.status_code == 200
     assert "Give the credit" in response.content.decode()
     assert not Photo.objects.exists()
+
+
+def test_photo_form_shows_the_photo_to_click_for_its_subject(client, superuser):
+    photo = make_photo(alt_text="Quito's plaza & its trees")
+    response = client.get(reverse("admin:cities_photo_change", args=[photo.pk]))
+    assert (
+        '<span class="focal-picker" data-focal-picker>'
+        f'<img src="{photo.picture.src}" width="640" height="400"'
+        ' alt="Quito&#x27;s plaza &amp; its trees">'
+        '<span class="focal-picker__mark" aria-hidden="true"></span></span>'
+    ) in response.content.decode()
+    response = client.get(reverse("admin:cities_photo_add"))
+    assert "Save the photo first; then click its subject here." in response.content.decode()
+    assert "data-focal-picker" not in response.content.decode()
 
 
 def test_deleting_a_cover_photo_is_refused_with_a_clear_message(client, superuser, content):

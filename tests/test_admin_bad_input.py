@@ -5,22 +5,16 @@ from django.urls import reverse
 
 from cities.models import City, Program, ResourceLink, Status
 
-from .factories import make_city, make_program, make_user
-from .test_admin_editorial import change_url, city_form, posted
+from .factories import change_url, make_city, make_program
+from .test_admin_editorial import admin_form_data, city_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
-    return client
 
 
 def new_city(**changes):
     data = city_form(City(name="Ibarra", slug="ibarra", year_joined=2020, narrative="Text."))
     data["cover_photo"] = ""
-    return {**data, **posted(City, changes)}
+    return {**data, **admin_form_data(City, changes)}
 
 
 def form_errors(response):
@@ -58,15 +52,15 @@ ADD_CITY = reverse("admin:cities_city_add")
         ({"population": 1000}, "Give the population together with the year"),
     ],
 )
-def test_bad_city_input_is_a_form_error_and_saves_nothing(editor_client, changes, message):
-    response = editor_client.post(ADD_CITY, new_city(**changes))
+def test_bad_city_input_is_a_form_error_and_saves_nothing(client, changes, message):
+    response = client.post(ADD_CITY, new_city(**changes))
     assert contains(form_errors(response), message), form_errors(response)
     assert not City.objects.exists()
 
 
-def test_duplicate_city_slug_is_a_form_error(editor_client):
+def test_duplicate_city_slug_is_a_form_error(client):
     make_city(slug="ibarra")
-    response = editor_client.post(ADD_CITY, new_city(slug="ibarra"))
+    response = client.post(ADD_CITY, new_city(slug="ibarra"))
     assert contains(form_errors(response), "City with this Slug already exists.")
     assert City.objects.count() == 1
 
@@ -75,7 +69,7 @@ def inline_row(prefix, index, **fields):
     return {f"{prefix}-{index}-{name}": value for name, value in fields.items()}
 
 
-def test_duplicate_program_slugs_in_the_city_inline_are_a_form_error(editor_client):
+def test_duplicate_program_slugs_in_the_city_inline_are_a_form_error(client):
     city = make_city()
     existing = make_program(city, slug="reading", name="Reading")
     program = {"lifecycle": "active", "status": Status.DRAFT, "order": 0}
@@ -87,12 +81,12 @@ def test_duplicate_program_slugs_in_the_city_inline_are_a_form_error(editor_clie
         ),
         **inline_row("programs", 1, name="Reading again", slug="reading", **program),
     )
-    response = editor_client.post(change_url(city), data)
+    response = client.post(change_url(city), data)
     assert contains(form_errors(response), "Please correct the duplicate data for slug")
     assert city.programs.count() == 1
 
 
-def test_duplicate_award_years_in_the_city_inline_are_a_form_error(editor_client):
+def test_duplicate_award_years_in_the_city_inline_are_a_form_error(client):
     city = make_city()
     data = city_form(
         city,
@@ -100,7 +94,7 @@ def test_duplicate_award_years_in_the_city_inline_are_a_form_error(editor_client
         **inline_row("awards", 0, year=2024),
         **inline_row("awards", 1, year=2024),
     )
-    response = editor_client.post(change_url(city), data)
+    response = client.post(change_url(city), data)
     assert contains(form_errors(response), "Please correct the duplicate data for year")
     assert not city.awards.exists()
 
@@ -118,10 +112,10 @@ def program_form(program, **changes):
     return {**data, **changes}
 
 
-def test_a_program_replaced_by_itself_is_a_form_error(editor_client):
+def test_a_program_replaced_by_itself_is_a_form_error(client):
     program = make_program(make_city(), name="Original")
     data = program_form(program, lifecycle="replaced", replaced_by=program.pk)
-    response = editor_client.post(change_url(program), posted(Program, data))
+    response = client.post(change_url(program), admin_form_data(Program, data))
     assert contains(form_errors(response), "A program cannot replace itself.")
     program.refresh_from_db()
     assert program.replaced_by is None
@@ -137,19 +131,19 @@ def test_a_program_replaced_by_itself_is_a_form_error(editor_client):
         ({"city": 999999}, "Select a valid choice."),
     ],
 )
-def test_bad_program_input_is_a_form_error(editor_client, changes, message):
+def test_bad_program_input_is_a_form_error(client, changes, message):
     program = make_program(make_city(), name="Unchanged")
-    response = editor_client.post(
-        change_url(program), posted(Program, program_form(program, **changes))
+    response = client.post(
+        change_url(program), admin_form_data(Program, program_form(program, **changes))
     )
     assert contains(form_errors(response), message), form_errors(response)
     assert Program.objects.get(pk=program.pk).name == "Unchanged"
 
 
-def test_invalid_link_address_is_a_form_error(editor_client):
-    response = editor_client.post(
+def test_invalid_link_address_is_a_form_error(client):
+    response = client.post(
         reverse("admin:cities_resourcelink_add"),
-        posted(
+        admin_form_data(
             ResourceLink,
             {"title": "UNESCO", "url": "not an address", "description": "", "order": 0},
         ),

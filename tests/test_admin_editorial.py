@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -11,28 +10,23 @@ from django.utils import timezone
 from cities.models import City, LearningCityAward, Photo, Program, ResourceLink, SiteText, Status
 
 from .factories import (
+    change_url,
     in_both_languages,
     make_city,
     make_criterion,
     make_photo,
     make_program,
     make_user,
+    staff_with,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def superuser(client):
-    user = make_user("chief", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return user
-
-
 INLINE_MODELS = {"programs": Program, "photos": Photo}
 
 
-def posted(model, data):
+def admin_form_data(model, data):
     """Form data with each translated field given in both languages, as the admin's form
     (and its program and photo inlines) has one input per language."""
     top = {key: value for key, value in data.items() if "-" not in key}
@@ -71,12 +65,7 @@ def city_form(city, **changes):
             for field in ("TOTAL_FORMS", "INITIAL_FORMS")
         },
     }
-    return posted(City, {**data, **changes})
-
-
-def change_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return admin_form_data(City, {**data, **changes})
 
 
 def test_city_list_shows_state_program_count_and_preview_link(client, superuser):
@@ -186,7 +175,7 @@ class TestHistory:
 
     def test_history_of_site_texts_and_programs_inline(self, client, superuser):
         text = SiteText.objects.create(key=SiteText.Key.BENEFITS, text="Before")
-        client.post(change_url(text), posted(SiteText, {"key": text.key, "text": "After"}))
+        client.post(change_url(text), admin_form_data(SiteText, {"key": text.key, "text": "After"}))
         assert text.history.latest().history_user == superuser
         city = make_city()
         data = city_form(
@@ -335,7 +324,7 @@ def test_an_old_program_version_is_shown_with_the_criteria_it_had(client, superu
         "order": old_version.order,
         "criteria": [first.pk],
     }
-    assert client.post(revert_url, posted(Program, data)).status_code == 302
+    assert client.post(revert_url, admin_form_data(Program, data)).status_code == 302
     restored = Program.objects.get(pk=old_version.id)
     assert list(restored.criteria.all()) == [first]
 
@@ -405,12 +394,6 @@ def test_restoring_a_photo_whose_file_is_gone_asks_for_the_file(client, superuse
     assert response.status_code == 200
     assert "This field is required." in str(response.context["adminform"].form.errors["image"])
     assert not Photo.objects.filter(pk=pk).exists()
-
-
-def staff_with(*codenames):
-    user = make_user(is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    return user
 
 
 def test_staff_who_may_only_view_get_no_status_actions(client):

@@ -9,10 +9,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from .factories import make_user
+from .factories import make_user, posted
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ STRONG_PASSWORD = "lifelong-learning-in-Loja-2022"
 
 
 @pytest.fixture
-def editor():
+def editor_user():
     user = make_user("editor", is_staff=True)
     user.set_password(STRONG_PASSWORD)
     user.save()
@@ -47,7 +48,7 @@ def test_default_limit_is_five_failed_attempts():
     assert settings.AXES_FAILURE_LIMIT == 5
 
 
-def test_after_the_limit_even_the_right_password_is_locked_out(client, editor):
+def test_after_the_limit_even_the_right_password_is_locked_out(client, editor_user):
     fail(client, 4)
     assert log_in(client, STRONG_PASSWORD).status_code == 302  # the fifth try, right
     client.logout()
@@ -60,7 +61,7 @@ def test_after_the_limit_even_the_right_password_is_locked_out(client, editor):
     assert "_auth_user_id" not in client.session
 
 
-def test_the_lockout_is_for_one_username_from_one_address(client, editor):
+def test_the_lockout_is_for_one_username_from_one_address(client, editor_user):
     fail(client, 5)
     other = make_user("other", is_staff=True)
     other.set_password(STRONG_PASSWORD)
@@ -70,13 +71,58 @@ def test_the_lockout_is_for_one_username_from_one_address(client, editor):
     assert log_in(client, STRONG_PASSWORD, REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
-def test_the_limit_and_cool_off_come_from_settings(client, editor, settings):
+class TestBehindTheTlsProxy:
+    """Every visitor reaches the site from the proxy's address; X-Forwarded-For tells them apart."""
+
+    PROXY = {"REMOTE_ADDR": "10.0.0.1"}
+
+    def test_two_visitors_behind_a_trusted_proxy_are_told_apart(
+        self, client, editor_user, settings
+    ):
+        settings.TRUSTED_PROXIES = 1
+        attacker = {**self.PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+        fail(client, 5, **attacker)
+        assert log_in(client, STRONG_PASSWORD, **attacker).status_code == 429
+        owner = {**self.PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.4"}
+        assert log_in(client, STRONG_PASSWORD, **owner).status_code == 302
+        assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
+
+    def test_only_the_address_the_proxy_wrote_counts(self, client, editor_user, settings):
+        # The proxy appends the address it saw; what the attacker wrote before it is ignored.
+        settings.TRUSTED_PROXIES = 1
+        for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"):
+            log_in(client, "wrong password", HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.7")
+        assert (
+            log_in(client, STRONG_PASSWORD, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7")
+        ).status_code == 429
+
+    def test_without_a_trusted_proxy_a_forged_header_is_ignored(
+        self, client, editor_user, settings
+    ):
+        assert settings.TRUSTED_PROXIES == 0
+        for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"):
+            log_in(client, "wrong password", HTTP_X_FORWARDED_FOR=forged)
+        assert log_in(client, STRONG_PASSWORD, HTTP_X_FORWARDED_FOR="9.9.9.9").status_code == 429
+        assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
+
+
+def test_failures_during_a_lockout_do_not_make_it_longer(client, editor_user):
+    fail(client, 5)
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=25))
+    # 25 minutes into the lockout, the attacker tries again: still refused...
+    assert log_in(client, "wrong password").status_code == 429
+    # ...and the lockout still ends 30 minutes after it began, not 30 after that try.
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=6))
+    assert log_in(client, STRONG_PASSWORD).status_code == 302
+
+
+def test_the_limit_and_cool_off_come_from_settings(client, editor_user, settings):
     settings.AXES_FAILURE_LIMIT = 2
     fail(client, 2)
     assert log_in(client, STRONG_PASSWORD).status_code == 429
 
 
-def test_a_successful_login_resets_the_count(client, editor):
+def test_a_successful_login_resets_the_count(client, editor_user):
     fail(client, 4)
     assert log_in(client, STRONG_PASSWORD).status_code == 302
     client.logout()
@@ -84,14 +130,14 @@ def test_a_successful_login_resets_the_count(client, editor):
     assert log_in(client, STRONG_PASSWORD).status_code == 302
 
 
-def test_the_lockout_message_is_translated(client, editor):
+def test_the_lockout_message_is_translated(client, editor_user):
     fail(client, 5)
     response = log_in(client, STRONG_PASSWORD, HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 429
     assert "Demasiados intentos fallidos" in response.text
 
 
-def test_superusers_see_lockouts_and_can_lift_them(client, editor):
+def test_superusers_see_lockouts_and_can_lift_them(client, editor_user):
     fail(client, 5)
     attempt = AccessAttempt.objects.get(username="editor")
     chief = make_user("chief", is_staff=True, is_superuser=True)
@@ -103,7 +149,7 @@ def test_superusers_see_lockouts_and_can_lift_them(client, editor):
     assert log_in(client, STRONG_PASSWORD).status_code == 302
 
 
-def test_sessions_expire_after_the_idle_time_and_each_request_renews_them(client, editor):
+def test_sessions_expire_after_the_idle_time_and_each_request_renews_them(client, editor_user):
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE == 2 * 60 * 60
     log_in(client, STRONG_PASSWORD)
@@ -112,7 +158,7 @@ def test_sessions_expire_after_the_idle_time_and_each_request_renews_them(client
     assert response.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
 
 
-def test_an_idle_session_ends_and_an_active_one_is_renewed(client, editor):
+def test_an_idle_session_ends_and_an_active_one_is_renewed(client, editor_user):
     log_in(client, STRONG_PASSWORD)
     session = Session.objects.get(session_key=client.session.session_key)
     # As if the editor had been away for the whole idle time.
@@ -179,6 +225,32 @@ class TestCreateUser:
         make_user("taken")
         with pytest.raises(CommandError, match="already exists"):
             call_command("create_user", "taken", "--group", "Editors")
+
+    def test_refuses_a_name_taken_in_another_case(self, editors, monkeypatch):
+        monkeypatch.setenv("DJANGO_USER_PASSWORD", STRONG_PASSWORD)
+        make_user("editor")
+        with pytest.raises(CommandError, match="'editor' already exists; usernames that differ"):
+            call_command("create_user", "Editor", "--group", "Editors")
+        assert list(get_user_model().objects.values_list("username", flat=True)) == ["editor"]
+
+    def test_the_admin_refuses_renaming_someone_to_a_name_taken_in_another_case(self, admin_client):
+        make_user("editor")
+        maria = make_user("maria")
+        url = reverse("admin:auth_user_change", args=[maria.pk])
+        form = admin_client.get(url).context["adminform"].form
+        response = admin_client.post(url, posted(form) | {"username": "Editor"})
+        assert response.status_code == 200
+        assert response.context["adminform"].form.has_error("username", "unique")
+        maria.refresh_from_db()
+        assert maria.username == "maria"
+        # A new case of her own name is not taken by anyone else.
+        response = admin_client.post(url, posted(form) | {"username": "Maria"})
+        assert not response.context["adminform"].form.has_error("username")
+
+    def test_logging_in_still_compares_usernames_exactly(self, client):
+        make_user("editor")
+        assert not client.login(username="EDITOR", password="pw")
+        assert client.login(username="editor", password="pw")
 
     def test_creates_the_first_superuser(self, monkeypatch):
         monkeypatch.setenv("DJANGO_USER_PASSWORD", STRONG_PASSWORD)

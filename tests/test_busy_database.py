@@ -13,7 +13,7 @@ from django.urls import reverse
 from cities import images
 from cities.models import City, Photo
 from learningcities.admin_mixins import SaveFailureAdminMixin
-from tests.factories import make_city, make_user, new_photo_form_data, posted, typed, uploaded_jpeg
+from tests.factories import make_city, new_photo_form_data, posted, typed, uploaded_jpeg
 
 BUSY = (
     "The database was too busy with other saves to take this one. Nothing was saved: your "
@@ -26,13 +26,6 @@ def database_error(message, cause=None):
     error = OperationalError(message)
     error.__cause__ = cause
     return error
-
-
-@pytest.fixture
-def editor(client):
-    user = make_user("editor", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return user
 
 
 def city_form_data(client, city, **values):
@@ -62,7 +55,7 @@ BUSY_ERRORS = {
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("error", BUSY_ERRORS.values(), ids=BUSY_ERRORS.keys())
-def test_a_busy_database_keeps_the_city_form_as_typed_and_saves_nothing(client, editor, error):
+def test_a_busy_database_keeps_the_city_form_as_typed_and_saves_nothing(client, superuser, error):
     city = make_city(cover=False, name="Cuenca", tagline="Before")
     before = city.narrative
     change = reverse("admin:cities_city_change", args=[city.pk])
@@ -88,7 +81,9 @@ def test_a_busy_database_keeps_the_city_form_as_typed_and_saves_nothing(client, 
 
 
 @pytest.mark.django_db
-def test_a_busy_database_while_storing_a_photo_leaves_no_row_and_no_file(client, editor, settings):
+def test_a_busy_database_while_storing_a_photo_leaves_no_row_and_no_file(
+    client, superuser, settings
+):
     data = new_photo_form_data(
         client,
         title="Parque Calderón",
@@ -113,7 +108,7 @@ def test_a_busy_database_while_storing_a_photo_leaves_no_row_and_no_file(client,
 
 
 @pytest.mark.django_db
-def test_a_database_that_is_down_is_still_the_site_wide_503(client, editor):
+def test_a_database_that_is_down_is_still_the_site_wide_503(client, superuser):
     city = make_city(cover=False, name="Loja")
     change = reverse("admin:cities_city_change", args=[city.pk])
     data = city_form_data(client, city, name="Loja", tagline="Lost with the server")

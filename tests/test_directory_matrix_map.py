@@ -17,11 +17,8 @@ def names(response):
     return [city.slug for city in response.context["cities"]]
 
 
+@pytest.mark.usefixtures("seeded")
 class TestDirectory:
-    @pytest.fixture(autouse=True)
-    def seeded(self):
-        load_seed()
-
     def test_lists_every_published_city_in_joining_order(self, client):
         response = client.get("/en/cities/")
         assert names(response) == ["cuenca", "quito", "loja", "azogues"]
@@ -107,11 +104,8 @@ def test_directory_matrix_and_map_have_a_fixed_number_of_queries(client):
     assert max(few.values()) <= 7
 
 
+@pytest.mark.usefixtures("seeded")
 class TestMatrix:
-    @pytest.fixture(autouse=True)
-    def seeded(self):
-        load_seed()
-
     def test_is_a_real_table_with_caption_and_headers(self, client):
         html = client.get("/en/criteria/").content.decode()
         table = re.search(r"<table.*?</table>", html, re.S).group(0)

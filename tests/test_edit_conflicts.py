@@ -4,26 +4,27 @@ import re
 from html import unescape
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from cities.models import City, Program, Status
 
-from .factories import make_city, make_criterion, make_program, make_staff, posted
+from .factories import (
+    change_url,
+    logged_in_client,
+    make_city,
+    make_criterion,
+    make_program,
+    make_staff,
+    posted,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def change_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-
-def editor(name, full_name=""):
+def editor_browser(name, full_name=""):
+    """A browser of its own, logged in as the editor `name`."""
     first, _, last = full_name.partition(" ")
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(make_staff("Editors", username=name, first_name=first, last_name=last))
-    return client
+    return logged_in_client(make_staff("Editors", username=name, first_name=first, last_name=last))
 
 
 def opened_form(client, obj):
@@ -66,7 +67,7 @@ def cuenca():
 
 
 def test_a_save_over_a_newer_version_is_refused_with_the_conflict_page(cuenca):
-    ana, bruno = editor("ana", "Ana Torres"), editor("bruno")
+    ana, bruno = editor_browser("ana", "Ana Torres"), editor_browser("bruno")
     ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
 
     ana_form.update(tagline_en="Four rivers, one city", tagline_es="Cuatro ríos, una ciudad")
@@ -90,7 +91,7 @@ def test_a_save_over_a_newer_version_is_refused_with_the_conflict_page(cuenca):
 
 
 def test_applying_my_changes_on_top_keeps_both_editors_work(cuenca):
-    ana, bruno = editor("ana"), editor("bruno")
+    ana, bruno = editor_browser("ana"), editor_browser("bruno")
     ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
     ana_form["tagline_en"] = "Four rivers, one city"
     ana.post(change_url(cuenca), ana_form)
@@ -109,7 +110,7 @@ def test_applying_my_changes_on_top_keeps_both_editors_work(cuenca):
 
 
 def test_when_both_changed_the_same_field_applying_takes_mine(cuenca):
-    ana, bruno = editor("ana"), editor("bruno")
+    ana, bruno = editor_browser("ana"), editor_browser("bruno")
     ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
     ana_form["tagline_en"] = "Ana's tagline"
     ana.post(change_url(cuenca), ana_form)
@@ -123,7 +124,7 @@ def test_when_both_changed_the_same_field_applying_takes_mine(cuenca):
 
 
 def test_a_change_made_while_the_conflict_page_was_open_shows_it_again(cuenca):
-    ana, bruno = editor("ana"), editor("bruno")
+    ana, bruno = editor_browser("ana"), editor_browser("bruno")
     ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
     ana_form["tagline_en"] = "First"
     ana.post(change_url(cuenca), ana_form)
@@ -142,7 +143,7 @@ def test_a_change_made_while_the_conflict_page_was_open_shows_it_again(cuenca):
 
 
 def test_discarding_leads_to_the_current_version(cuenca):
-    ana, bruno = editor("ana"), editor("bruno")
+    ana, bruno = editor_browser("ana"), editor_browser("bruno")
     ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
     ana_form["tagline_en"] = "Ana's tagline"
     ana.post(change_url(cuenca), ana_form)
@@ -155,7 +156,7 @@ def test_discarding_leads_to_the_current_version(cuenca):
 
 
 def test_successive_saves_by_one_editor_are_no_conflict(cuenca):
-    ana = editor("ana")
+    ana = editor_browser("ana")
     form = opened_form(ana, cuenca)
     form["tagline_en"] = "One"
     form["_continue"] = "Save and continue editing"
@@ -170,7 +171,7 @@ def test_successive_saves_by_one_editor_are_no_conflict(cuenca):
 class TestInlineRows:
     def test_a_program_changed_on_its_own_form_is_not_undone_by_the_city_form(self, cuenca):
         program = make_program(cuenca, name="Bibliotecas", summary="Old summary")
-        ana, bruno = editor("ana", "Ana Torres"), editor("bruno")
+        ana, bruno = editor_browser("ana", "Ana Torres"), editor_browser("bruno")
         bruno_form = opened_form(bruno, cuenca)
         ana_form = opened_form(ana, program)
         ana_form["summary_en"] = "Ana's summary"
@@ -193,7 +194,7 @@ class TestInlineRows:
 
     def test_both_editors_changes_to_one_program_row_are_merged(self, cuenca):
         program = make_program(cuenca, name="Bibliotecas", summary="Old summary")
-        ana, bruno = editor("ana"), editor("bruno")
+        ana, bruno = editor_browser("ana"), editor_browser("bruno")
         ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
         ana_form["programs-0-summary_en"] = "Ana's summary"
         assert ana.post(change_url(cuenca), ana_form).status_code == 302
@@ -209,7 +210,7 @@ class TestInlineRows:
     def test_a_program_deleted_meanwhile_is_named_and_the_rest_can_be_saved(self, cuenca):
         kept = make_program(cuenca, name="Kept program")
         gone = make_program(cuenca, name="Jóvenes Cuenca")
-        ana, bruno = editor("ana", "Ana Torres"), editor("bruno")
+        ana, bruno = editor_browser("ana", "Ana Torres"), editor_browser("bruno")
         bruno_form = opened_form(bruno, cuenca)
         ana.post(reverse("admin:cities_program_delete", args=[gone.pk]), {"post": "yes"})
         assert not Program.objects.filter(pk=gone.pk).exists()
@@ -229,7 +230,7 @@ class TestInlineRows:
     def test_criteria_ticked_by_one_editor_survive_anothers_save(self, cuenca):
         families = make_criterion(title="Families")
         program = make_program(cuenca, name="Bibliotecas")
-        ana, bruno = editor("ana"), editor("bruno")
+        ana, bruno = editor_browser("ana"), editor_browser("bruno")
         ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
         ana_form["programs-0-criteria"] = [str(families.pk)]
         ana.post(change_url(cuenca), ana_form)
@@ -243,7 +244,7 @@ class TestInlineRows:
 
 
 def test_a_city_deleted_meanwhile_is_named_with_what_was_typed(cuenca):
-    ana, bruno = editor("ana", "Ana Torres"), editor("bruno")
+    ana, bruno = editor_browser("ana", "Ana Torres"), editor_browser("bruno")
     bruno_form = opened_form(bruno, cuenca)
     ana.post(reverse("admin:cities_city_delete", args=[cuenca.pk]), {"post": "yes"})
     bruno_form["tagline_en"] = "Bruno's tagline"
@@ -268,7 +269,7 @@ def test_a_city_deleted_meanwhile_is_named_with_what_was_typed(cuenca):
 )
 def test_every_change_form_refuses_a_save_over_a_newer_version(make_item):
     item = make_item()
-    ana, bruno = editor("ana"), editor("bruno")
+    ana, bruno = editor_browser("ana"), editor_browser("bruno")
     ana_form, bruno_form = opened_form(ana, item), opened_form(bruno, item)
     ana_form["order"] = "7"
     assert ana.post(change_url(item), ana_form).status_code == 302
@@ -281,7 +282,7 @@ def test_every_change_form_refuses_a_save_over_a_newer_version(make_item):
 def test_a_list_saved_over_a_newer_order_is_refused_for_that_row():
     first = make_criterion(title="Families", order=1)
     second = make_criterion(title="Workplace", order=2)
-    ana, bruno = editor("ana", "Ana Torres"), editor("bruno")
+    ana, bruno = editor_browser("ana", "Ana Torres"), editor_browser("bruno")
     url = reverse("admin:cities_criterion_changelist")
     listed = bruno.get(url)
     formset = listed.context["cl"].formset
@@ -318,7 +319,7 @@ def test_a_list_saved_over_a_newer_order_is_refused_for_that_row():
 def test_the_publish_action_keeps_a_change_saved_by_someone_else(cuenca):
     cuenca.status = Status.DRAFT
     cuenca.save()
-    ana, bruno = editor("ana"), editor("bruno")
+    ana, bruno = editor_browser("ana"), editor_browser("bruno")
     ana_form = opened_form(ana, cuenca)
     ana_form["tagline_en"] = "Ana's tagline"
     ana.post(change_url(cuenca), ana_form)
@@ -333,7 +334,7 @@ def test_the_publish_action_keeps_a_change_saved_by_someone_else(cuenca):
 
 
 def test_the_conflict_page_is_in_spanish_for_a_spanish_editor(cuenca):
-    ana, bruno = editor("ana"), editor("bruno")
+    ana, bruno = editor_browser("ana"), editor_browser("bruno")
     bruno.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
     ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
     ana_form["tagline_en"] = "Ana's tagline"

@@ -19,15 +19,18 @@ from cities.models import (
     SiteText,
 )
 
-from .factories import make_city, make_photo, make_program, make_staff, make_user, posted
+from .factories import (
+    change_url,
+    logged_in_client,
+    make_city,
+    make_photo,
+    make_program,
+    make_staff,
+    make_user,
+    posted,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def browser_of(user, language="en", **kwargs):
-    client = Client(HTTP_ACCEPT_LANGUAGE=language, **kwargs)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -43,11 +46,6 @@ def juan():
 @pytest.fixture
 def city():
     return make_city(name="Quito")
-
-
-def change_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
 def editing_url(obj):
@@ -78,31 +76,31 @@ def poll(client, obj, **data):
 
 
 def test_the_second_editor_is_told_who_has_the_city_open_and_since_when(maria, juan, city):
-    first = browser_of(maria)
+    first = logged_in_client(maria)
     assert notice(first.get(change_url(city))) == []  # nobody else; not herself either
     opened_at(maria, 10, 42)
 
-    response = browser_of(juan).get(change_url(city))
+    response = logged_in_client(juan).get(change_url(city))
 
     assert notice(response) == ["María López (maria) has been editing this city since 10:42."]
     assert "Agree with them who saves first" in response.content.decode()
 
 
 def test_an_editor_without_a_full_name_is_named_by_username_and_in_spanish(maria, juan, city):
-    browser_of(juan).get(change_url(city))
+    logged_in_client(juan).get(change_url(city))
     opened_at(juan, 9, 5)
 
-    response = browser_of(maria, language="es").get(change_url(city))
+    response = logged_in_client(maria, language="es").get(change_url(city))
 
     assert notice(response) == ["juan está editando esta ficha de ciudad desde las 09:05."]
 
 
 def test_a_form_open_since_an_earlier_day_gives_the_date(maria, juan, city):
-    browser_of(maria).get(change_url(city))
+    logged_in_client(maria).get(change_url(city))
     yesterday = timezone.localtime() - timedelta(days=1)
     EditingSession.objects.update(opened_at=yesterday.replace(hour=23, minute=50))
 
-    response = browser_of(juan).get(change_url(city))
+    response = logged_in_client(juan).get(change_url(city))
 
     assert notice(response) == [
         f"María López (maria) has been editing this city since {yesterday:%Y-%m-%d} at 23:50."
@@ -110,7 +108,7 @@ def test_a_form_open_since_an_earlier_day_gives_the_date(maria, juan, city):
 
 
 def test_polling_says_still_here_and_answers_who_else_is_there(maria, juan, city):
-    first, second = browser_of(maria), browser_of(juan)
+    first, second = logged_in_client(maria), logged_in_client(juan)
     first.get(change_url(city))
     opened_at(maria, 10, 42)
     assert poll(first, city) == []  # alone so far
@@ -130,13 +128,13 @@ def test_polling_says_still_here_and_answers_who_else_is_there(maria, juan, city
 
 def test_two_people_on_two_different_items_see_no_notice(maria, juan, city):
     other_city = make_city(name="Loja")
-    browser_of(maria).get(change_url(city))
-    assert notice(browser_of(juan).get(change_url(other_city))) == []
-    assert poll(browser_of(juan), other_city) == []
+    logged_in_client(maria).get(change_url(city))
+    assert notice(logged_in_client(juan).get(change_url(other_city))) == []
+    assert poll(logged_in_client(juan), other_city) == []
 
 
 def test_leaving_the_page_takes_the_editor_off_the_notice_at_once(maria, juan, city):
-    first, second = browser_of(maria), browser_of(juan)
+    first, second = logged_in_client(maria), logged_in_client(juan)
     first.get(change_url(city))
     second.get(change_url(city))
     assert len(poll(second, city)) == 1
@@ -150,11 +148,11 @@ def test_leaving_the_page_takes_the_editor_off_the_notice_at_once(maria, juan, c
 
 
 def test_a_form_silent_for_the_whole_window_is_no_longer_shown_and_is_pruned(maria, juan, city):
-    browser_of(maria).get(change_url(city))
+    logged_in_client(maria).get(change_url(city))
     EditingSession.objects.filter(user=maria).update(
         last_seen_at=timezone.now() - EditingSession.WINDOW - timedelta(seconds=1)
     )
-    second = browser_of(juan)
+    second = logged_in_client(juan)
 
     assert notice(second.get(change_url(city))) == []
     assert poll(second, city) == []
@@ -162,7 +160,7 @@ def test_a_form_silent_for_the_whole_window_is_no_longer_shown_and_is_pruned(mar
 
 
 def test_coming_back_after_the_window_counts_from_the_return(maria, juan, city):
-    first = browser_of(maria)
+    first = logged_in_client(maria)
     first.get(change_url(city))
     opened_at(maria, 0, 1)
     EditingSession.objects.update(last_seen_at=timezone.now() - timedelta(hours=2))
@@ -172,40 +170,40 @@ def test_coming_back_after_the_window_counts_from_the_return(maria, juan, city):
 
     session = EditingSession.objects.get(user=maria)
     assert session.opened_at >= back
-    assert poll(browser_of(juan), city) == [
+    assert poll(logged_in_client(juan), city) == [
         "María López (maria) has been editing this city since "
         f"{timezone.localtime(session.opened_at):%H:%M}."
     ]
 
 
 def test_a_form_seen_within_the_window_is_still_shown(maria, juan, city):
-    browser_of(maria).get(change_url(city))
+    logged_in_client(maria).get(change_url(city))
     EditingSession.objects.filter(user=maria).update(
         last_seen_at=timezone.now() - EditingSession.WINDOW + timedelta(seconds=5)
     )
-    assert len(poll(browser_of(juan), city)) == 1
+    assert len(poll(logged_in_client(juan), city)) == 1
 
 
 def test_saving_and_leaving_the_form_ends_the_session_but_continuing_keeps_it(maria, juan):
     link = ResourceLink.objects.create(
         title_es="UIL", title_en="UIL", url="https://uil.unesco.org/"
     )
-    first = browser_of(maria)
+    first = logged_in_client(maria)
     form = first.get(change_url(link)).context["adminform"].form
 
     response = first.post(change_url(link), {**posted(form), "_continue": "1"})
     assert response.status_code == 302
-    assert len(poll(browser_of(juan), link)) == 1
+    assert len(poll(logged_in_client(juan), link)) == 1
 
     response = first.post(change_url(link), posted(form))
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:cities_resourcelink_changelist")
-    assert poll(browser_of(juan), link) == []
+    assert poll(logged_in_client(juan), link) == []
 
 
 def test_editing_notices_do_not_make_cached_public_pages_stale(maria, juan, city):
     version = ContentVersion.current().version
-    first, second = browser_of(maria), browser_of(juan)
+    first, second = logged_in_client(maria), logged_in_client(juan)
 
     first.get(change_url(city))
     second.get(change_url(city))
@@ -220,8 +218,8 @@ def test_editing_notices_do_not_make_cached_public_pages_stale(maria, juan, city
 def test_an_uploader_learns_nothing_about_someone_elses_photo(maria):
     uploader = make_staff("Photo uploaders", username="uploader")
     photo = make_photo(city=make_city(), uploaded_by=make_user("other"))
-    browser_of(maria).get(change_url(photo))
-    client = browser_of(uploader)
+    logged_in_client(maria).get(change_url(photo))
+    client = logged_in_client(uploader)
 
     for data in ({}, {"leaving": "1"}):
         response = client.post(editing_url(photo), data)
@@ -233,34 +231,36 @@ def test_an_uploader_learns_nothing_about_someone_elses_photo(maria):
 def test_an_uploader_is_named_on_their_own_photo(maria):
     uploader = make_staff("Photo uploaders", username="uploader")
     photo = make_photo(city=make_city(), uploaded_by=uploader)
-    browser_of(uploader).get(change_url(photo))
-    assert poll(browser_of(maria), photo)[0].startswith("uploader has been editing this photo")
+    logged_in_client(uploader).get(change_url(photo))
+    assert poll(logged_in_client(maria), photo)[0].startswith(
+        "uploader has been editing this photo"
+    )
 
 
 def test_someone_who_may_only_view_sees_the_notice_but_is_not_named_nor_may_poll(maria, city):
     viewer = make_user("viewer", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_city"))
-    browser_of(maria).get(change_url(city))
-    client = browser_of(viewer)
+    logged_in_client(maria).get(change_url(city))
+    client = logged_in_client(viewer)
 
     response = client.get(change_url(city))
 
     assert len(notice(response)) == 1
     assert "data-poll-url" not in response.content.decode()  # no script polling for them
     assert client.post(editing_url(city)).status_code == 403
-    assert poll(browser_of(maria), city) == []
+    assert poll(logged_in_client(maria), city) == []
 
 
 def test_the_polling_address_needs_a_login_a_post_and_the_csrf_token(maria, city):
     assert Client().post(editing_url(city))["Location"].startswith(reverse("admin:login"))
-    assert browser_of(maria).get(editing_url(city)).status_code == 405
-    strict = browser_of(maria, enforce_csrf_checks=True)
+    assert logged_in_client(maria).get(editing_url(city)).status_code == 405
+    strict = logged_in_client(maria, enforce_csrf_checks=True)
     assert strict.post(editing_url(city)).status_code == 403
     assert not EditingSession.objects.exists()
 
 
 def test_a_mistyped_address_is_a_404(maria):
-    assert browser_of(maria).post("/admin/cities/city/nonsense/editing/").status_code == 404
+    assert logged_in_client(maria).post("/admin/cities/city/nonsense/editing/").status_code == 404
 
 
 MAKERS = {
@@ -279,10 +279,10 @@ MAKERS = {
 @pytest.mark.parametrize("item", MAKERS)
 def test_every_content_form_has_the_notice(maria, juan, item):
     obj = MAKERS[item]()
-    browser_of(maria).get(change_url(obj))
+    logged_in_client(maria).get(change_url(obj))
     opened_at(maria, 8, 0)
 
-    response = browser_of(juan).get(change_url(obj))
+    response = logged_in_client(juan).get(change_url(obj))
 
     assert notice(response) == [f"María López (maria) has been editing this {item} since 08:00."]
     html = response.content.decode()

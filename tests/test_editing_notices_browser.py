@@ -1,10 +1,13 @@
 """Two editors in two browsers on the same city form: each sees the other come and go."""
 
+import time
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from cities.editing_notices import EditingNoticesAdmin
+from cities.models import EditingSession
 
 from .factories import make_city, make_user
 from .test_security_browser import RECORD_VIOLATIONS
@@ -44,6 +47,16 @@ def editor_in_a_browser(browser, site, username, watch):
     return page
 
 
+def close_forms(*pages):
+    """Close each editor's browser: its form says goodbye as it closes. Waits until the server
+    has heard them all, so that no request still writes while the test's database is emptied."""
+    for page in pages:
+        page.context.close()
+    deadline = time.monotonic() + 10
+    while EditingSession.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def test_two_editors_see_each_other_arrive_and_leave_without_reloading(
     live_server, browser, monkeypatch
 ):
@@ -75,7 +88,7 @@ def test_two_editors_see_each_other_arrive_and_leave_without_reloading(
     expect(maria_notice).to_be_empty(timeout=5000)
 
     violations += maria.evaluate("window.cspViolations")
-    maria.context.close()
+    close_forms(maria)
     assert violations == []
     assert errors == []
 
@@ -103,5 +116,46 @@ def test_a_form_left_alone_stops_polling_so_that_the_login_can_end(
 
     with maria.expect_request("**/editing/"):
         maria.keyboard.press("Shift")
-    maria.context.close()
+    close_forms(maria)
+    assert errors == []
+
+
+def test_two_editors_on_one_city_both_changes_reach_the_public_page(
+    live_server, browser, monkeypatch
+):
+    monkeypatch.setattr(EditingNoticesAdmin, "editing_poll_seconds", 1)
+    make_editor("maria", first_name="María", last_name="López")
+    make_editor("juan", first_name="Juan", last_name="Pérez")
+    city = make_city(name="Cuenca", tagline="City of rivers", narrative="Cuenca learns.")
+    form_url = live_server.url + reverse("admin:cities_city_change", args=[city.pk])
+    errors = []
+    maria = editor_in_a_browser(browser, live_server.url, "maria", errors)
+    juan = editor_in_a_browser(browser, live_server.url, "juan", errors)
+    maria.goto(form_url)
+    juan.goto(form_url)
+    expect(maria.get_by_role("status")).to_contain_text("Juan Pérez (juan)", timeout=5000)
+    expect(juan.get_by_role("status")).to_contain_text("María López (maria)")
+
+    # María saves a new tagline first; Juan, still on the form he opened, a new narrative.
+    maria.fill("#id_tagline_en", "Four rivers, one city")
+    maria.click("input[name=_save]")
+    maria.wait_for_url(f"{live_server.url}{reverse('admin:cities_city_changelist')}")
+    juan.fill("#id_narrative_en", "Cuenca learns in every parish.")
+    juan.click("input[name=_save]")
+
+    conflict = juan.locator("#edit-conflict")
+    expect(conflict).to_contain_text("Changed by María López on")
+    expect(conflict).to_contain_text("Four rivers, one city")
+    expect(conflict).to_contain_text("Cuenca learns in every parish.")
+    juan.click("button[name=_apply_on_top]")
+    juan.wait_for_url(f"{live_server.url}{reverse('admin:cities_city_changelist')}")
+
+    visitor = browser.new_page()
+    visitor.goto(live_server.url + city.get_absolute_url())
+    expect(visitor.locator("main")).to_contain_text("Four rivers, one city")
+    expect(visitor.locator("main")).to_contain_text("Cuenca learns in every parish.")
+    violations = juan.evaluate("window.cspViolations")
+    visitor.close()
+    close_forms(maria, juan)
+    assert violations == []
     assert errors == []

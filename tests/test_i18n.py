@@ -96,6 +96,24 @@ def test_a_missing_translation_shows_the_other_language_with_a_note(client):
     assert '<div class="prose" lang="en"><p>Ibarra learns in English.</p></div>' in html
 
 
+def test_a_program_summary_and_description_in_the_other_language_share_one_note(client):
+    city = make_city(slug="ibarra")
+    make_program(
+        city,
+        summary_en="",
+        summary_es="Un resumen.",
+        description_en="",
+        description_es="Una descripción.",
+    )
+    make_program(city, summary="Read together.", description_en="", description_es="Leer.")
+    html = client.get("/en/cities/ibarra/").content.decode()
+    assert html.count("Not yet available in your language: shown in Spanish.") == 2
+    assert '<p lang="es">Un resumen.</p>' in html
+    assert '<div class="prose" lang="es"><p>Una descripción.</p></div>' in html
+    assert "<p>Read together.</p>" in html
+    assert '<div class="prose" lang="es"><p>Leer.</p></div>' in html
+
+
 def test_names_and_titles_shown_in_the_other_language_are_marked_with_it(client):
     city = make_city(slug="ibarra", tagline_en="", tagline_es="Aprender en cada barrio")
     make_program(city, name="Ibarra emprende", slug="emprende")

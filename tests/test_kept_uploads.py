@@ -299,12 +299,6 @@ def png_upload(name, width, height):
     return file
 
 
-@pytest.fixture
-def editor_client(client, db):
-    client.force_login(make_staff("Editors"))
-    return client
-
-
 def test_photo_rows_of_a_refused_city_form_keep_their_own_photos(
     editor_client, django_capture_on_commit_callbacks
 ):

@@ -15,7 +15,7 @@ from cities import images
 from cities.models import Photo
 from learningcities.storage import media_names
 from tests import photo_samples as samples
-from tests.factories import make_city, make_photo, make_staff
+from tests.factories import make_city, make_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +31,6 @@ def files_of(photo):
 
 def jpeg_upload(width=1200, height=800, name="photo.jpg"):
     return SimpleUploadedFile(name, samples.jpeg(width, height), content_type="image/jpeg")
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_staff("Editors"))
-    return client
 
 
 def change_form_data(client, photo, **changes):

@@ -4,7 +4,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 
@@ -12,14 +11,10 @@ import pytest
 import redis
 from django.conf import settings
 
+from tests.live_site import free_port
+
 ROOT = settings.BASE_DIR
 PAGE_CACHE_URL = "redis://127.0.0.1:6379/13"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:

@@ -2,21 +2,14 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.management import call_command
-from django.db import connection
 from django.template.loader import render_to_string
-from django.test.utils import CaptureQueriesContext
 
 from cities.models import City, Program, Status
 
 from .factories import make_city, make_photo, make_program, make_user
+from .public_helpers import count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeded():
-    call_command("load_seed")
 
 
 def text_of(response):
@@ -182,12 +175,6 @@ def make_network(size):
         make_photo(city=city)
         for _ in range(2):
             make_program(city)
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_overview_query_count_does_not_grow_with_the_network(client):

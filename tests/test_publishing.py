@@ -1,10 +1,11 @@
 """Drafts, scheduled publishing and archiving: one rule, in the queryset and its twin."""
 
+import logging
 import time
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,18 +13,12 @@ from django.utils import timezone, translation
 
 from cities.models import City, Photo, Program, PublicationState, Status
 
-from .factories import make_city, make_criterion, make_photo, make_program, make_user
+from .factories import make_city, make_criterion, make_photo, make_program, staff_with
 from .public_helpers import PUBLIC_PAGES, load_seed
 
 pytestmark = pytest.mark.django_db
 
 HOUR = timedelta(hours=1)
-
-
-def editor(*codenames):
-    user = make_user(is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    return user
 
 
 @pytest.fixture
@@ -93,7 +88,7 @@ def test_visitors_get_404_for_scheduled_and_archived_cities(client, cities_in_ev
 
 def test_editors_see_scheduled_pages_marked_and_never_cached(client, cities_in_every_state):
     city = cities_in_every_state[PublicationState.SCHEDULED]
-    client.force_login(editor("view_city", "view_program", "view_photo"))
+    client.force_login(staff_with("view_city", "view_program", "view_photo"))
     response = client.get(city.get_absolute_url())
     assert response.status_code == 200
     assert "Scheduled: this page becomes public on" in response.text
@@ -111,20 +106,29 @@ class TestPreview:
         refused = client.get(self.preview_url(city))
         assert refused.status_code == 403
         assert "This page is for the site's editors only." in refused.content.decode()
-        client.force_login(editor("view_city"))
+        client.force_login(staff_with("view_city"))
         assert client.get(self.preview_url(city)).status_code == 403
+
+    def test_a_refusal_is_logged_in_one_line_without_traceback(self, client, caplog):
+        city = make_city(status=Status.DRAFT)
+        with caplog.at_level(logging.WARNING, logger="django.request"):
+            assert client.get(self.preview_url(city)).status_code == 403
+        [record] = [r for r in caplog.records if r.name == "django.request"]
+        assert record.levelno == logging.WARNING and record.exc_info is None
+        assert caplog.text.strip().count("\n") == 0
+        assert "Forbidden (Permission denied): " + self.preview_url(city) in caplog.text
 
     def test_refusal_does_not_reveal_which_drafts_exist(self, client):
         unknown = reverse("cities:preview", kwargs={"slug": "no-such-city"})
         assert client.get(unknown).status_code == 403
-        client.force_login(editor("change_city"))
+        client.force_login(staff_with("change_city"))
         assert client.get(unknown).status_code == 404
 
     def test_shows_the_page_as_the_public_will_see_it(self, client):
         city = make_city(status=Status.DRAFT, narrative="A new learning city.")
         make_program(city, name="Public reading circles", status=Status.PUBLISHED)
         make_program(city, name="Half-written idea", status=Status.DRAFT)
-        client.force_login(editor("change_city", "view_program", "view_photo"))
+        client.force_login(staff_with("change_city", "view_program", "view_photo"))
         response = client.get(self.preview_url(city))
         assert response.status_code == 200
         assert "A new learning city." in response.text
@@ -141,14 +145,14 @@ class TestPreview:
         city = make_city(status=Status.PUBLISHED, published_at=moment)
         make_program(city, name="Starts with the city", published_at=moment - HOUR)
         make_program(city, name="Starts later", published_at=moment + HOUR)
-        client.force_login(editor("change_city"))
+        client.force_login(staff_with("change_city"))
         response = client.get(self.preview_url(city))
         assert "Starts with the city" in response.text
         assert "Starts later" not in response.text
         assert "Preview: this is how the public will see this page from" in response.text
 
     def test_uses_a_fixed_number_of_queries(self, client):
-        client.force_login(editor("change_city"))
+        client.force_login(staff_with("change_city"))
 
         def queries_for_city_with(items):
             city = make_city(status=Status.DRAFT)
@@ -234,7 +238,7 @@ class TestNothingNonPublicIsNamedThroughARelation:
     def test_staff_who_may_view_programs_still_see_the_draft_successor(self, client, quito):
         # Someone else's draft photo: seen by those who may handle others' photos (issue 17).
         client.force_login(
-            editor("view_city", "view_program", "view_photo", "change_others_photos")
+            staff_with("view_city", "view_program", "view_photo", "change_others_photos")
         )
         with translation.override("en"):
             page = client.get(quito.get_absolute_url()).content.decode()
@@ -242,7 +246,7 @@ class TestNothingNonPublicIsNamedThroughARelation:
         assert self.DRAFT_ALT in page
 
     def test_the_preview_names_only_what_will_be_public(self, client, quito):
-        client.force_login(editor("change_city", "view_program", "view_photo"))
+        client.force_login(staff_with("change_city", "view_program", "view_photo"))
         with translation.override("en"):
             page = client.get(reverse("cities:preview", kwargs={"slug": "quito"})).text
         assert "Guagua Centros" in page

@@ -42,11 +42,8 @@ def test_snippet_is_short_and_centred_on_the_match():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("seeded")
 class TestSearchPage:
-    @pytest.fixture(autouse=True)
-    def seeded(self):
-        load_seed()
-
     def results(self, client, query, url=SEARCH):
         response = client.get(url, {"q": query})
         assert response.status_code == 200

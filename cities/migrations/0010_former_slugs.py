@@ -5,29 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cities', '0009_city_listing_order'),
+        ("cities", "0009_city_listing_order"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='program',
-            name='former_slugs',
-            field=models.JSONField(blank=True, default=list, editable=False, help_text="Slugs the program had before: its city's page keeps an anchor for each, so that links shared with them still land on the program.", verbose_name='former slugs'),
+            model_name="program",
+            name="former_slugs",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                editable=False,
+                help_text="Slugs the program had before: its city's page keeps an anchor for each, so that links shared with them still land on the program.",
+                verbose_name="former slugs",
+            ),
         ),
         migrations.CreateModel(
-            name='FormerCitySlug',
+            name="FormerCitySlug",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='former slug')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='changed')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='former_slugs', to='cities.city', verbose_name='city')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="former slug")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="changed")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="former_slugs",
+                        to="cities.city",
+                        verbose_name="city",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'former city slug',
-                'verbose_name_plural': 'former city slugs',
-                'ordering': ['-created_at'],
+                "verbose_name": "former city slug",
+                "verbose_name_plural": "former city slugs",
+                "ordering": ["-created_at"],
             },
         ),
     ]

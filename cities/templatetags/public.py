@@ -2,13 +2,26 @@
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.template.defaultfilters import linebreaks_filter
+from django.urls import reverse, translate_url
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info, gettext
 from modeltranslation.utils import build_localized_fieldname
 
+from cities.seo import absolute_url
+
 register = template.Library()
+
+
+def page_path(request, query=True):
+    """The path of the page shown (with its query string when `query`), for the page's links
+    (canonical, languages). An address that matched none of the site's (a 404) is never
+    written back: its links lead to the home page instead, whatever was asked for."""
+    if request.resolver_match is None:
+        return reverse("cities:overview")
+    return request.get_full_path() if query else request.path
 
 
 @register.simple_tag(takes_context=True)
@@ -16,10 +29,10 @@ def language_versions(context):
     """This page in every language: (code, name in that language, absolute URL, current)."""
     request = context["request"]
     current = get_language()
-    path = request.get_full_path()
+    path = page_path(request)
     versions = []
     for code, _name in settings.LANGUAGES:
-        url = request.build_absolute_uri(translate_url(path, code))
+        url = absolute_url(request, translate_url(path, code))
         versions.append(
             {
                 "code": code,
@@ -35,11 +48,11 @@ def language_versions(context):
 def negotiated_url(context):
     """This page without its language prefix: it redirects by the browser's language."""
     request = context["request"]
-    path = request.get_full_path()
+    path = page_path(request)
     prefix = f"/{get_language()}/"
     if path.startswith(prefix):
         path = "/" + path[len(prefix) :]
-    return request.build_absolute_uri(path)
+    return absolute_url(request, path)
 
 
 @register.simple_tag(takes_context=True)
@@ -47,19 +60,18 @@ def canonical_url(context):
     """The page's address without its query string (filters and searches are not indexed),
     except the page number of a list: each page of a list is a page of its own."""
     request = context["request"]
-    url = request.build_absolute_uri(request.path)
+    url = absolute_url(request, page_path(request, query=False))
     page = context.get("page_obj")
     if page is not None and page.number > 1:
         url += f"?page={page.number}"
     return url
 
 
-@register.filter
 def fallback_language(obj, field):
     """The language a translated field is shown in when the visitor's lacks it, else "".
 
-    modeltranslation falls back to the other language by itself; this tells the template
-    to say so and to mark the text with its real `lang`.
+    modeltranslation falls back to the other language by itself; this tells `translated`
+    and `lang_attribute` to say so and to mark the text with its real `lang`.
     """
     current = get_language()
     if getattr(obj, build_localized_fieldname(field, current), None):
@@ -70,7 +82,6 @@ def fallback_language(obj, field):
     return ""
 
 
-@register.simple_tag
 def translation_note(language):
     """Says that the text that follows is shown in `language` (a code); nothing when empty."""
     if not language:
@@ -80,6 +91,45 @@ def translation_note(language):
         gettext("Not yet available in your language: shown in %(language)s.")
         % {"language": get_language_info(language)["name_translated"]},
     )
+
+
+@register.simple_tag
+def translated(
+    obj,
+    field,
+    css_class="",
+    linebreaks=False,
+    sentence=False,
+    prefix="",
+    note=True,
+    shared_note_with="",
+):
+    """A translated text, marked with its `lang` and preceded by a note when it is shown in
+    the other language; nothing but the note when the text is empty.
+
+    `linebreaks` renders paragraphs in a <div> (else one <p>); `prefix` goes before the text;
+    `sentence` gives the whole a capital and a full stop. Two texts shown together share one
+    note: the first names the second in `shared_note_with`, the second says `note=False`.
+    """
+    language = fallback_language(obj, field)
+    shown = ""
+    text = getattr(obj, field)
+    if text:
+        lang = format_html(' lang="{}"', language) if language else ""
+        css = format_html(' class="{}"', css_class) if css_class else ""
+        if prefix:
+            text = f"{prefix} {text}"
+        if sentence:
+            text = capfirst(text) + "."
+        if linebreaks:
+            shown = format_html("<div{}{}>{}</div>", css, lang, linebreaks_filter(text))
+        else:
+            shown = format_html("<p{}{}>{}</p>", css, lang, text)
+    if not note:
+        return shown
+    if shared_note_with:
+        language = language or fallback_language(obj, shared_note_with)
+    return format_html("{}{}", translation_note(language), shown)
 
 
 @register.filter

@@ -38,8 +38,13 @@ class Command(BaseCommand):
         User = get_user_model()
         if not groups and not superuser:
             raise CommandError("Give at least one --group, or --superuser.")
-        if User._default_manager.filter(username=username).exists():
-            raise CommandError(f"A user named {username!r} already exists.")
+        # Without regard to case, as in the admin: "Editor" beside "editor" is one too many.
+        existing = User._default_manager.filter(username__iexact=username).first()
+        if existing is not None:
+            raise CommandError(
+                f"A user named {existing.username!r} already exists; usernames that differ "
+                "only in case are refused."
+            )
         found = {group.name: group for group in Group.objects.filter(name__in=groups)}
         missing = [name for name in groups if name not in found]
         if missing:

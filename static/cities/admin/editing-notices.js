@@ -68,7 +68,8 @@ document.addEventListener("DOMContentLoaded", () => {
         stopped = true;
         return;
       }
-      if (response.ok) {
+      // 204: the server skipped this round (busy saving); the notice stays as it is.
+      if (response.ok && response.status !== 204) {
         const answer = await response.json();
         show(answer.others.map((other) => other.message));
       }

@@ -32,7 +32,7 @@ def move_files_to_unguessable_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cities", "0011_editing_session"),
+        ("cities", "0012_former_slugs_have_no_permissions"),
     ]
 
     operations = [

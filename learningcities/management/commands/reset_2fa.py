@@ -1,0 +1,32 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_otp import devices_for_user
+
+
+class Command(BaseCommand):
+    help = (
+        "Remove a person's second factor (authenticator app and recovery codes), e.g. after a "
+        "lost phone. Their sessions stop reaching the admin at once; at their next login they "
+        "set up a new app."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+
+    @transaction.atomic
+    def handle(self, username, **options):
+        User = get_user_model()
+        try:
+            user = User._default_manager.get_by_natural_key(username)
+        except User.DoesNotExist:
+            raise CommandError(f"No user named {username!r}.") from None
+        devices = list(devices_for_user(user, confirmed=None))
+        for device in devices:
+            device.delete()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Removed {len(devices)} second-factor device(s) of {username}; "
+                "they will set up a new authenticator app at their next login."
+            )
+        )

@@ -1,0 +1,271 @@
+"""Two-factor login for staff (django-otp): a code from an authenticator app after the password.
+
+The password alone never logs a member of staff in while `REQUIRE_2FA` is on: it only opens
+the second step, kept in the session for a few minutes. Staff without an authenticator app are
+enrolled there (QR code drawn on the server, the secret in text, a code to confirm it) and are
+shown ten single-use recovery codes once. Wrong codes are login failures for django-axes, so
+they count towards the same lockout as wrong passwords; the failure count is reset only by a
+complete login, not by the password step.
+"""
+
+import secrets
+import time
+from base64 import b32encode
+from hashlib import sha256
+
+import segno
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model, user_login_failed
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.views import LoginView
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import devices_for_user, user_has_device, verify_token
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+PENDING_SESSION_KEY = "two_factor_pending"
+# Time between a right password and its second factor, after which the password is asked again.
+SECOND_STEP_SECONDS = 10 * 60
+RECOVERY_CODE_COUNT = 10
+
+
+def second_factor_required(user):
+    return settings.REQUIRE_2FA and user.is_staff
+
+
+def new_recovery_code():
+    """Sixteen letters and digits (80 random bits), written in groups of four."""
+    letters = b32encode(secrets.token_bytes(10)).decode().lower()
+    return "-".join(letters[i : i + 4] for i in range(0, 16, 4))
+
+
+def recovery_code_hash(code):
+    """What is stored of a recovery code: django-otp's static tokens keep codes as they are
+    given (16 characters at most), so they are given this hash, and a stolen database copy
+    reveals no usable code. 80 random bits need no slow hash."""
+    normalised = "".join(code.split()).replace("-", "").lower()
+    return b32encode(sha256(normalised.encode()).digest()).decode()[:16]
+
+
+def record_failed_code(request, user):
+    """A wrong code is a failed login for django-axes, for this username from this address."""
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.get_username()}, request=request
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split())
+
+
+class PasswordStepLoginView(LoginView):
+    """Django's admin login, which hands staff who need a second factor over to it instead of
+    logging them in."""
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not second_factor_required(user):
+            return super().form_valid(form)
+        self.request.session[PENDING_SESSION_KEY] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "next": self.get_success_url(),
+            "since": time.time(),
+        }
+        return HttpResponseRedirect(reverse("admin:two_factor"))
+
+
+class AdminSite(admin.AdminSite):
+    """The admin site, open to staff only once they have given their second factor (while
+    `REQUIRE_2FA` is on). Installed as Django's default site by learningcities.apps."""
+
+    def has_permission(self, request):
+        # The device that verified this session: set by django-otp's middleware, or by
+        # django_otp.login() for the request that completes a login.
+        verified = getattr(request.user, "otp_device", None) is not None
+        return super().has_permission(request) and (not settings.REQUIRE_2FA or verified)
+
+    def get_urls(self):
+        return [
+            path("two-factor/", self.second_step, name="two_factor"),
+            path("two-factor/setup/", self.enrolment, name="two_factor_setup"),
+            *super().get_urls(),
+        ]
+
+    def login(self, request, extra_context=None):
+        """Django's AdminSite.login with PasswordStepLoginView: the view is chosen inside that
+        method, so its few lines of context are repeated here."""
+        if request.method == "GET" and self.has_permission(request):
+            return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
+        context = {
+            **self.each_context(request),
+            "title": _("Log in"),
+            "subtitle": None,
+            "app_path": request.get_full_path(),
+            "username": request.user.get_username(),
+        }
+        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+            context[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=self.name)
+        context.update(extra_context or {})
+        request.current_app = self.name
+        return PasswordStepLoginView.as_view(
+            extra_context=context,
+            authentication_form=AdminAuthenticationForm,
+            template_name="admin/login.html",
+        )(request)
+
+    def pending_user(self, request):
+        """The member of staff whose password was right a moment ago, if any."""
+        pending = request.session.get(PENDING_SESSION_KEY)
+        if not pending or time.time() - pending["since"] > SECOND_STEP_SECONDS:
+            return None
+        return get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+
+    def complete_login(self, request, user, device):
+        pending = request.session.pop(PENDING_SESSION_KEY)
+        # A new session key; django-axes resets this person's failure count.
+        auth_login(request, user, backend=pending["backend"])
+        otp_login(request, device)
+        return pending["next"]
+
+    def refuse_code(self, request, user, form):
+        record_failed_code(request, user)
+        if getattr(request, "axes_locked_out", False):
+            # django-axes' middleware answers with the lockout page; the password is asked
+            # again once the lockout ends.
+            request.session.pop(PENDING_SESSION_KEY, None)
+        form.add_error("code", _("This code is not right. Try again with a new code."))
+
+    def render(self, request, template, form, user, **context):
+        return TemplateResponse(
+            request,
+            f"admin/two_factor/{template}",
+            {
+                **self.each_context(request),
+                "form": form,
+                "username": user.get_username(),
+                **context,
+            },
+        )
+
+    def locked_out(self, request, user):
+        credentials = {"username": user.get_username()}
+        if AxesProxyHandler.is_allowed(request, credentials):
+            return None
+        request.session.pop(PENDING_SESSION_KEY, None)
+        return get_lockout_response(request, None, credentials)
+
+    @method_decorator(never_cache)
+    @method_decorator(sensitive_post_parameters("code"))
+    def second_step(self, request):
+        """The code from the authenticator app, or a recovery code."""
+        user = self.pending_user(request)
+        if user is None:
+            return HttpResponseRedirect(reverse("admin:login", current_app=self.name))
+        if not user_has_device(user):
+            return HttpResponseRedirect(reverse("admin:two_factor_setup", current_app=self.name))
+        if lockout := self.locked_out(request, user):
+            return lockout
+        form = CodeForm(request.POST or None)
+        if form.is_valid():
+            device = self.matching_device(user, form.cleaned_data["code"])
+            if device is not None:
+                return HttpResponseRedirect(self.complete_login(request, user, device))
+            self.refuse_code(request, user, form)
+        return self.render(
+            request, "second_step.html", form, user, title=gettext("Two-factor authentication")
+        )
+
+    @staticmethod
+    def matching_device(user, code):
+        """The device that accepts the code: six digits are the app's, anything else may be
+        a recovery code (used up by django-otp when it is accepted)."""
+        is_app_code = code.isdigit() and len(code) == 6
+        for device in devices_for_user(user):
+            if isinstance(device, TOTPDevice) and is_app_code:
+                token = code
+            elif isinstance(device, StaticDevice) and not is_app_code:
+                token = recovery_code_hash(code)
+            else:
+                continue
+            if verified := verify_token(user, device.persistent_id, token):
+                return verified
+        return None
+
+    @method_decorator(never_cache)
+    @method_decorator(sensitive_post_parameters("code"))
+    def enrolment(self, request):
+        """A new authenticator app: its QR code and secret, confirmed by a first code."""
+        user = self.pending_user(request)
+        if user is None:
+            return HttpResponseRedirect(reverse("admin:login", current_app=self.name))
+        if user_has_device(user):
+            return HttpResponseRedirect(reverse("admin:two_factor", current_app=self.name))
+        if lockout := self.locked_out(request, user):
+            return lockout
+        # Reloading the page keeps the secret already scanned.
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=user, name=gettext("Authenticator app"), confirmed=False
+            )
+        form = CodeForm(request.POST or None)
+        if form.is_valid():
+            if verify_token(user, device.persistent_id, form.cleaned_data["code"]):
+                codes = self.confirm_device(device)
+                next_url = self.complete_login(request, user, device)
+                return self.render(
+                    request,
+                    "recovery_codes.html",
+                    None,
+                    user,
+                    title=gettext("Your recovery codes"),
+                    codes=codes,
+                    next_url=next_url,
+                )
+            self.refuse_code(request, user, form)
+        secret = b32encode(device.bin_key).decode()
+        return self.render(
+            request,
+            "enrolment.html",
+            form,
+            user,
+            title=gettext("Set up two-factor authentication"),
+            qr_code=segno.make(device.config_url, error="m").svg_data_uri(scale=4),
+            secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        )
+
+    @staticmethod
+    @transaction.atomic
+    def confirm_device(device):
+        """Confirms the app and gives its owner new recovery codes, returned to be shown once."""
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        StaticDevice.objects.filter(user=device.user).delete()
+        recovery = StaticDevice.objects.create(user=device.user, name=gettext("Recovery codes"))
+        codes = [new_recovery_code() for _number in range(RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create(
+            StaticToken(device=recovery, token=recovery_code_hash(code)) for code in codes
+        )
+        return codes

@@ -1,0 +1,273 @@
+"""Two-factor login for staff (learningcities/two_factor.py), turned on here: pyproject.toml
+turns it off for the rest of the suite, which logs staff in with force_login()."""
+
+import re
+from base64 import b32encode
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth import SESSION_KEY
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from learningcities.two_factor import AdminSite
+from tests.factories import make_user
+from tests.test_security import production_settings
+from tests.test_security_browser import RECORD_VIOLATIONS
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = "/admin/"
+
+
+@pytest.fixture(autouse=True)
+def two_factor_required(settings):
+    settings.REQUIRE_2FA = True
+    settings.AXES_FAILURE_LIMIT = 3
+
+
+def another_person():
+    return Client(headers={"accept-language": "en"})
+
+
+def code_of(device):
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def wrong_code_for(device):
+    return f"{(int(code_of(device)) + 500_000) % 1_000_000:06d}"
+
+
+def enrolled(user):
+    """A confirmed authenticator app and the recovery codes, as enrolment leaves them."""
+    device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+    return device, AdminSite.confirm_device(device)
+
+
+def enter_password(client, username="maria", password="pw"):
+    return client.post(
+        reverse("admin:login"), {"username": username, "password": password, "next": ADMIN}
+    )
+
+
+def enter_code(client, code):
+    return client.post(reverse("admin:two_factor"), {"code": code})
+
+
+def is_logged_in(client):
+    return SESSION_KEY in client.session
+
+
+def test_the_password_alone_logs_no_staff_in(client):
+    enrolled(make_user("maria", is_staff=True))
+    response = enter_password(client)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:two_factor")
+    assert not is_logged_in(client)
+    assert client.get(ADMIN)["Location"].startswith(reverse("admin:login"))
+    page = client.get(reverse("admin:two_factor"))
+    assert "enter the six-digit code your authenticator app shows" in page.text
+
+
+def test_staff_without_an_app_set_one_up_before_any_admin_page(client):
+    user = make_user("maria", is_staff=True)
+    enter_password(client)
+    response = client.get(reverse("admin:two_factor"))
+    assert response["Location"] == reverse("admin:two_factor_setup")
+    assert client.get(ADMIN).status_code == 302
+
+    page = client.get(reverse("admin:two_factor_setup"))
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert re.search(
+        r'<img class="two-factor-qr" src="data:image/svg\+xml;charset=utf-8,', page.text
+    )
+    secret = b32encode(device.bin_key).decode()
+    shown = re.search(r'<code id="two-factor-secret">([A-Z2-7 ]+)</code>', page.text).group(1)
+    assert shown.replace(" ", "") == secret
+    # Reloading keeps the secret already scanned.
+    client.get(reverse("admin:two_factor_setup"))
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+
+    done = client.post(reverse("admin:two_factor_setup"), {"code": code_of(device)})
+    codes = re.findall(r"<li><code>([a-z2-7-]{19})</code></li>", done.text)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert is_logged_in(client)
+    assert client.get(ADMIN).status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+    # Only hashes of the recovery codes are stored.
+    stored = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert len(stored) == 10
+    assert not stored & ({code.replace("-", "") for code in codes} | set(codes))
+
+
+def test_a_wrong_code_at_set_up_confirms_nothing(client):
+    user = make_user("maria", is_staff=True)
+    enter_password(client)
+    client.get(reverse("admin:two_factor_setup"))
+    device = TOTPDevice.objects.get(user=user)
+    response = client.post(reverse("admin:two_factor_setup"), {"code": wrong_code_for(device)})
+    assert "This code is not right" in response.text
+    assert not is_logged_in(client)
+    assert not TOTPDevice.objects.get(user=user).confirmed
+    assert not StaticDevice.objects.filter(user=user).exists()
+
+
+def test_staff_log_in_with_the_code_of_their_app(client):
+    device, _codes = enrolled(make_user("maria", is_staff=True))
+    enter_password(client)
+    response = enter_code(client, code_of(device))
+    assert response.status_code == 302
+    assert response["Location"] == ADMIN
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_a_wrong_code_is_refused_and_logs_nobody_in(client):
+    device, _codes = enrolled(make_user("maria", is_staff=True))
+    enter_password(client)
+    response = enter_code(client, wrong_code_for(device))
+    assert response.status_code == 200
+    assert "This code is not right" in response.text
+    assert not is_logged_in(client)
+    assert client.get(ADMIN).status_code == 302
+    assert AccessAttempt.objects.get(username="maria").failures_since_start == 1
+
+
+def test_wrong_codes_lock_the_account_out_like_wrong_passwords(client, settings):
+    device, codes = enrolled(make_user("maria", is_staff=True))
+    enter_password(client, password="wrong")  # one failure from the password
+    enter_password(client)
+    enter_code(client, wrong_code_for(device))
+    locked = enter_code(client, wrong_code_for(device))
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.text
+    assert AccessAttempt.objects.get(username="maria").failures_since_start == 3
+    # Neither the right code nor the right password opens the admin until the lockout ends.
+    assert enter_code(client, codes[0])["Location"] == reverse("admin:login")
+    assert enter_password(client).status_code == 429
+    assert not is_logged_in(client)
+
+
+def test_a_recovery_code_logs_in_once(client):
+    _device, codes = enrolled(make_user("maria", is_staff=True))
+    enter_password(client)
+    # However it is typed: capitals, spaces instead of dashes.
+    response = enter_code(client, codes[0].upper().replace("-", " "))
+    assert response["Location"] == ADMIN
+    assert client.get(ADMIN).status_code == 200
+
+    again = another_person()
+    enter_password(again)
+    assert "This code is not right" in enter_code(again, codes[0]).text
+    assert not is_logged_in(again)
+    assert enter_code(again, codes[1])["Location"] == ADMIN
+    assert StaticToken.objects.filter(device__user__username="maria").count() == 8
+
+
+def test_two_staff_set_up_their_apps_at_the_same_time(settings):
+    # A wrong code holds the app back for a second (django-otp's throttling), less than a
+    # person takes to type again; a test is faster.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    maria, pedro = make_user("maria", is_staff=True), make_user("pedro", is_staff=True)
+    first, second = another_person(), another_person()
+    enter_password(first, "maria")
+    enter_password(second, "pedro")
+    first.get(reverse("admin:two_factor_setup"))
+    second.get(reverse("admin:two_factor_setup"))
+    maria_app, pedro_app = TOTPDevice.objects.get(user=maria), TOTPDevice.objects.get(user=pedro)
+    assert maria_app.key != pedro_app.key
+    # Each one's code confirms only their own app.
+    crossed = second.post(reverse("admin:two_factor_setup"), {"code": code_of(maria_app)})
+    assert "This code is not right" in crossed.text
+    first.post(reverse("admin:two_factor_setup"), {"code": code_of(maria_app)})
+    pedro_app.refresh_from_db()
+    second.post(reverse("admin:two_factor_setup"), {"code": code_of(pedro_app)})
+    assert first.get(ADMIN).status_code == second.get(ADMIN).status_code == 200
+    assert StaticToken.objects.filter(device__user=maria).count() == 10
+    assert StaticToken.objects.filter(device__user=pedro).count() == 10
+
+
+def test_a_session_without_the_second_factor_does_not_reach_the_admin(client):
+    client.force_login(make_user("maria", is_staff=True, is_superuser=True))
+    response = client.get(ADMIN)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_second_step_needs_a_right_password_first(client):
+    assert client.get(reverse("admin:two_factor"))["Location"] == reverse("admin:login")
+    assert client.get(reverse("admin:two_factor_setup"))["Location"] == reverse("admin:login")
+    assert client.post(reverse("admin:two_factor"), {"code": "123456"}).status_code == 302
+
+
+def test_reset_2fa_removes_the_app_and_the_recovery_codes(client):
+    user = make_user("maria", is_staff=True)
+    device, _codes = enrolled(user)
+    enter_password(client)
+    enter_code(client, code_of(device))
+    assert client.get(ADMIN).status_code == 200
+
+    call_command("reset_2fa", "maria")
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticDevice.objects.filter(user=user).exists()
+    # The session verified by the removed app no longer reaches the admin ...
+    assert client.get(ADMIN).status_code == 302
+    # ... and the next login sets up a new one.
+    enter_password(client)
+    assert client.get(reverse("admin:two_factor"))["Location"] == reverse("admin:two_factor_setup")
+
+
+def test_reset_2fa_names_an_unknown_user():
+    with pytest.raises(CommandError, match="No user named 'nobody'"):
+        call_command("reset_2fa", "nobody")
+
+
+def test_visitors_and_people_who_are_not_staff_are_not_asked(client):
+    assert client.get("/en/").status_code == 200
+    client.force_login(make_user("reader"))
+    assert client.get("/en/").status_code == 200
+    # The admin still refuses them as before, without a second step.
+    response = enter_password(another_person(), "reader")
+    assert response.status_code == 200
+    assert "correct username and password for a staff account" in response.text
+
+
+def test_the_turned_off_setting_logs_staff_in_with_the_password(client, settings):
+    settings.REQUIRE_2FA = False
+    make_user("maria", is_staff=True)
+    assert enter_password(client)["Location"] == ADMIN
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_two_factor_is_required_by_default_without_debug_only():
+    assert production_settings("REQUIRE_2FA") == {"REQUIRE_2FA": True}
+    with_debug = production_settings("REQUIRE_2FA", DJANGO_DEBUG="on")
+    assert with_debug == {"REQUIRE_2FA": False}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_setting_up_an_app_in_a_browser_breaks_no_rule_of_the_csp(live_server, page):
+    user = make_user("maria", is_staff=True)
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", "maria")
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + reverse("admin:two_factor_setup"))
+    qr = page.locator("img.two-factor-qr")
+    assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
+    violations = page.evaluate("window.cspViolations")
+
+    page.fill("#id_code", code_of(TOTPDevice.objects.get(user=user)))
+    page.click("input[type=submit]")
+    assert page.locator("#recovery-codes li").count() == 10
+    violations += page.evaluate("window.cspViolations")
+    page.click("text=continue")
+    page.wait_for_url(live_server.url + ADMIN)
+    violations += page.evaluate("window.cspViolations")
+    assert violations == []
