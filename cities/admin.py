@@ -300,10 +300,7 @@ class PhotoAdmin(
     ]
 
     def get_queryset(self, request):
-        photos = super().get_queryset(request)
-        if request.user.has_perm("cities.change_others_photos"):
-            return photos
-        return photos.filter(uploaded_by=request.user)
+        return super().get_queryset(request).for_user(request.user)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

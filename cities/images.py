@@ -10,8 +10,9 @@ Django's default storage, so object storage can replace the file system by setti
 import base64
 import io
 import logging
+import secrets
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from operator import attrgetter
 from pathlib import PurePosixPath
 
@@ -25,6 +26,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError, features
+
+from learningcities.storage import PRIVATE_PHOTOS_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,11 @@ RENDITION_ENCODINGS = [
     ("JPEG", "image/jpeg", "jpg", {"quality": 80, "optimize": True, "progressive": True}),
 ]
 FALLBACK_TYPE = "image/jpeg"
+
+# A public photo's files are under photos/, which the media address (and the S3 bucket's
+# policy) serves to anyone; the files of a photo that is not public are under
+# private-photos/, which only the checked view serves (README, "Photos").
+PUBLIC_PHOTOS_PREFIX = "photos/"
 SRGB_PROFILE = ImageCms.createProfile("sRGB")
 
 
@@ -255,10 +263,6 @@ class Rendition:
     def as_dict(self):
         return asdict(self)
 
-    @property
-    def url(self):
-        return default_storage.url(self.name)
-
 
 def make_renditions(name):
     """Write the renditions of the stored original `name`; return them (a list of Rendition)."""
@@ -288,6 +292,55 @@ def make_renditions(name):
         delete_files(rendition.name for rendition in written)
         return []
     return written
+
+
+def photo_stem(public):
+    """A new, unguessable stored name without extension: 22 random URL-safe characters,
+    under the public or the private folder. Renditions are named after it."""
+    return f"{PUBLIC_PHOTOS_PREFIX if public else PRIVATE_PHOTOS_PREFIX}{secrets.token_urlsafe(16)}"
+
+
+def move_photo_files(photo, public):
+    """Give `photo`'s original and renditions new names under the public or private folder.
+
+    Copies through the storage API (file system and S3 alike), then points the row at the
+    copies only if it still names the originals, so that of two moves at once one wins and
+    the other deletes its copies; the old files are deleted once the row no longer names
+    them. Works on historical models too (the data migration). Returns whether it moved.
+    """
+    old_image = photo.image.name
+    if not old_image or not default_storage.exists(old_image):
+        return False  # nothing to hide or show; `make_renditions` reports missing files
+    stem = photo_stem(public)
+    old_stem = str(PurePosixPath(old_image).with_suffix(""))
+    copies = []
+    try:
+        new_image = _copy(old_image, f"{stem}.jpg", copies)
+        renditions = [
+            replace(r, name=_copy(r.name, stem + r.name.removeprefix(old_stem), copies))
+            for r in Rendition.load(photo.renditions)
+            if default_storage.exists(r.name)
+        ]
+        moved = (
+            type(photo)
+            ._base_manager.filter(pk=photo.pk, image=old_image)
+            .update(image=new_image, renditions=[r.as_dict() for r in renditions])
+        )
+    except BaseException:
+        delete_files(copies)
+        raise
+    if not moved:
+        delete_files(copies)
+        return False
+    delete_files([old_image, *(r["name"] for r in photo.renditions)])
+    photo.image.name, photo.renditions = new_image, [r.as_dict() for r in renditions]
+    return True
+
+
+def _copy(name, new_name, copies):
+    with default_storage.open(name) as stored:
+        copies.append(default_storage.save(new_name, stored))
+    return copies[-1]
 
 
 def delete_files(names):
@@ -320,18 +373,19 @@ class Picture:
 
     @classmethod
     def of(cls, photo):
+        url = photo.file_url
         by_type = {}
         for rendition in Rendition.load(photo.renditions):
             by_type.setdefault(rendition.type, []).append(rendition)
         for renditions in by_type.values():
             renditions.sort(key=attrgetter("width"))
         srcsets = {
-            mime: ", ".join(f"{r.url} {r.width}w" for r in renditions)
+            mime: ", ".join(f"{url(r.name)} {r.width}w" for r in renditions)
             for mime, renditions in by_type.items()
         }
         jpegs = tuple(by_type.get(FALLBACK_TYPE, ()))
         # A middle-sized JPEG for browsers without srcset; the original when none was made.
-        src = jpegs[len(jpegs) // 2].url if jpegs else photo.image.url
+        src = url(jpegs[len(jpegs) // 2].name) if jpegs else url(photo.image.name)
         sources = [
             Source(mime, srcset) for mime, srcset in srcsets.items() if mime != FALLBACK_TYPE
         ]
@@ -339,7 +393,7 @@ class Picture:
             sources=sources,
             src=src,
             srcset=srcsets.get(FALLBACK_TYPE, ""),
-            smallest_src=jpegs[0].url if jpegs else src,
+            smallest_src=url(jpegs[0].name) if jpegs else src,
             jpegs=jpegs,
         )
 

@@ -1,8 +1,11 @@
+import logging
 from datetime import UTC, timedelta
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.db.models import Q
@@ -12,7 +15,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from learningcities.storage import STORAGE_ERRORS
+
 from . import images, kept_uploads
+
+logger = logging.getLogger(__name__)
 
 # The UNESCO Global Network of Learning Cities was founded in 2013 (Beijing Declaration).
 GNLC_FOUNDING_YEAR = 2013
@@ -603,10 +610,53 @@ LICENCE_URLS = {
 }
 
 
+def photo_upload_to(photo, filename):
+    """An unguessable name, in the folder that matches whether the photo is public."""
+    return f"{images.photo_stem(photo.is_published)}.jpg"
+
+
+class PhotoQuerySet(PublishableQuerySet):
+    def for_user(self, user):
+        """The photos `user` works on in the admin: their own, or everyone's for those who
+        may change others' photos (editors). The twin of `Photo.may_be_changed_by`."""
+        if user.has_perm("cities.change_others_photos"):
+            return self.all()
+        return self.filter(uploaded_by=user.pk)
+
+    def shown(self, user=None, at=None):
+        """What is published, and of the rest only what `user` may see in the admin: an
+        uploader sees their own drafts, not other uploaders'."""
+        if user is not None and user.has_perm(view_permission(self.model)):
+            return self.published(at) | self.for_user(user)
+        return self.published(at)
+
+    def files_out_of_place(self):
+        """Photos whose files are not in the folder their publication calls for: just
+        published or made a draft, or a scheduled publication come due."""
+        published = self.published()
+        return self.filter(
+            Q(pk__in=published, image__startswith=images.PRIVATE_PHOTOS_PREFIX)
+            | (~Q(pk__in=published) & Q(image__startswith=images.PUBLIC_PHOTOS_PREFIX))
+        )
+
+
+def move_photo_files_to_match_publication():
+    """Move the files of every photo whose publication changed to the public or private
+    folder; a failure is logged and tried again on the next change (README, "Photos")."""
+    moved = False
+    for photo in Photo.objects.files_out_of_place():
+        try:
+            moved |= images.move_photo_files(photo, public=photo.is_published)
+        except STORAGE_ERRORS:
+            logger.exception("Could not move the files of photo %s", photo.pk)
+    if moved:
+        ContentVersion.bump()  # pages cached meanwhile name the old files
+
+
 class Photo(Publishable):
     image = models.ImageField(
         _("image"),
-        upload_to="photos/%Y/%m/",
+        upload_to=photo_upload_to,
         width_field="width",
         height_field="height",
         help_text=_("A JPEG, PNG or WebP photo."),
@@ -706,6 +756,8 @@ class Photo(Publishable):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = PhotoQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "-uploaded_at"]
         verbose_name = _("photo")
@@ -781,6 +833,21 @@ class Photo(Publishable):
 
     def may_be_changed_by(self, user):
         return self.uploaded_by_id == user.pk or user.has_perm("cities.change_others_photos")
+
+    def is_shown(self, user=None, at=None):
+        """The single-object twin of `PhotoQuerySet.shown`."""
+        return self.is_public_at(at or timezone.now()) or (
+            user is not None
+            and user.has_perm(view_permission(type(self)))
+            and self.may_be_changed_by(user)
+        )
+
+    def file_url(self, name):
+        """The address of one of this photo's files: the media address, except for a file in
+        the private folder, the view that checks who asks (`cities.views.photo_file`)."""
+        if self.pk is None or not name.startswith(images.PRIVATE_PHOTOS_PREFIX):
+            return default_storage.url(name)
+        return reverse("photo_file", args=[self.pk, PurePosixPath(name).name])
 
     @classmethod
     def extra_media_names(cls):
@@ -883,6 +950,7 @@ class ContentVersion(models.Model):
                 pk=1, version=row[0], changed_at=changed_at, next_publication_at=next_publication_at
             )
         if version.next_publication_at and version.next_publication_at <= timezone.now():
+            move_photo_files_to_match_publication()
             cls.bump()
             version.refresh_from_db()
         return version

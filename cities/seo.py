@@ -32,9 +32,9 @@ def social_image(request, photo):
         return None
     jpeg = photo.picture.jpeg_at_least(SOCIAL_IMAGE_WIDTH)
     if jpeg:
-        url, width, height = jpeg.url, jpeg.width, jpeg.height
+        url, width, height = photo.file_url(jpeg.name), jpeg.width, jpeg.height
     else:  # no renditions (yet): the original
-        url, width, height = photo.image.url, photo.width, photo.height
+        url, width, height = photo.file_url(photo.image.name), photo.width, photo.height
     return {
         "url": absolute_url(request, url),
         "width": width,

@@ -6,10 +6,17 @@ admin's bulk delete and `QuerySet.delete()` do not call the model's methods but 
 signals: renditions are made on upload, and no orphaned file is left.
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from . import history, images
-from .models import ContentVersion, EditingSession, Photo, Program
+from .models import (
+    ContentVersion,
+    EditingSession,
+    Photo,
+    Program,
+    move_photo_files_to_match_publication,
+)
 from .page_cache import invalidate_public_pages
 
 
@@ -17,6 +24,7 @@ def connect_signals():
     """Connect every handler, in the order that matters."""
     pre_save.connect(remember_stored_files, sender=Photo)
     post_save.connect(make_renditions_of_new_image, sender=Photo)
+    post_save.connect(move_files_after_publication_change, sender=Photo)
     post_delete.connect(delete_files_of_deleted_photo, sender=Photo)
 
     # Any change to this app's content (incl. many-to-many tables) makes cached pages stale.
@@ -58,6 +66,12 @@ def make_renditions_of_new_image(sender, instance, raw=False, **kwargs):
     images.delete_files_on_commit([getattr(instance, "_kept_upload_name", None)])
     if previous:
         images.delete_files_on_commit([previous["image"]])
+
+
+def move_files_after_publication_change(sender, instance, raw=False, **kwargs):
+    # Once committed, so that a rolled-back change moves nothing.
+    if not raw:
+        transaction.on_commit(move_photo_files_to_match_publication)
 
 
 def delete_files_of_deleted_photo(sender, instance, **kwargs):

@@ -1,8 +1,12 @@
+import mimetypes
 from collections import defaultdict
+from pathlib import PurePosixPath
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
@@ -11,6 +15,9 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from learningcities.views import sandboxed_media
+
+from . import images
 from .forms import DirectoryFilterForm, SearchForm
 from .geo import ecuador_map
 from .models import City, Criterion, Photo, Program, ResourceLink, SiteText, change_permission
@@ -289,3 +296,19 @@ class PhotoCreditsView(ListView):
             .prefetch_related(Prefetch("covered_cities", queryset=published_cities))
             .order_by("city__name", "order", "title")
         )
+
+
+def photo_file(request, pk, name):
+    """One file of a photo (original or rendition) for whoever may see the photo: its uploader
+    and editors while it is a draft, anyone once it is public. The files of photos that are not
+    public are only ever served here (README, "Photos")."""
+    photo = get_object_or_404(Photo.objects.visible_to(request.user), pk=pk)
+    stored = [photo.image.name, *(r.name for r in images.Rendition.load(photo.renditions))]
+    found = [stored_name for stored_name in stored if PurePosixPath(stored_name).name == name]
+    if not found or not default_storage.exists(found[0]):
+        raise Http404
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(default_storage.open(found[0]), content_type=content_type)
+    # Not for shared caches: the answer depends on who asks, and may change on publication.
+    patch_cache_control(response, private=True, no_cache=True)
+    return sandboxed_media(response)

@@ -85,12 +85,15 @@ def media_names(storage=default_storage, directory=""):
         yield from media_names(storage, f"{directory}{subdirectory}/")
 
 
-# Photos kept for their uploader after a refused form (cities.kept_uploads): never served.
+# Photos kept for their uploader after a refused form (cities.kept_uploads), and the files of
+# photos that are not public (drafts, scheduled, archived): never served from the media address.
 KEPT_UPLOADS_PREFIX = "kept-uploads/"
+PRIVATE_PHOTOS_PREFIX = "private-photos/"
+PRIVATE_PREFIXES = (KEPT_UPLOADS_PREFIX, PRIVATE_PHOTOS_PREFIX)
 
 
-def is_kept_name(name):
-    """Whether a media path points into the kept uploads, however it is spelled."""
+def is_private_name(name):
+    """Whether a media path points into a private folder, however it is spelled."""
     # Rooted first, so that "photos/../kept-uploads/…" and "./kept-uploads/…" are caught.
     normalized = posixpath.normpath(f"/{name}").lstrip("/")
-    return f"{normalized}/".startswith(KEPT_UPLOADS_PREFIX)
+    return f"{normalized}/".startswith(PRIVATE_PREFIXES)

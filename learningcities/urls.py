@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from . import views
-from .storage import is_kept_name
+from .storage import is_private_name
 
 admin.site.site_header = _("Learning Cities · editors")
 admin.site.site_title = _("Learning Cities admin")
@@ -39,15 +39,12 @@ urlpatterns = [
 
 
 def serve_media(request, path):
-    if is_kept_name(path):
-        # Photos kept for their uploader after a refused form are theirs alone.
+    if is_private_name(path):
+        # Photos kept after a refused form and files of photos that are not public: the
+        # app serves those only through its checked view (cities.views.photo_file).
         raise Http404
     # MEDIA_ROOT is read per request, not at import, so that tests can move it.
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    # An uploaded file is never a page: no script, plugin or form may run from it, even
-    # if it was opened directly; nosniff keeps browsers to the type it is served with.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
+    response = views.sandboxed_media(serve(request, path, document_root=settings.MEDIA_ROOT))
     # Stored names never change content: a replaced photo is saved under a new name.
     response["Cache-Control"] = f"public, max-age={settings.MEDIA_MAX_AGE}"
     return response

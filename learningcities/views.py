@@ -1,4 +1,4 @@
-"""Site-wide views that belong to no app: health check and security.txt."""
+"""Site-wide views that belong to no app: health check, security.txt, uploaded media."""
 
 import base64
 import datetime
@@ -22,6 +22,15 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
+
+
+def sandboxed_media(response):
+    """An uploaded file is never a page: no script, plugin or form may run from it, even if
+    it was opened directly; nosniff keeps browsers to the type it is served with."""
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
 
 # A load balancer gives up after a few seconds; answer well within that, even when a
 # backend hangs.

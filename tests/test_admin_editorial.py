@@ -412,8 +412,10 @@ def test_staff_who_may_only_view_get_no_status_actions(client):
 
 def test_dashboard_lists_only_what_the_user_may_view(client):
     make_city(name="Draft town", status=Status.DRAFT)
-    make_photo(title="Draft photo", status=Status.DRAFT)
-    client.force_login(staff_with("view_photo", "add_photo"))
+    uploader = staff_with("view_photo", "add_photo")
+    # Their own: an uploader sees no one else's drafts (test_photo_privacy.py).
+    make_photo(title="Draft photo", status=Status.DRAFT, uploaded_by=uploader)
+    client.force_login(uploader)
     html = client.get(reverse("admin:index")).text
     assert "Draft photo" in html
     assert "Draft town" not in html

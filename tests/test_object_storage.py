@@ -75,6 +75,8 @@ def test_a_photo_uploaded_in_the_admin_lives_in_the_bucket_with_its_renditions(
         alt_text="A cathedral with blue domes",
         author="Ana",
         image=uploaded_jpeg("cathedral.jpg", width=800, height=600),
+        # Published: the files of a photo that is not public are kept under private-photos/.
+        status="published",
     )
     response = client.post(add, data)
     assert response.status_code == 302

@@ -236,7 +236,10 @@ class TestNothingNonPublicIsNamedThroughARelation:
         assert {p["slug"]: p["replaced_by"] for p in programs}["guagua-centros"] is None
 
     def test_staff_who_may_view_programs_still_see_the_draft_successor(self, client, quito):
-        client.force_login(staff_with("view_city", "view_program", "view_photo"))
+        # Someone else's draft photo: seen by those who may handle others' photos (issue 17).
+        client.force_login(
+            staff_with("view_city", "view_program", "view_photo", "change_others_photos")
+        )
         with translation.override("en"):
             page = client.get(quito.get_absolute_url()).content.decode()
         assert "Replaced by Centros Wawa" in page

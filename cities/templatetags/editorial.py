@@ -29,7 +29,7 @@ def editorial_dashboard(context):
         opts = model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         for state in (PublicationState.DRAFT, PublicationState.SCHEDULED):
-            items = model.objects.in_state(state).order_by("published_at", "pk")
+            items = model.objects.visible_to(user).in_state(state).order_by("published_at", "pk")
             items = list(items[: DASHBOARD_ITEMS + 1])
             if items:
                 sections.append(
