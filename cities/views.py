@@ -76,10 +76,7 @@ class CityDetailView(DetailView):
             )
             if city is None:
                 raise
-            address = city.get_absolute_url()
-            if request.META.get("QUERY_STRING"):
-                address = f"{address}?{request.META['QUERY_STRING']}"
-            return HttpResponsePermanentRedirect(address)
+            return HttpResponsePermanentRedirect(city.get_absolute_url())
 
     def related_lookups(self):
         programs = Program.objects.shown(**self.audience)

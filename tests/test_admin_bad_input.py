@@ -8,7 +8,8 @@ from cities.models import City, Program, ResourceLink, Status
 from .factories import change_url, make_city, make_program
 from .test_admin_editorial import admin_form_data, city_form
 
-pytestmark = pytest.mark.django_db
+# Every test posts as a logged-in superuser (conftest.superuser logs in `client`).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("superuser")]
 
 
 def new_city(**changes):

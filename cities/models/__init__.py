@@ -1,0 +1,74 @@
+"""The app's models, a module for each concern; every name is importable from here
+(`cities.models.City`), as migrations and the rest of the code expect."""
+
+from .network import (
+    FIRST_AWARD_YEAR,
+    GNLC_FOUNDING_YEAR,
+    City,
+    Criterion,
+    CriterionQuerySet,
+    FormerCitySlug,
+    LearningCityAward,
+    Program,
+    ProgramQuerySet,
+    slug_is_saved,
+    validate_not_in_future,
+)
+from .photos import (
+    LICENCE_URLS,
+    Licence,
+    Photo,
+    PhotoQuerySet,
+    move_photo_files_to_match_publication,
+    photo_upload_to,
+)
+from .publishing import (
+    PublicationState,
+    Publishable,
+    PublishableQuerySet,
+    Status,
+    change_permission,
+    shown_or_none,
+    view_permission,
+)
+from .texts import ResourceLink, SiteText
+
+# Last, in this order: dumpdata (the backup) writes models in the order they were defined, so
+# a restore loads the content before the page-cache counter, which keeps its saved value.
+# isort: split
+from .content_version import ContentVersion, next_scheduled_publication
+from .editing import EditingSession, EditingSessionQuerySet, item_of
+
+__all__ = [
+    "FIRST_AWARD_YEAR",
+    "GNLC_FOUNDING_YEAR",
+    "LICENCE_URLS",
+    "City",
+    "ContentVersion",
+    "Criterion",
+    "CriterionQuerySet",
+    "EditingSession",
+    "EditingSessionQuerySet",
+    "FormerCitySlug",
+    "LearningCityAward",
+    "Licence",
+    "Photo",
+    "PhotoQuerySet",
+    "Program",
+    "ProgramQuerySet",
+    "PublicationState",
+    "Publishable",
+    "PublishableQuerySet",
+    "ResourceLink",
+    "SiteText",
+    "Status",
+    "change_permission",
+    "item_of",
+    "move_photo_files_to_match_publication",
+    "next_scheduled_publication",
+    "photo_upload_to",
+    "shown_or_none",
+    "slug_is_saved",
+    "validate_not_in_future",
+    "view_permission",
+]
