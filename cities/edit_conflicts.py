@@ -11,6 +11,7 @@ The history's versions serve as version numbers, so no model needs a counter col
 the conflict page reads who changed what from the same records.
 """
 
+import datetime
 import json
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import NotRegistered, translator
 
 from .editorial_admin import historical_many_to_many
 
@@ -119,6 +121,8 @@ def readable_value(model, name, value):
         return "—"
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if model_field.many_to_many:
         items = list(value)
         if items and isinstance(items[0], dict):  # django-simple-history's rows of links
@@ -168,6 +172,25 @@ class ConflictingRow:
         return self.model._meta.verbose_name
 
 
+def translated_fields(model):
+    """The fields shown per language (name_es, name_en): their own column, mirrored by the
+    active language's, is not shown again."""
+    try:
+        return set(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        return set()
+
+
+def same_to_the_second(change):
+    """A date-time saved again through a form, which keeps no fractions of a second."""
+    old, new = change.old, change.new
+    return (
+        isinstance(old, datetime.datetime)
+        and isinstance(new, datetime.datetime)
+        and old.replace(microsecond=0) == new.replace(microsecond=0)
+    )
+
+
 def changes_since(model, pk, version):
     """The versions of one row saved after `version`, oldest first, each compared with the
     one before it."""
@@ -191,6 +214,7 @@ def changes_since(model, pk, version):
                     "new": readable_value(model, item.field, item.new),
                 }
                 for item in delta.changes
+                if item.field not in translated_fields(model) and not same_to_the_second(item)
             ]
         changes.append(change)
     return changes
@@ -218,7 +242,11 @@ def values_at(form, record):
         except FieldDoesNotExist:
             continue
         if model_field.concrete and not model_field.many_to_many:
-            values[name] = model_field.value_from_object(instance)
+            value = model_field.value_from_object(instance)
+            # As the form's own initial values: to the second where the widget shows no less.
+            if isinstance(value, datetime.datetime) and not form_field.widget.supports_microseconds:
+                value = value.replace(microsecond=0)
+            values[name] = value
     return values
 
 
