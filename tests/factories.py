@@ -165,3 +165,22 @@ def new_photo_form_data(client, **values):
     }
     form = client.get(reverse("admin:cities_photo_add")).context["adminform"].form
     return posted(form) | typed(form, **values)
+
+
+def city_form_with_a_new_photo(client, city, **photo):
+    """What an editor posts on the change form of `city` after adding one photo in its photos
+    inline with the values `photo` (image, title_es, author...); the other inlines stay empty."""
+    form = client.get(change_url(city)).context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "programs-TOTAL_FORMS": 0,
+            "programs-INITIAL_FORMS": 0,
+            "awards-TOTAL_FORMS": 0,
+            "awards-INITIAL_FORMS": 0,
+            "photos-TOTAL_FORMS": 1,
+            "photos-INITIAL_FORMS": 0,
+        }
+    )
+    data.update({f"photos-0-{name}": value for name, value in photo.items()})
+    return data
