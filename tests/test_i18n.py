@@ -28,6 +28,12 @@ def test_an_address_without_language_is_sent_to_the_browsers_language(client):
     assert response["Location"] == "/es/cities/loja/"
 
 
+def seeded_page_in_both_languages(client, path):
+    """The text of the seeded site's page at `path`, in Spanish and in English."""
+    load_seed()
+    return tuple(client.get(f"/{language}{path}").content.decode() for language in ("es", "en"))
+
+
 def test_a_browser_asking_for_english_is_sent_to_english(client):
     response = client.get("/", headers={"accept-language": "en-GB,en;q=0.9"})
     assert response["Location"] == "/en/"
@@ -39,9 +45,7 @@ def test_the_admin_is_outside_the_language_prefix(client):
 
 
 def test_interface_strings_are_spanish_at_es_and_english_at_en(client):
-    load_seed()
-    spanish = client.get("/es/").content.decode()
-    english = client.get("/en/").content.decode()
+    spanish, english = seeded_page_in_both_languages(client, "/")
     assert '<html lang="es">' in spanish
     assert "Saltar al contenido principal" in spanish
     assert "¿Qué es una ciudad del aprendizaje?" in spanish
@@ -73,9 +77,7 @@ def test_hreflang_alternates_name_both_languages_and_a_default(client):
 
 
 def test_seed_content_is_in_both_languages(client):
-    load_seed()
-    spanish = client.get("/es/cities/quito/").content.decode()
-    english = client.get("/en/cities/quito/").content.decode()
+    spanish, english = seeded_page_in_both_languages(client, "/cities/quito/")
     assert "Políticas sociales alineadas con los Objetivos de Desarrollo Sostenible." in spanish
     assert "Sistema Integral de Atención a Personas Adultas Mayores" in spanish
     assert "Social policies aligned with the Sustainable Development Goals." in english
