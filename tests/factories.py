@@ -184,3 +184,13 @@ def city_form_with_a_new_photo(client, city, **photo):
     )
     data.update({f"photos-0-{name}": value for name, value in photo.items()})
     return data
+
+
+def log_in_in_browser(page, login_url, username, lands_on, password="pw"):
+    """Logs `username` in on the admin's log-in page at `login_url`, in the Playwright `page`,
+    and waits until the browser is sent on to `lands_on`."""
+    page.goto(login_url)
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(lands_on)
