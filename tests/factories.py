@@ -186,11 +186,11 @@ def city_form_with_a_new_photo(client, city, **photo):
     return data
 
 
-def log_in_in_browser(page, login_url, username, lands_on, password="pw"):
-    """Logs `username` in on the admin's log-in page at `login_url`, in the Playwright `page`,
-    and waits until the browser is sent on to `lands_on`."""
-    page.goto(login_url)
+def log_in_in_browser(page, site, username, lands_on, next_path="", password="pw"):
+    """Logs `username` in on the admin's log-in page of `site` (the live server's address) in
+    the Playwright `page`, and waits until the browser is sent on to the path `lands_on`."""
+    page.goto(site + reverse("admin:login") + (f"?next={next_path}" if next_path else ""))
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
-    page.wait_for_url(lands_on)
+    page.wait_for_url(site + lands_on)

@@ -39,7 +39,7 @@ def editor_in_a_browser(browser, site, username, watch):
             and watch.append(f"{response.status} {response.url}")
         ),
     )
-    log_in_in_browser(page, site + reverse("admin:login"), username, site + reverse("admin:index"))
+    log_in_in_browser(page, site, username, reverse("admin:index"))
     return page
 
 

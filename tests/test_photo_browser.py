@@ -35,7 +35,7 @@ def choose_file(page, name, content, mime="image/jpeg"):
 
 
 def test_uploader_uploads_a_photo_and_sees_it_credited_on_the_city_page(site, page):
-    log_in_in_browser(page, f"{site}/admin/login/?next={ADD_PHOTO}", "rosa", f"{site}{ADD_PHOTO}")
+    log_in_in_browser(page, site, "rosa", ADD_PHOTO, next_path=ADD_PHOTO)
 
     # Both languages on one form; Spanish, the default, is required.
     page.fill("#id_title_es", "Mercado de Loja")
@@ -90,7 +90,7 @@ def test_editor_sets_the_focal_point_by_clicking_the_subject(site, page):
     editor.groups.add(Group.objects.get(name="Editors"))
     quito = Photo.objects.get(reference="Patrimonio_Quito_01")
     change = f"/admin/cities/photo/{quito.pk}/change/"
-    log_in_in_browser(page, f"{site}/admin/login/?next={change}", "elena", f"{site}{change}")
+    log_in_in_browser(page, site, "elena", change, next_path=change)
 
     picture = page.locator("[data-focal-picker] img")
     box = picture.bounding_box()
@@ -108,7 +108,7 @@ def test_editor_sets_the_focal_point_by_clicking_the_subject(site, page):
 
 
 def test_uploader_fixes_a_refused_form_without_choosing_the_photo_again(site, page):
-    log_in_in_browser(page, f"{site}/admin/login/?next={ADD_PHOTO}", "rosa", f"{site}{ADD_PHOTO}")
+    log_in_in_browser(page, site, "rosa", ADD_PHOTO, next_path=ADD_PHOTO)
     page.fill("#id_title_es", "Río Tomebamba")
     page.fill("#id_alt_text_es", "Casas blancas con balcones sobre la orilla del río")
     page.select_option("#id_city", label="Cuenca")

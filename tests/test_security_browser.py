@@ -22,12 +22,7 @@ def test_the_admin_works_under_the_content_security_policy(live_server, page):
     page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
     page.add_init_script(RECORD_VIOLATIONS)
 
-    log_in_in_browser(
-        page,
-        live_server.url + reverse("admin:login"),
-        "editor",
-        live_server.url + reverse("admin:index"),
-    )
+    log_in_in_browser(page, live_server.url, "editor", reverse("admin:index"))
     violations = page.evaluate("window.cspViolations")
 
     page.goto(live_server.url + reverse("admin:cities_city_change", args=[city.pk]))

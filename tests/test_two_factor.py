@@ -254,12 +254,7 @@ def test_two_factor_is_required_by_default_without_debug_only():
 def test_setting_up_an_app_in_a_browser_breaks_no_rule_of_the_csp(live_server, page):
     user = make_user("maria", is_staff=True)
     page.add_init_script(RECORD_VIOLATIONS)
-    log_in_in_browser(
-        page,
-        live_server.url + reverse("admin:login"),
-        "maria",
-        live_server.url + reverse("admin:two_factor_setup"),
-    )
+    log_in_in_browser(page, live_server.url, "maria", reverse("admin:two_factor_setup"))
     qr = page.locator("img.two-factor-qr")
     assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
     violations = page.evaluate("window.cspViolations")
