@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
@@ -76,6 +77,16 @@ def port_in_use():
         return probe.connect_ex(("127.0.0.1", PORT)) == 0
 
 
+def stop(server):
+    """Stop the server and wait until gunicorn, which shuts down gracefully, frees the port."""
+    server.stop()
+    deadline = time.monotonic() + 30
+    while port_in_use():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server on port {PORT} did not stop")
+        time.sleep(0.2)
+
+
 def fetch(url):
     with urllib.request.urlopen(url, timeout=10) as response:
         return response.read()
@@ -106,21 +117,23 @@ def measure(size, cache, args, workdir):
         redis.Redis.from_url(REDIS_URL).flushdb()
     if port_in_use():
         raise RuntimeError(f"port {PORT} is already in use: stop what listens there first")
-    server = Server(env, workdir / "serve.log").start()
+    server = Server(env, workdir / "serve.log")
+    # Ready when the overview answers: /healthz fails on purpose with the page cache off.
+    server.start(ready_path="/es/")
     try:
         overview = fetch(BASE + "/es/")
         # The ceiling: the overview's own bytes as a static file, through the same server.
         static_dir = workdir / "static"
         (static_dir / STATIC_NAME).write_bytes(overview)
-        server.stop()
-        server.start()  # WhiteNoise indexes static files when it starts
+        stop(server)
+        server.start(ready_path="/es/")  # WhiteNoise indexes static files when it starts
         rows = {}
         for name, path in {**PAGES, "static file": f"/static/{STATIC_NAME}"}.items():
             wrk(BASE + path, 2, args.connections)  # warm up workers and the cache
             rows[name] = wrk(BASE + path, args.duration, args.connections)
         return rows
     finally:
-        server.stop()
+        stop(server)
 
 
 def main():
