@@ -13,7 +13,6 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,10 @@ import urllib.request
 from pathlib import Path
 
 import redis
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.live_site import Server, server_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -69,41 +72,14 @@ def to_ms(value):
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def wait_for_server(deadline=60):
-    start = time.monotonic()
-    while time.monotonic() - start < deadline:
-        try:
-            with urllib.request.urlopen(BASE + "/es/", timeout=2) as response:
-                return response.read()
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("the server did not start")
-
-
 def port_in_use():
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", PORT)) == 0
 
 
-def serve(env):
-    """Start `make serve` in its own process group, so that stopping it stops gunicorn too."""
-    if port_in_use():
-        raise RuntimeError(f"port {PORT} is already in use: stop what listens there first")
-    log = open(env["BENCH_DIR"] + "/serve.log", "a")  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(
-        ["make", "--no-print-directory", "serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(process):
+def stop(server):
     """Stop the server and wait until gunicorn, which shuts down gracefully, frees the port."""
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
+    server.stop()
     deadline = time.monotonic() + 30
     while port_in_use():
         if time.monotonic() > deadline:
@@ -111,22 +87,22 @@ def stop(process):
         time.sleep(0.2)
 
 
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
 def server_env(workdir, size, cache):
     """The environment of a production-mode server on a throw-away database of `size` cities."""
-    return {
-        **os.environ,
-        "BENCH_DIR": str(workdir),
-        "DATABASE_URL": f"sqlite:///{workdir}/bench-{size}.sqlite3",
-        "MEDIA_ROOT": str(workdir / f"media-{size}"),
-        "STATIC_ROOT": str(workdir / "static"),
-        "CACHE_URL": CACHES[cache],
-        "PORT": str(PORT),
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
-        "DJANGO_DEBUG": "off",
-        # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
-        "DJANGO_SECURE_SSL_REDIRECT": "off",
-        "DJANGO_SECURE_COOKIES": "off",
-    }
+    return server_environment(
+        workdir,
+        PORT,
+        f"sqlite:///{workdir}/bench-{size}.sqlite3",
+        MEDIA_ROOT=str(workdir / f"media-{size}"),
+        CACHE_URL=CACHES[cache],
+        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-use-0123456789",
+        DJANGO_DEBUG="off",
+    )
 
 
 def measure(size, cache, args, workdir):
@@ -139,15 +115,18 @@ def measure(size, cache, args, workdir):
     if cache == "redis":
         # Keys carry the content version, which restarts with each throw-away database.
         redis.Redis.from_url(REDIS_URL).flushdb()
-    server = serve(env)
+    if port_in_use():
+        raise RuntimeError(f"port {PORT} is already in use: stop what listens there first")
+    server = Server(env, workdir / "serve.log")
+    # Ready when the overview answers: /healthz fails on purpose with the page cache off.
+    server.start(ready_path="/es/")
     try:
-        overview = wait_for_server()
+        overview = fetch(BASE + "/es/")
         # The ceiling: the overview's own bytes as a static file, through the same server.
         static_dir = workdir / "static"
         (static_dir / STATIC_NAME).write_bytes(overview)
         stop(server)
-        server = serve(env)  # WhiteNoise indexes static files when it starts
-        wait_for_server()
+        server.start(ready_path="/es/")  # WhiteNoise indexes static files when it starts
         rows = {}
         for name, path in {**PAGES, "static file": f"/static/{STATIC_NAME}"}.items():
             wrk(BASE + path, 2, args.connections)  # warm up workers and the cache

@@ -15,13 +15,15 @@ import csv
 import json
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.live_site import Server, server_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -81,32 +83,10 @@ def manage_shell(code, env):
     return output.strip().splitlines()[-1]
 
 
-def wait_for_health(server, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("load test: the server stopped while starting")
-        try:
-            with urllib.request.urlopen(f"{HOST}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    sys.exit("load test: the server did not become healthy")
-
-
 def serve_and_load(env, server_log, accounts, edit_log):
     """Start `make serve`, run locust against it, stop the server; return locust's result."""
-    server = subprocess.Popen(
-        ["make", "--no-print-directory", "serve"],
-        env=env,
-        cwd=ROOT,
-        stdout=server_log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    server = Server(env, server_log).start()
     try:
-        wait_for_health(server)
         started = time.monotonic()
         locust = subprocess.run(
             [
@@ -123,8 +103,7 @@ def serve_and_load(env, server_log, accounts, edit_log):
         )
         return time.monotonic() - started, locust
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        server.stop()
 
 
 def aggregated(stats_csv):
@@ -137,23 +116,16 @@ def main():
     RESULTS.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="loadtest-"))
     password = secrets.token_urlsafe(12)
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "off",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "CACHE_URL": CACHE_URL,
-        "MEDIA_ROOT": str(work / "media"),
-        "STATIC_ROOT": str(work / "static"),
-        # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
-        "DJANGO_SECURE_SSL_REDIRECT": "off",
-        "DJANGO_SECURE_COOKIES": "off",
-        "DJANGO_SECURE_HSTS_SECONDS": "0",
-        # Editors and uploaders log in with their password alone: the load is the editing.
-        "DJANGO_REQUIRE_2FA": "off",
-        "PORT": PORT,
-    }
+    env = server_environment(
+        work,
+        PORT,
+        f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+        DJANGO_DEBUG="off",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        CACHE_URL=CACHE_URL,
+        DJANGO_SECURE_HSTS_SECONDS="0",
+    )
     run(
         "psql",
         "-q",
@@ -174,8 +146,8 @@ def main():
     edit_log = RESULTS / "edits.jsonl"
     edit_log.unlink(missing_ok=True)
 
-    with open(RESULTS / "server.log", "w") as server_log:
-        elapsed, locust = serve_and_load(env, server_log, accounts, edit_log)
+    (RESULTS / "server.log").unlink(missing_ok=True)
+    elapsed, locust = serve_and_load(env, RESULTS / "server.log", accounts, edit_log)
 
     rows, total = aggregated(RESULTS / "mixed_stats.csv")
     saved = {}

@@ -5,10 +5,15 @@ from django.urls import reverse
 from .models import City
 
 
-class CitySitemap(Sitemap):
+class BilingualSitemap(Sitemap):
+    """Every address in each language, each naming the others and the default (hreflang)."""
+
     i18n = True
     alternates = True
     x_default = True
+
+
+class CitySitemap(BilingualSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -18,12 +23,9 @@ class CitySitemap(Sitemap):
         return city.updated_at
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(BilingualSitemap):
     """The pages that list cities change whenever a published city does."""
 
-    i18n = True
-    alternates = True
-    x_default = True
     changefreq = "weekly"
 
     def items(self):

@@ -154,6 +154,43 @@ def posted(form):
 
 
 def new_photo_form_data(client, **values):
-    """What an editor posts on the admin's "add photo" form after typing `values` into it."""
+    """What an editor posts on the admin's "add photo" form after typing `values` into it: by
+    default a photo of Parque Calderón by Ana, complete enough to be saved."""
+    values = {
+        "title": "Parque Calderón",
+        "alt_text": "A park with tall trees",
+        "author": "Ana",
+        "image": uploaded_jpeg("park.jpg", width=800, height=600),
+        **values,
+    }
     form = client.get(reverse("admin:cities_photo_add")).context["adminform"].form
     return posted(form) | typed(form, **values)
+
+
+def city_form_with_a_new_photo(client, city, **photo):
+    """What an editor posts on the change form of `city` after adding one photo in its photos
+    inline with the values `photo` (image, title_es, author...); the other inlines stay empty."""
+    form = client.get(change_url(city)).context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "programs-TOTAL_FORMS": 0,
+            "programs-INITIAL_FORMS": 0,
+            "awards-TOTAL_FORMS": 0,
+            "awards-INITIAL_FORMS": 0,
+            "photos-TOTAL_FORMS": 1,
+            "photos-INITIAL_FORMS": 0,
+        }
+    )
+    data.update({f"photos-0-{name}": value for name, value in photo.items()})
+    return data
+
+
+def log_in_in_browser(page, site, username, lands_on, next_path="", password="pw"):
+    """Logs `username` in on the admin's log-in page of `site` (the live server's address) in
+    the Playwright `page`, and waits until the browser is sent on to the path `lands_on`."""
+    page.goto(site + reverse("admin:login") + (f"?next={next_path}" if next_path else ""))
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(site + lands_on)

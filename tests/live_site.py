@@ -56,7 +56,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
 
-    def start(self, timeout=180):
+    def start(self, timeout=180, ready_path="/healthz"):
+        """Start the server and wait until `ready_path` answers 200."""
         with open(self.log, "a") as log:
             self.process = subprocess.Popen(
                 ["make", "--no-print-directory", "serve"],
@@ -69,7 +70,7 @@ class Server:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                if requests.get(self.url + "/healthz", timeout=5).status_code == 200:
+                if requests.get(self.url + ready_path, timeout=5).status_code == 200:
                     return self
             except requests.RequestException:
                 pass

@@ -3,11 +3,32 @@ from django.urls import reverse
 
 from cities.models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 
-from .factories import make_city, make_photo, make_program, uploaded_jpeg
+from .factories import (
+    change_url,
+    city_form_with_a_new_photo,
+    make_city,
+    make_photo,
+    make_program,
+    uploaded_jpeg,
+)
 
 pytestmark = pytest.mark.django_db
 
 MODELS = [City, Program, Photo, Criterion, SiteText, ResourceLink]
+
+
+def post_new_photo(client, **values):
+    """Posts the admin's "add photo" form: a fresh JPEG of Parque Calderón under CC BY, without
+    a credit unless `values` (the fields typed in) give one."""
+    data = {
+        "image": uploaded_jpeg(),
+        "title_es": "Parque Calderón",
+        "alt_text_es": "Un parque con pinos altos frente a una catedral",
+        "licence": "cc-by-4.0",
+        "status": "published",
+        "order": 0,
+    }
+    return client.post(reverse("admin:cities_photo_add"), data | values)
 
 
 @pytest.fixture
@@ -73,18 +94,7 @@ def test_photo_autocomplete_finds_photos_by_title(client, superuser, content):
 
 
 def test_adding_a_photo_records_the_uploader(client, superuser):
-    response = client.post(
-        reverse("admin:cities_photo_add"),
-        {
-            "image": uploaded_jpeg(),
-            "title_es": "Parque Calderón",
-            "alt_text_es": "Un parque con pinos altos frente a una catedral",
-            "author": "Ana Pérez",
-            "licence": "cc-by-4.0",
-            "status": "published",
-            "order": 0,
-        },
-    )
+    response = post_new_photo(client, author="Ana Pérez")
     assert response.status_code == 302, response.context["adminform"].form.errors
     photo = Photo.objects.get(title_es="Parque Calderón")
     assert photo.uploaded_by == superuser
@@ -93,49 +103,26 @@ def test_adding_a_photo_records_the_uploader(client, superuser):
 
 def test_a_photo_added_in_the_city_inline_records_the_uploader(client, superuser):
     city = make_city(name="Loja", slug="loja", cover=False)
-    url = reverse("admin:cities_city_change", args=[city.pk])
-    form = client.get(url).context["adminform"].form
-    data = {
-        key: value
-        for key, value in form.initial.items()
-        if value is not None and key not in ("cover_photo",)
-    }
-    data.update(
-        {
-            "programs-TOTAL_FORMS": 0,
-            "programs-INITIAL_FORMS": 0,
-            "awards-TOTAL_FORMS": 0,
-            "awards-INITIAL_FORMS": 0,
-            "photos-TOTAL_FORMS": 1,
-            "photos-INITIAL_FORMS": 0,
-            "photos-0-image": uploaded_jpeg(),
-            # Spanish, the default language, is the one an editor must fill in.
-            "name_es": "Loja",
-            "narrative_es": "Loja aprende.",
-            "photos-0-title_es": "Puerta de la Ciudad",
-            "photos-0-alt_text_es": "Una puerta de ciudad como un castillo bajo un cielo azul",
-            "photos-0-author": "Daniel Morejón",
-            "photos-0-licence": "all-rights-reserved",
-            "photos-0-status": "published",
-        }
+    data = city_form_with_a_new_photo(
+        client,
+        city,
+        image=uploaded_jpeg(),
+        title_es="Puerta de la Ciudad",
+        alt_text_es="Una puerta de ciudad como un castillo bajo un cielo azul",
+        author="Daniel Morejón",
+        licence="all-rights-reserved",
+        status="published",
     )
+    # Spanish, the default language, is the one an editor must fill in.
+    data.update(name_es="Loja", narrative_es="Loja aprende.")
+    url = change_url(city)
     response = client.post(url, data)
     assert response.status_code == 302
     assert Photo.objects.get(title_es="Puerta de la Ciudad").uploaded_by == superuser
 
 
 def test_photo_form_without_credit_shows_an_error_and_saves_nothing(client, superuser):
-    response = client.post(
-        reverse("admin:cities_photo_add"),
-        {
-            "image": uploaded_jpeg(),
-            "title_es": "Sin crédito",
-            "alt_text_es": "Una calle",
-            "licence": "all-rights-reserved",
-            "status": "draft",
-            "order": 0,
-        },
-    )
+    response = post_new_photo(client, title_es="Sin crédito", licence="all-rights-reserved")
     assert response.status_code == 200
     assert "Give the credit" in response.content.decode()
     assert not Photo.objects.exists()

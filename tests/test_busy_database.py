@@ -13,7 +13,7 @@ from django.urls import reverse
 from cities import images
 from cities.models import City, Photo
 from learningcities.admin_mixins import SaveFailureAdminMixin
-from tests.factories import make_city, new_photo_form_data, posted, typed, uploaded_jpeg
+from tests.factories import make_city, new_photo_form_data, posted, typed
 
 BUSY = (
     "The database was too busy with other saves to take this one. Nothing was saved: your "
@@ -84,13 +84,7 @@ def test_a_busy_database_keeps_the_city_form_as_typed_and_saves_nothing(client, 
 def test_a_busy_database_while_storing_a_photo_leaves_no_row_and_no_file(
     client, superuser, settings
 ):
-    data = new_photo_form_data(
-        client,
-        title="Parque Calderón",
-        alt_text="A park with tall trees",
-        author="Ana",
-        image=uploaded_jpeg("park.jpg", width=800, height=600),
-    )
+    data = new_photo_form_data(client)
     add = reverse("admin:cities_photo_add")
 
     # The photo and its row are written; the database gives up while the renditions are made.

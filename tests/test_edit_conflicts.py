@@ -59,6 +59,18 @@ def apply_my_changes(client, obj, conflict):
     return client.post(change_url(obj), {**hidden_fields(conflict.text), "_apply_on_top": "1"})
 
 
+def conflicting_saves(obj, ana_changes, bruno_changes, ana_name="", bruno_language=None):
+    """Ana and Bruno open the change form of `obj` together; Ana saves `ana_changes`, then
+    Bruno saves `bruno_changes` over the version he opened. Returns both browsers and the
+    answer to Bruno's save."""
+    ana, bruno = editor_browser("ana", ana_name), editor_browser("bruno")
+    if bruno_language:
+        bruno.defaults["HTTP_ACCEPT_LANGUAGE"] = bruno_language
+    ana_form, bruno_form = opened_form(ana, obj), opened_form(bruno, obj)
+    assert ana.post(change_url(obj), ana_form | ana_changes).status_code == 302
+    return ana, bruno, bruno.post(change_url(obj), bruno_form | bruno_changes)
+
+
 @pytest.fixture
 def cuenca():
     return make_city(
@@ -67,13 +79,12 @@ def cuenca():
 
 
 def test_a_save_over_a_newer_version_is_refused_with_the_conflict_page(cuenca):
-    ana, bruno = editor_browser("ana", "Ana Torres"), editor_browser("bruno")
-    ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
-
-    ana_form.update(tagline_en="Four rivers, one city", tagline_es="Cuatro ríos, una ciudad")
-    assert ana.post(change_url(cuenca), ana_form).status_code == 302
-    bruno_form["narrative_en"] = "Cuenca learns in every parish."
-    response = bruno.post(change_url(cuenca), bruno_form)
+    *_, response = conflicting_saves(
+        cuenca,
+        {"tagline_en": "Four rivers, one city", "tagline_es": "Cuatro ríos, una ciudad"},
+        {"narrative_en": "Cuenca learns in every parish."},
+        ana_name="Ana Torres",
+    )
 
     assert response.status_code == 409
     html = response.text
@@ -91,12 +102,11 @@ def test_a_save_over_a_newer_version_is_refused_with_the_conflict_page(cuenca):
 
 
 def test_applying_my_changes_on_top_keeps_both_editors_work(cuenca):
-    ana, bruno = editor_browser("ana"), editor_browser("bruno")
-    ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
-    ana_form["tagline_en"] = "Four rivers, one city"
-    ana.post(change_url(cuenca), ana_form)
-    bruno_form["narrative_en"] = "Cuenca learns in every parish."
-    conflict = bruno.post(change_url(cuenca), bruno_form)
+    _, bruno, conflict = conflicting_saves(
+        cuenca,
+        {"tagline_en": "Four rivers, one city"},
+        {"narrative_en": "Cuenca learns in every parish."},
+    )
 
     kept = hidden_fields(conflict.text)
     response = bruno.post(change_url(cuenca), {**kept, "_apply_on_top": "1"})
@@ -110,12 +120,9 @@ def test_applying_my_changes_on_top_keeps_both_editors_work(cuenca):
 
 
 def test_when_both_changed_the_same_field_applying_takes_mine(cuenca):
-    ana, bruno = editor_browser("ana"), editor_browser("bruno")
-    ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
-    ana_form["tagline_en"] = "Ana's tagline"
-    ana.post(change_url(cuenca), ana_form)
-    bruno_form["tagline_en"] = "Bruno's tagline"
-    conflict = bruno.post(change_url(cuenca), bruno_form)
+    _, bruno, conflict = conflicting_saves(
+        cuenca, {"tagline_en": "Ana's tagline"}, {"tagline_en": "Bruno's tagline"}
+    )
     assert "Ana&#x27;s tagline" in conflict.text and "Bruno&#x27;s tagline" in conflict.text
 
     apply_my_changes(bruno, cuenca, conflict)
@@ -124,12 +131,9 @@ def test_when_both_changed_the_same_field_applying_takes_mine(cuenca):
 
 
 def test_a_change_made_while_the_conflict_page_was_open_shows_it_again(cuenca):
-    ana, bruno = editor_browser("ana"), editor_browser("bruno")
-    ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
-    ana_form["tagline_en"] = "First"
-    ana.post(change_url(cuenca), ana_form)
-    bruno_form["narrative_en"] = "Bruno's narrative"
-    conflict = bruno.post(change_url(cuenca), bruno_form)
+    ana, bruno, conflict = conflicting_saves(
+        cuenca, {"tagline_en": "First"}, {"narrative_en": "Bruno's narrative"}
+    )
     again = opened_form(ana, cuenca)
     again["province"] = "Azuay"
     ana.post(change_url(cuenca), again)
@@ -143,12 +147,9 @@ def test_a_change_made_while_the_conflict_page_was_open_shows_it_again(cuenca):
 
 
 def test_discarding_leads_to_the_current_version(cuenca):
-    ana, bruno = editor_browser("ana"), editor_browser("bruno")
-    ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
-    ana_form["tagline_en"] = "Ana's tagline"
-    ana.post(change_url(cuenca), ana_form)
-    bruno_form["tagline_en"] = "Bruno's tagline"
-    conflict = bruno.post(change_url(cuenca), bruno_form)
+    _, bruno, conflict = conflicting_saves(
+        cuenca, {"tagline_en": "Ana's tagline"}, {"tagline_en": "Bruno's tagline"}
+    )
     assert f'class="button edit-conflict__discard" href="{change_url(cuenca)}"' in conflict.text
 
     current = bruno.get(change_url(cuenca))
@@ -194,12 +195,11 @@ class TestInlineRows:
 
     def test_both_editors_changes_to_one_program_row_are_merged(self, cuenca):
         program = make_program(cuenca, name="Bibliotecas", summary="Old summary")
-        ana, bruno = editor_browser("ana"), editor_browser("bruno")
-        ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
-        ana_form["programs-0-summary_en"] = "Ana's summary"
-        assert ana.post(change_url(cuenca), ana_form).status_code == 302
-        bruno_form["programs-0-lifecycle"] = Program.Lifecycle.ENDED
-        conflict = bruno.post(change_url(cuenca), bruno_form)
+        _, bruno, conflict = conflicting_saves(
+            cuenca,
+            {"programs-0-summary_en": "Ana's summary"},
+            {"programs-0-lifecycle": Program.Lifecycle.ENDED},
+        )
         assert conflict.status_code == 409
 
         apply_my_changes(bruno, cuenca, conflict)
@@ -230,12 +230,11 @@ class TestInlineRows:
     def test_criteria_ticked_by_one_editor_survive_anothers_save(self, cuenca):
         families = make_criterion(title="Families")
         program = make_program(cuenca, name="Bibliotecas")
-        ana, bruno = editor_browser("ana"), editor_browser("bruno")
-        ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
-        ana_form["programs-0-criteria"] = [str(families.pk)]
-        ana.post(change_url(cuenca), ana_form)
-        bruno_form["programs-0-summary_en"] = "Bruno's summary"
-        conflict = bruno.post(change_url(cuenca), bruno_form)
+        _, bruno, conflict = conflicting_saves(
+            cuenca,
+            {"programs-0-criteria": [str(families.pk)]},
+            {"programs-0-summary_en": "Bruno's summary"},
+        )
 
         apply_my_changes(bruno, cuenca, conflict)
         program.refresh_from_db()
@@ -269,12 +268,8 @@ def test_a_city_deleted_meanwhile_is_named_with_what_was_typed(cuenca):
 )
 def test_every_change_form_refuses_a_save_over_a_newer_version(make_item):
     item = make_item()
-    ana, bruno = editor_browser("ana"), editor_browser("bruno")
-    ana_form, bruno_form = opened_form(ana, item), opened_form(bruno, item)
-    ana_form["order"] = "7"
-    assert ana.post(change_url(item), ana_form).status_code == 302
-    bruno_form["order"] = "9"
-    assert bruno.post(change_url(item), bruno_form).status_code == 409
+    *_, response = conflicting_saves(item, {"order": "7"}, {"order": "9"})
+    assert response.status_code == 409
     item.refresh_from_db()
     assert item.order == 7
 
@@ -334,11 +329,8 @@ def test_the_publish_action_keeps_a_change_saved_by_someone_else(cuenca):
 
 
 def test_the_conflict_page_is_in_spanish_for_a_spanish_editor(cuenca):
-    ana, bruno = editor_browser("ana"), editor_browser("bruno")
-    bruno.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
-    ana_form, bruno_form = opened_form(ana, cuenca), opened_form(bruno, cuenca)
-    ana_form["tagline_en"] = "Ana's tagline"
-    ana.post(change_url(cuenca), ana_form)
-    response = bruno.post(change_url(cuenca), bruno_form)
+    *_, response = conflicting_saves(
+        cuenca, {"tagline_en": "Ana's tagline"}, {}, bruno_language="es"
+    )
     assert response.status_code == 409
     assert "Aplicar mis cambios" in response.text

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from cities.editing_notices import EditingNoticesAdmin
 from cities.models import EditingSession
 
-from .factories import make_city, make_user
+from .factories import log_in_in_browser, make_city, make_user
 from .test_security_browser import RECORD_VIOLATIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,11 +39,7 @@ def editor_in_a_browser(browser, site, username, watch):
             and watch.append(f"{response.status} {response.url}")
         ),
     )
-    page.goto(site + reverse("admin:login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw")
-    page.click("input[type=submit]")
-    page.wait_for_url(site + reverse("admin:index"))
+    log_in_in_browser(page, site, username, reverse("admin:index"))
     return page
 
 

@@ -28,6 +28,17 @@ def test_an_address_without_language_is_sent_to_the_browsers_language(client):
     assert response["Location"] == "/es/cities/loja/"
 
 
+def seeded_page_in_both_languages(client, path):
+    """The text of the seeded site's page at `path`, in Spanish and in English."""
+    load_seed()
+    return tuple(client.get(f"/{language}{path}").content.decode() for language in ("es", "en"))
+
+
+def assert_shows(html, *texts):
+    missing = [text for text in texts if text not in html]
+    assert missing == []
+
+
 def test_a_browser_asking_for_english_is_sent_to_english(client):
     response = client.get("/", headers={"accept-language": "en-GB,en;q=0.9"})
     assert response["Location"] == "/en/"
@@ -39,14 +50,14 @@ def test_the_admin_is_outside_the_language_prefix(client):
 
 
 def test_interface_strings_are_spanish_at_es_and_english_at_en(client):
-    load_seed()
-    spanish = client.get("/es/").content.decode()
-    english = client.get("/en/").content.decode()
-    assert '<html lang="es">' in spanish
-    assert "Saltar al contenido principal" in spanish
-    assert "¿Qué es una ciudad del aprendizaje?" in spanish
-    assert '<html lang="en">' in english
-    assert "Skip to main content" in english
+    spanish, english = seeded_page_in_both_languages(client, "/")
+    assert_shows(
+        spanish,
+        '<html lang="es">',
+        "Saltar al contenido principal",
+        "¿Qué es una ciudad del aprendizaje?",
+    )
+    assert_shows(english, '<html lang="en">', "Skip to main content")
 
 
 def test_the_language_switcher_stays_on_the_same_page(client):
@@ -73,13 +84,17 @@ def test_hreflang_alternates_name_both_languages_and_a_default(client):
 
 
 def test_seed_content_is_in_both_languages(client):
-    load_seed()
-    spanish = client.get("/es/cities/quito/").content.decode()
-    english = client.get("/en/cities/quito/").content.decode()
-    assert "Políticas sociales alineadas con los Objetivos de Desarrollo Sostenible." in spanish
-    assert "Sistema Integral de Atención a Personas Adultas Mayores" in spanish
-    assert "Social policies aligned with the Sustainable Development Goals." in english
-    assert "Integrated Care System for Older Adults" in english
+    spanish, english = seeded_page_in_both_languages(client, "/cities/quito/")
+    assert_shows(
+        spanish,
+        "Políticas sociales alineadas con los Objetivos de Desarrollo Sostenible.",
+        "Sistema Integral de Atención a Personas Adultas Mayores",
+    )
+    assert_shows(
+        english,
+        "Social policies aligned with the Sustainable Development Goals.",
+        "Integrated Care System for Older Adults",
+    )
     # Proper names stay as they are in both languages.
     for name in ("Bájale al Acoso", "Jóvenes Quito", "Guagua Centros"):
         assert name in spanish and name in english

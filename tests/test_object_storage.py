@@ -69,15 +69,8 @@ def test_a_photo_uploaded_in_the_admin_lives_in_the_bucket_with_its_renditions(
     assert isinstance(storages["default"], S3MediaStorage)
     client.force_login(make_user("editor", is_staff=True, is_superuser=True))
     add = reverse("admin:cities_photo_add")
-    data = new_photo_form_data(
-        client,
-        title="Catedral",
-        alt_text="A cathedral with blue domes",
-        author="Ana",
-        image=uploaded_jpeg("cathedral.jpg", width=800, height=600),
-        # Published: the files of a photo that is not public are kept under private-photos/.
-        status="published",
-    )
+    # Published: the files of a photo that is not public are kept under private-photos/.
+    data = new_photo_form_data(client, status="published")
     response = client.post(add, data)
     assert response.status_code == 302
     photo = Photo.objects.get()
@@ -104,13 +97,7 @@ def test_object_storage_down_while_uploading_gives_a_form_error_and_no_row(
 ):
     client.force_login(make_user("editor", is_staff=True, is_superuser=True))
     add = reverse("admin:cities_photo_add")
-    data = new_photo_form_data(
-        client,
-        title="Mercado",
-        alt_text="A market hall",
-        author="Ana",
-        image=uploaded_jpeg("market.jpg"),
-    )
+    data = new_photo_form_data(client, image=uploaded_jpeg("market.jpg"))
     # The bucket is gone (deleted, or the credentials lost their rights).
     s3_client(s3_endpoint).delete_bucket(Bucket=bucket)
 

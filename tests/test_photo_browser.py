@@ -9,9 +9,10 @@ from django.core.management import call_command
 
 from cities.models import Photo
 from tests import photo_samples as samples
-from tests.factories import make_user
+from tests.factories import log_in_in_browser, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+ADD_PHOTO = "/admin/cities/photo/add/"
 
 
 def photo_uploaders():
@@ -34,11 +35,7 @@ def choose_file(page, name, content, mime="image/jpeg"):
 
 
 def test_uploader_uploads_a_photo_and_sees_it_credited_on_the_city_page(site, page):
-    page.goto(f"{site}/admin/login/?next=/admin/cities/photo/add/")
-    page.fill("#id_username", "rosa")
-    page.fill("#id_password", "pw")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/cities/photo/add/")
+    log_in_in_browser(page, site, "rosa", ADD_PHOTO, next_path=ADD_PHOTO)
 
     # Both languages on one form; Spanish, the default, is required.
     page.fill("#id_title_es", "Mercado de Loja")
@@ -92,10 +89,8 @@ def test_editor_sets_the_focal_point_by_clicking_the_subject(site, page):
     editor = make_user("elena", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))
     quito = Photo.objects.get(reference="Patrimonio_Quito_01")
-    page.goto(f"{site}/admin/login/?next=/admin/cities/photo/{quito.pk}/change/")
-    page.fill("#id_username", "elena")
-    page.fill("#id_password", "pw")
-    page.click("input[type=submit]")
+    change = f"/admin/cities/photo/{quito.pk}/change/"
+    log_in_in_browser(page, site, "elena", change, next_path=change)
 
     picture = page.locator("[data-focal-picker] img")
     box = picture.bounding_box()
@@ -113,11 +108,7 @@ def test_editor_sets_the_focal_point_by_clicking_the_subject(site, page):
 
 
 def test_uploader_fixes_a_refused_form_without_choosing_the_photo_again(site, page):
-    page.goto(f"{site}/admin/login/?next=/admin/cities/photo/add/")
-    page.fill("#id_username", "rosa")
-    page.fill("#id_password", "pw")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/cities/photo/add/")
+    log_in_in_browser(page, site, "rosa", ADD_PHOTO, next_path=ADD_PHOTO)
     page.fill("#id_title_es", "Río Tomebamba")
     page.fill("#id_alt_text_es", "Casas blancas con balcones sobre la orilla del río")
     page.select_option("#id_city", label="Cuenca")

@@ -15,7 +15,7 @@ from cities import images
 from cities.models import Licence, Photo, Status
 from learningcities.storage import KEPT_UPLOADS_PREFIX, media_names
 from tests import photo_samples as samples
-from tests.factories import make_city, make_staff
+from tests.factories import change_url, city_form_with_a_new_photo, make_city, make_staff
 
 ADD_URL = reverse("admin:cities_photo_add")
 
@@ -296,25 +296,17 @@ def test_a_photo_needs_alt_text_and_a_credit(uploader_client, upload_settings):
 def test_the_city_inline_refuses_hostile_uploads_too(client, upload_settings):
     client.force_login(make_staff("Editors"))
     city = make_city(cover=False)
-    url = reverse("admin:cities_city_change", args=[city.pk])
-    form = client.get(url).context["adminform"].form
-    data = {key: value for key, value in form.initial.items() if value is not None}
-    data.update(
-        {
-            "programs-TOTAL_FORMS": 0,
-            "programs-INITIAL_FORMS": 0,
-            "awards-TOTAL_FORMS": 0,
-            "awards-INITIAL_FORMS": 0,
-            "photos-TOTAL_FORMS": 1,
-            "photos-INITIAL_FORMS": 0,
-            "photos-0-image": SimpleUploadedFile("x.jpg", samples.SVG_WITH_SCRIPT, "image/jpeg"),
-            "photos-0-title_es": "Dibujo",
-            "photos-0-alt_text_es": "Un rectángulo verde azulado",
-            "photos-0-author": "Someone",
-            "photos-0-licence": Licence.CC_BY,
-            "photos-0-status": Status.PUBLISHED,
-        }
+    data = city_form_with_a_new_photo(
+        client,
+        city,
+        image=SimpleUploadedFile("x.jpg", samples.SVG_WITH_SCRIPT, "image/jpeg"),
+        title_es="Dibujo",
+        alt_text_es="Un rectángulo verde azulado",
+        author="Someone",
+        licence=Licence.CC_BY,
+        status=Status.PUBLISHED,
     )
+    url = change_url(city)
 
     response = client.post(url, data)
 

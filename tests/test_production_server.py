@@ -3,24 +3,17 @@
 import http.client
 import os
 import re
-import signal
-import subprocess
 import time
 
 import pytest
 import redis
-from django.conf import settings
 
-from tests.live_site import free_port
+from tests.live_site import Server, free_port, server_environment
 
-ROOT = settings.BASE_DIR
 PAGE_CACHE_URL = "redis://127.0.0.1:6379/13"
 
 
-class Server:
-    def __init__(self, port, log):
-        self.port, self.log = port, log
-
+class ProductionServer(Server):
     def get(self, path, **headers):
         """The response to GET `path`, its body read (and left compressed, if it is)."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
@@ -36,48 +29,19 @@ def server(tmp_path_factory):
     # Keys carry the content version, which starts again with each throw-away database.
     redis.Redis.from_url(PAGE_CACHE_URL).flushdb()
     workdir = tmp_path_factory.mktemp("serve")
-    port = free_port()
-    log_path = workdir / "serve.log"
-    environment = {
-        **os.environ,
-        "PORT": str(port),
-        "DATABASE_URL": f"sqlite:///{workdir}/site.sqlite3",
-        "MEDIA_ROOT": str(workdir / "media"),
-        "STATIC_ROOT": str(workdir / "static"),
+    environment = server_environment(
+        workdir,
+        free_port(),
         # Shared by the workers, as in production: with each worker's own local memory, the
         # second request of a test may reach a worker that has not cached the page yet.
-        "CACHE_URL": PAGE_CACHE_URL,
-        "DJANGO_DEBUG": "on",  # left over from development: `make serve` must still say off
-        # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
-        "DJANGO_SECURE_SSL_REDIRECT": "off",
-        "DJANGO_SECURE_COOKIES": "off",
-    }
-    environment.pop("AWS_STORAGE_BUCKET_NAME", None)  # media on this machine's disk
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            ["make", "--no-print-directory", "serve"],
-            cwd=ROOT,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # so that stopping it stops gunicorn's workers too
-        )
+        CACHE_URL=PAGE_CACHE_URL,
+        DJANGO_DEBUG="on",  # left over from development: `make serve` must still say off
+    )
+    server = ProductionServer(environment, workdir / "serve.log").start()
     try:
-        server = Server(port, log_path)
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if server.get("/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("make serve did not start:\n" + log_path.read_text()[-3000:])
-            time.sleep(0.5)
         yield server
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        server.stop()
 
 
 def test_runs_gunicorn_with_two_workers_per_core_plus_one(server):

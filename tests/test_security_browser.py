@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_city, make_user
+from tests.factories import log_in_in_browser, make_city, make_user
 
 # Collected in the page itself, so that violations reported before a listener on the
 # Playwright side would be attached are not missed.
@@ -22,11 +22,7 @@ def test_the_admin_works_under_the_content_security_policy(live_server, page):
     page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
     page.add_init_script(RECORD_VIOLATIONS)
 
-    page.goto(live_server.url + reverse("admin:login"))
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "pw")
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + reverse("admin:index"))
+    log_in_in_browser(page, live_server.url, "editor", reverse("admin:index"))
     violations = page.evaluate("window.cspViolations")
 
     page.goto(live_server.url + reverse("admin:cities_city_change", args=[city.pk]))

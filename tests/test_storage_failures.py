@@ -64,13 +64,7 @@ def test_a_full_disk_while_uploading_a_photo_gives_a_form_error_and_leaves_nothi
     client, superuser, settings
 ):
     add = reverse("admin:cities_photo_add")
-    data = new_photo_form_data(
-        client,
-        title="Parque Calderón",
-        alt_text="A park with tall trees",
-        author="Ana",
-        image=uploaded_jpeg("park.jpg", width=800, height=600),
-    )
+    data = new_photo_form_data(client)
     settings.MEDIA_ROOT.mkdir(parents=True)
 
     with disk_full_after(1000):

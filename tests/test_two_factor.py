@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from learningcities.two_factor import AdminSite
-from tests.factories import make_user
+from tests.factories import log_in_in_browser, make_user
 from tests.test_security import production_settings
 from tests.test_security_browser import RECORD_VIOLATIONS
 
@@ -254,11 +254,7 @@ def test_two_factor_is_required_by_default_without_debug_only():
 def test_setting_up_an_app_in_a_browser_breaks_no_rule_of_the_csp(live_server, page):
     user = make_user("maria", is_staff=True)
     page.add_init_script(RECORD_VIOLATIONS)
-    page.goto(live_server.url + reverse("admin:login"))
-    page.fill("#id_username", "maria")
-    page.fill("#id_password", "pw")
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + reverse("admin:two_factor_setup"))
+    log_in_in_browser(page, live_server.url, "maria", reverse("admin:two_factor_setup"))
     qr = page.locator("img.two-factor-qr")
     assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
     violations = page.evaluate("window.cspViolations")
