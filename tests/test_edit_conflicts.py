@@ -94,6 +94,8 @@ def test_a_save_over_a_newer_version_is_refused_with_the_conflict_page(cuenca):
     assert "Tagline [en]" in html and "Four rivers, one city" in html
     assert "Tagline [es]" in html and "Cuatro ríos, una ciudad" in html
     assert "City of rivers" in html
+    # Each translated field once per language, not again as its untranslated twin.
+    assert '<th scope="row">Tagline</th>' not in html
     # What Bruno typed is on the page, and nothing of it was saved.
     assert "Cuenca learns in every parish." in html
     cuenca.refresh_from_db()

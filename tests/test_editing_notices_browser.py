@@ -143,6 +143,9 @@ def test_two_editors_on_one_city_both_changes_reach_the_public_page(
     expect(conflict).to_contain_text("Changed by María López on")
     expect(conflict).to_contain_text("Four rivers, one city")
     expect(conflict).to_contain_text("Cuenca learns in every parish.")
+    # Only what María changed: not the publication date her form saved again without its
+    # fractions of a second.
+    expect(conflict).not_to_contain_text("Publication date")
     juan.click("button[name=_apply_on_top]")
     juan.wait_for_url(f"{live_server.url}{reverse('admin:cities_city_changelist')}")
 
