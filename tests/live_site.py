@@ -144,7 +144,8 @@ else:
     integrity = "ok"
 connection.check_constraints()
 media = Path(settings.MEDIA_ROOT)
-photos_folder = media / "photos"
+# Published photos' files and the rest's (drafts are kept apart, never served publicly).
+folders = [media / "photos", media / "private-photos"]
 print(json.dumps({
     "integrity": integrity,
     "taglines": {str(pk): tagline for pk, tagline in City.objects.values_list("pk", "tagline_en")},
@@ -154,8 +155,8 @@ print(json.dumps({
     ],
     "photo_files": sorted(
         str(path.relative_to(media))
-        for path in photos_folder.rglob("*") if path.is_file()
-    ) if photos_folder.exists() else [],
+        for folder in folders for path in folder.rglob("*") if path.is_file()
+    ),
 }))
 """
 
