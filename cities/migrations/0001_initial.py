@@ -8,6 +8,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -16,583 +17,148 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="City",
+            name='City',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "draft"), ("published", "published")],
-                        db_index=True,
-                        default="draft",
-                        help_text="Only published items are shown to the public.",
-                        max_length=20,
-                        verbose_name="status",
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, verbose_name="name")),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="Part of the page address.",
-                        max_length=100,
-                        unique=True,
-                        verbose_name="slug",
-                    ),
-                ),
-                (
-                    "country",
-                    models.CharField(default="Ecuador", max_length=100, verbose_name="country"),
-                ),
-                ("province", models.CharField(blank=True, max_length=100, verbose_name="province")),
-                (
-                    "year_joined",
-                    models.PositiveSmallIntegerField(
-                        help_text="The year the city joined the UNESCO Global Network of Learning Cities.",
-                        validators=[
-                            django.core.validators.MinValueValidator(2013),
-                            cities.models.validate_not_in_future,
-                        ],
-                        verbose_name="year joined",
-                    ),
-                ),
-                (
-                    "tagline",
-                    models.CharField(
-                        blank=True,
-                        help_text="One line shown under the city's name on the overview.",
-                        max_length=160,
-                        verbose_name="tagline",
-                    ),
-                ),
-                (
-                    "narrative",
-                    models.TextField(
-                        help_text="What the city does as a learning city. Separate paragraphs by a blank line.",
-                        verbose_name="narrative",
-                    ),
-                ),
-                (
-                    "latitude",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=5,
-                        help_text="Decimal degrees, negative south of the equator (Quito: -0.18065).",
-                        max_digits=8,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(-90),
-                            django.core.validators.MaxValueValidator(90),
-                        ],
-                        verbose_name="latitude",
-                    ),
-                ),
-                (
-                    "longitude",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=5,
-                        help_text="Decimal degrees, negative west of Greenwich (Quito: -78.46784).",
-                        max_digits=8,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(-180),
-                            django.core.validators.MaxValueValidator(180),
-                        ],
-                        verbose_name="longitude",
-                    ),
-                ),
-                (
-                    "population",
-                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
-                ),
-                (
-                    "population_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="The year the population figure refers to.",
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1900),
-                            cities.models.validate_not_in_future,
-                        ],
-                        verbose_name="population year",
-                    ),
-                ),
-                (
-                    "population_source",
-                    models.URLField(
-                        blank=True,
-                        help_text="Where the population figure comes from, e.g. the national census.",
-                        verbose_name="population source",
-                    ),
-                ),
-                ("website", models.URLField(blank=True, verbose_name="official website")),
-                (
-                    "uil_profile_url",
-                    models.URLField(
-                        blank=True,
-                        help_text="The city's page on the UNESCO Institute for Lifelong Learning site.",
-                        verbose_name="UNESCO member profile",
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Only published items are shown to the public.', max_length=20, verbose_name='status')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('slug', models.SlugField(help_text='Part of the page address.', max_length=100, unique=True, verbose_name='slug')),
+                ('country', models.CharField(default='Ecuador', max_length=100, verbose_name='country')),
+                ('province', models.CharField(blank=True, max_length=100, verbose_name='province')),
+                ('year_joined', models.PositiveSmallIntegerField(help_text='The year the city joined the UNESCO Global Network of Learning Cities.', validators=[django.core.validators.MinValueValidator(2013), cities.models.validate_not_in_future], verbose_name='year joined')),
+                ('tagline', models.CharField(blank=True, help_text="One line shown under the city's name on the overview.", max_length=160, verbose_name='tagline')),
+                ('narrative', models.TextField(help_text='What the city does as a learning city. Separate paragraphs by a blank line.', verbose_name='narrative')),
+                ('latitude', models.DecimalField(blank=True, decimal_places=5, help_text='Decimal degrees, negative south of the equator (Quito: -0.18065).', max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
+                ('longitude', models.DecimalField(blank=True, decimal_places=5, help_text='Decimal degrees, negative west of Greenwich (Quito: -78.46784).', max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
+                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
+                ('population_year', models.PositiveSmallIntegerField(blank=True, help_text='The year the population figure refers to.', null=True, validators=[django.core.validators.MinValueValidator(1900), cities.models.validate_not_in_future], verbose_name='population year')),
+                ('population_source', models.URLField(blank=True, help_text='Where the population figure comes from, e.g. the national census.', verbose_name='population source')),
+                ('website', models.URLField(blank=True, verbose_name='official website')),
+                ('uil_profile_url', models.URLField(blank=True, help_text="The city's page on the UNESCO Institute for Lifelong Learning site.", verbose_name='UNESCO member profile')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
             ],
             options={
-                "verbose_name": "city",
-                "verbose_name_plural": "cities",
-                "ordering": ["year_joined", "name"],
+                'verbose_name': 'city',
+                'verbose_name_plural': 'cities',
+                'ordering': ['year_joined', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="Criterion",
+            name='Criterion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("building_block", "building block"),
-                            ("wider_benefit", "wider benefit"),
-                            ("fundamental_condition", "fundamental condition"),
-                        ],
-                        default="building_block",
-                        help_text="Building blocks are the six criteria a learning city works on; wider benefits and fundamental conditions complete UNESCO's framework.",
-                        max_length=30,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "title",
-                    models.CharField(
-                        help_text="A few words, e.g. “Learning in families and communities”.",
-                        max_length=120,
-                        verbose_name="short title",
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
-                (
-                    "statement",
-                    models.TextField(
-                        help_text="The whole sentence as UNESCO words it, completing “a learning city …”.",
-                        verbose_name="full statement",
-                    ),
-                ),
-                (
-                    "order",
-                    models.PositiveSmallIntegerField(
-                        default=0, help_text="Lower numbers are listed first.", verbose_name="order"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('building_block', 'building block'), ('wider_benefit', 'wider benefit'), ('fundamental_condition', 'fundamental condition')], default='building_block', help_text="Building blocks are the six criteria a learning city works on; wider benefits and fundamental conditions complete UNESCO's framework.", max_length=30, verbose_name='kind')),
+                ('title', models.CharField(help_text='A few words, e.g. “Learning in families and communities”.', max_length=120, verbose_name='short title')),
+                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
+                ('statement', models.TextField(help_text='The whole sentence as UNESCO words it, completing “a learning city …”.', verbose_name='full statement')),
+                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers are listed first.', verbose_name='order')),
             ],
             options={
-                "verbose_name": "criterion",
-                "verbose_name_plural": "criteria",
-                "ordering": ["order", "title"],
+                'verbose_name': 'criterion',
+                'verbose_name_plural': 'criteria',
+                'ordering': ['order', 'title'],
             },
         ),
         migrations.CreateModel(
-            name="ResourceLink",
+            name='ResourceLink',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("url", models.URLField(verbose_name="address")),
-                (
-                    "description",
-                    models.CharField(blank=True, max_length=300, verbose_name="description"),
-                ),
-                (
-                    "order",
-                    models.PositiveSmallIntegerField(
-                        default=0, help_text="Lower numbers are listed first.", verbose_name="order"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('url', models.URLField(verbose_name='address')),
+                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
+                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers are listed first.', verbose_name='order')),
             ],
             options={
-                "verbose_name": "“Learn more” link",
-                "verbose_name_plural": "“Learn more” links",
-                "ordering": ["order", "title"],
+                'verbose_name': '“Learn more” link',
+                'verbose_name_plural': '“Learn more” links',
+                'ordering': ['order', 'title'],
             },
         ),
         migrations.CreateModel(
-            name="SiteText",
+            name='SiteText',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "key",
-                    models.CharField(
-                        choices=[
-                            ("definition_intro", "Overview: introduction to the definition"),
-                            ("benefits", "Overview: benefits of learning cities"),
-                            ("learn_more_intro", "Overview: introduction to “Learn more”"),
-                        ],
-                        max_length=40,
-                        unique=True,
-                        verbose_name="place",
-                    ),
-                ),
-                ("text", models.TextField(verbose_name="text")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(choices=[('definition_intro', 'Overview: introduction to the definition'), ('benefits', 'Overview: benefits of learning cities'), ('learn_more_intro', 'Overview: introduction to “Learn more”')], max_length=40, unique=True, verbose_name='place')),
+                ('text', models.TextField(verbose_name='text')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
             ],
             options={
-                "verbose_name": "site text",
-                "verbose_name_plural": "site texts",
-                "ordering": ["key"],
+                'verbose_name': 'site text',
+                'verbose_name_plural': 'site texts',
+                'ordering': ['key'],
             },
         ),
         migrations.CreateModel(
-            name="Photo",
+            name='Photo',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "draft"), ("published", "published")],
-                        db_index=True,
-                        default="draft",
-                        help_text="Only published items are shown to the public.",
-                        max_length=20,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "image",
-                    models.ImageField(
-                        height_field="height",
-                        help_text="A JPEG, PNG or WebP photo.",
-                        upload_to="photos/%Y/%m/",
-                        verbose_name="image",
-                        width_field="width",
-                    ),
-                ),
-                (
-                    "width",
-                    models.PositiveIntegerField(default=0, editable=False, verbose_name="width"),
-                ),
-                (
-                    "height",
-                    models.PositiveIntegerField(default=0, editable=False, verbose_name="height"),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                (
-                    "alt_text",
-                    models.CharField(
-                        help_text="Describe what the picture shows for people who cannot see it. Do not put the credit here: it is shown as a caption.",
-                        max_length=300,
-                        verbose_name="alt text",
-                    ),
-                ),
-                (
-                    "author",
-                    models.CharField(
-                        blank=True,
-                        help_text="The photographer, if known.",
-                        max_length=200,
-                        verbose_name="author",
-                    ),
-                ),
-                (
-                    "holder",
-                    models.CharField(
-                        blank=True,
-                        help_text="The institution that holds the rights, if any.",
-                        max_length=200,
-                        verbose_name="holder institution",
-                    ),
-                ),
-                (
-                    "author_unknown",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Tick only when neither author nor holder is known; “author unknown” is shown.",
-                        verbose_name="author unknown",
-                    ),
-                ),
-                (
-                    "licence",
-                    models.CharField(
-                        choices=[
-                            ("all-rights-reserved", "All rights reserved"),
-                            ("cc0-1.0", "CC0 1.0"),
-                            ("public-domain", "Public domain"),
-                            ("cc-by-4.0", "CC BY 4.0"),
-                            ("cc-by-sa-4.0", "CC BY-SA 4.0"),
-                            ("cc-by-nd-4.0", "CC BY-ND 4.0"),
-                            ("cc-by-nc-4.0", "CC BY-NC 4.0"),
-                            ("cc-by-nc-sa-4.0", "CC BY-NC-SA 4.0"),
-                            ("cc-by-nc-nd-4.0", "CC BY-NC-ND 4.0"),
-                        ],
-                        default="all-rights-reserved",
-                        max_length=30,
-                        verbose_name="licence",
-                    ),
-                ),
-                (
-                    "source_url",
-                    models.URLField(
-                        blank=True,
-                        help_text="Where the photo was published originally.",
-                        verbose_name="source",
-                    ),
-                ),
-                (
-                    "reference",
-                    models.CharField(
-                        blank=True,
-                        help_text="The original file name or archive number, e.g. Patrimonio_Quito_01.",
-                        max_length=200,
-                        verbose_name="reference",
-                    ),
-                ),
-                (
-                    "is_placeholder",
-                    models.BooleanField(
-                        default=False,
-                        help_text="A generated stand-in for a photo still to be supplied: replace it.",
-                        verbose_name="placeholder",
-                    ),
-                ),
-                (
-                    "order",
-                    models.PositiveSmallIntegerField(
-                        default=0,
-                        help_text="Lower numbers are shown first in the gallery.",
-                        verbose_name="order",
-                    ),
-                ),
-                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                (
-                    "city",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Photos of a city are shown in its gallery.",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="photos",
-                        to="cities.city",
-                        verbose_name="city",
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="uploaded_photos",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="uploaded by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Only published items are shown to the public.', max_length=20, verbose_name='status')),
+                ('image', models.ImageField(height_field='height', help_text='A JPEG, PNG or WebP photo.', upload_to='photos/%Y/%m/', verbose_name='image', width_field='width')),
+                ('width', models.PositiveIntegerField(default=0, editable=False, verbose_name='width')),
+                ('height', models.PositiveIntegerField(default=0, editable=False, verbose_name='height')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('alt_text', models.CharField(help_text='Describe what the picture shows for people who cannot see it. Do not put the credit here: it is shown as a caption.', max_length=300, verbose_name='alt text')),
+                ('author', models.CharField(blank=True, help_text='The photographer, if known.', max_length=200, verbose_name='author')),
+                ('holder', models.CharField(blank=True, help_text='The institution that holds the rights, if any.', max_length=200, verbose_name='holder institution')),
+                ('author_unknown', models.BooleanField(default=False, help_text='Tick only when neither author nor holder is known; “author unknown” is shown.', verbose_name='author unknown')),
+                ('licence', models.CharField(choices=[('all-rights-reserved', 'All rights reserved'), ('cc0-1.0', 'CC0 1.0'), ('public-domain', 'Public domain'), ('cc-by-4.0', 'CC BY 4.0'), ('cc-by-sa-4.0', 'CC BY-SA 4.0'), ('cc-by-nd-4.0', 'CC BY-ND 4.0'), ('cc-by-nc-4.0', 'CC BY-NC 4.0'), ('cc-by-nc-sa-4.0', 'CC BY-NC-SA 4.0'), ('cc-by-nc-nd-4.0', 'CC BY-NC-ND 4.0')], default='all-rights-reserved', max_length=30, verbose_name='licence')),
+                ('source_url', models.URLField(blank=True, help_text='Where the photo was published originally.', verbose_name='source')),
+                ('reference', models.CharField(blank=True, help_text='The original file name or archive number, e.g. Patrimonio_Quito_01.', max_length=200, verbose_name='reference')),
+                ('is_placeholder', models.BooleanField(default=False, help_text='A generated stand-in for a photo still to be supplied: replace it.', verbose_name='placeholder')),
+                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers are shown first in the gallery.', verbose_name='order')),
+                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('city', models.ForeignKey(blank=True, help_text='Photos of a city are shown in its gallery.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='photos', to='cities.city', verbose_name='city')),
+                ('uploaded_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='uploaded_photos', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
             ],
             options={
-                "verbose_name": "photo",
-                "verbose_name_plural": "photos",
-                "ordering": ["order", "-uploaded_at"],
+                'verbose_name': 'photo',
+                'verbose_name_plural': 'photos',
+                'ordering': ['order', '-uploaded_at'],
             },
         ),
         migrations.AddField(
-            model_name="city",
-            name="cover_photo",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="The main picture of the city, shown on the overview and the city page.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="covered_cities",
-                to="cities.photo",
-                verbose_name="cover photo",
-            ),
+            model_name='city',
+            name='cover_photo',
+            field=models.ForeignKey(blank=True, help_text='The main picture of the city, shown on the overview and the city page.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='covered_cities', to='cities.photo', verbose_name='cover photo'),
         ),
         migrations.CreateModel(
-            name="LearningCityAward",
+            name='LearningCityAward',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "year",
-                    models.PositiveSmallIntegerField(
-                        help_text="The round of the UNESCO Learning City Award (2015, 2017, 2019, 2021, 2024…).",
-                        validators=[
-                            django.core.validators.MinValueValidator(2015),
-                            cities.models.validate_not_in_future,
-                        ],
-                        verbose_name="year",
-                    ),
-                ),
-                (
-                    "source_url",
-                    models.URLField(
-                        blank=True,
-                        help_text="A UNESCO page that names the city as awardee.",
-                        verbose_name="source",
-                    ),
-                ),
-                (
-                    "city",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="awards",
-                        to="cities.city",
-                        verbose_name="city",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(help_text='The round of the UNESCO Learning City Award (2015, 2017, 2019, 2021, 2024…).', validators=[django.core.validators.MinValueValidator(2015), cities.models.validate_not_in_future], verbose_name='year')),
+                ('source_url', models.URLField(blank=True, help_text='A UNESCO page that names the city as awardee.', verbose_name='source')),
+                ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='awards', to='cities.city', verbose_name='city')),
             ],
             options={
-                "verbose_name": "UNESCO Learning City Award",
-                "verbose_name_plural": "UNESCO Learning City Awards",
-                "ordering": ["year"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("city", "year"), name="unique_award_per_city_year"
-                    )
-                ],
+                'verbose_name': 'UNESCO Learning City Award',
+                'verbose_name_plural': 'UNESCO Learning City Awards',
+                'ordering': ['year'],
+                'constraints': [models.UniqueConstraint(fields=('city', 'year'), name='unique_award_per_city_year')],
             },
         ),
         migrations.CreateModel(
-            name="Program",
+            name='Program',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "draft"), ("published", "published")],
-                        db_index=True,
-                        default="draft",
-                        help_text="Only published items are shown to the public.",
-                        max_length=20,
-                        verbose_name="status",
-                    ),
-                ),
-                ("name", models.CharField(max_length=150, verbose_name="name")),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="Unique within the city.", max_length=150, verbose_name="slug"
-                    ),
-                ),
-                (
-                    "summary",
-                    models.CharField(
-                        blank=True,
-                        help_text="One or two sentences.",
-                        max_length=300,
-                        verbose_name="summary",
-                    ),
-                ),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "lifecycle",
-                    models.CharField(
-                        choices=[
-                            ("active", "active"),
-                            ("ended", "ended"),
-                            ("replaced", "replaced"),
-                        ],
-                        default="active",
-                        help_text="Programs change: mark ended ones, and link a replaced one to its successor.",
-                        max_length=20,
-                        verbose_name="lifecycle",
-                    ),
-                ),
-                (
-                    "start_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1900),
-                            cities.models.validate_not_in_future,
-                        ],
-                        verbose_name="start year",
-                    ),
-                ),
-                ("website", models.URLField(blank=True, verbose_name="website")),
-                (
-                    "order",
-                    models.PositiveSmallIntegerField(
-                        default=0,
-                        help_text="Lower numbers are listed first on the city page.",
-                        verbose_name="order",
-                    ),
-                ),
-                (
-                    "city",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="programs",
-                        to="cities.city",
-                        verbose_name="city",
-                    ),
-                ),
-                (
-                    "criteria",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="The UNESCO learning-city criteria this program works on.",
-                        related_name="programs",
-                        to="cities.criterion",
-                        verbose_name="criteria served",
-                    ),
-                ),
-                (
-                    "replaced_by",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The program that continues this one, if it was renamed or replaced.",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="replaces",
-                        to="cities.program",
-                        verbose_name="replaced by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Only published items are shown to the public.', max_length=20, verbose_name='status')),
+                ('name', models.CharField(max_length=150, verbose_name='name')),
+                ('slug', models.SlugField(help_text='Unique within the city.', max_length=150, verbose_name='slug')),
+                ('summary', models.CharField(blank=True, help_text='One or two sentences.', max_length=300, verbose_name='summary')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('lifecycle', models.CharField(choices=[('active', 'active'), ('ended', 'ended'), ('replaced', 'replaced')], default='active', help_text='Programs change: mark ended ones, and link a replaced one to its successor.', max_length=20, verbose_name='lifecycle')),
+                ('start_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1900), cities.models.validate_not_in_future], verbose_name='start year')),
+                ('website', models.URLField(blank=True, verbose_name='website')),
+                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers are listed first on the city page.', verbose_name='order')),
+                ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programs', to='cities.city', verbose_name='city')),
+                ('criteria', models.ManyToManyField(blank=True, help_text='The UNESCO learning-city criteria this program works on.', related_name='programs', to='cities.criterion', verbose_name='criteria served')),
+                ('replaced_by', models.ForeignKey(blank=True, help_text='The program that continues this one, if it was renamed or replaced.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='replaces', to='cities.program', verbose_name='replaced by')),
             ],
             options={
-                "verbose_name": "program",
-                "verbose_name_plural": "programs",
-                "ordering": ["order", "name"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("city", "slug"), name="unique_program_slug_per_city"
-                    )
-                ],
+                'verbose_name': 'program',
+                'verbose_name_plural': 'programs',
+                'ordering': ['order', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('city', 'slug'), name='unique_program_slug_per_city')],
             },
         ),
     ]

@@ -5,26 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cities", "0001_initial"),
+        ('cities', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ContentVersion",
+            name='ContentVersion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveBigIntegerField(default=0)),
-                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveBigIntegerField(default=0)),
+                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                "verbose_name": "content version",
-                "verbose_name_plural": "content versions",
+                'verbose_name': 'content version',
+                'verbose_name_plural': 'content versions',
             },
         ),
     ]

@@ -5,53 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cities", "0002_content_version"),
+        ('cities', '0002_content_version'),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name="photo",
-            options={
-                "ordering": ["order", "-uploaded_at"],
-                "permissions": [
-                    ("change_others_photos", "Can change and delete photos uploaded by others")
-                ],
-                "verbose_name": "photo",
-                "verbose_name_plural": "photos",
-            },
+            name='photo',
+            options={'ordering': ['order', '-uploaded_at'], 'permissions': [('change_others_photos', 'Can change and delete photos uploaded by others')], 'verbose_name': 'photo', 'verbose_name_plural': 'photos'},
         ),
         migrations.AddField(
-            model_name="photo",
-            name="focal_x",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                default=50,
-                help_text="Where the subject is, in percent from the left edge (50 is the centre). Cropped cards keep this point in view.",
-                validators=[django.core.validators.MaxValueValidator(100)],
-                verbose_name="focal point, across",
-            ),
+            model_name='photo',
+            name='focal_x',
+            field=models.PositiveSmallIntegerField(blank=True, default=50, help_text='Where the subject is, in percent from the left edge (50 is the centre). Cropped cards keep this point in view.', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='focal point, across'),
         ),
         migrations.AddField(
-            model_name="photo",
-            name="focal_y",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                default=50,
-                help_text="Where the subject is, in percent from the top edge (50 is the centre).",
-                validators=[django.core.validators.MaxValueValidator(100)],
-                verbose_name="focal point, down",
-            ),
+            model_name='photo',
+            name='focal_y',
+            field=models.PositiveSmallIntegerField(blank=True, default=50, help_text='Where the subject is, in percent from the top edge (50 is the centre).', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='focal point, down'),
         ),
         migrations.AddField(
-            model_name="photo",
-            name="renditions",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                editable=False,
-                help_text="The smaller copies made for the pages, one entry per file.",
-                verbose_name="renditions",
-            ),
+            model_name='photo',
+            name='renditions',
+            field=models.JSONField(blank=True, default=list, editable=False, help_text='The smaller copies made for the pages, one entry per file.', verbose_name='renditions'),
         ),
     ]

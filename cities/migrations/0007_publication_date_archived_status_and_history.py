@@ -9,1055 +9,278 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cities", "0006_unaccent_extension"),
+        ('cities', '0006_unaccent_extension'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="city",
-            name="published_at",
-            field=models.DateTimeField(
-                blank=True,
-                db_index=True,
-                help_text="When a published item becomes public. Leave empty to publish at once; a date in the future schedules it.",
-                null=True,
-                verbose_name="publication date",
-            ),
+            model_name='city',
+            name='published_at',
+            field=models.DateTimeField(blank=True, db_index=True, help_text='When a published item becomes public. Leave empty to publish at once; a date in the future schedules it.', null=True, verbose_name='publication date'),
         ),
         migrations.AddField(
-            model_name="contentversion",
-            name="next_publication_at",
+            model_name='contentversion',
+            name='next_publication_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="photo",
-            name="published_at",
-            field=models.DateTimeField(
-                blank=True,
-                db_index=True,
-                help_text="When a published item becomes public. Leave empty to publish at once; a date in the future schedules it.",
-                null=True,
-                verbose_name="publication date",
-            ),
+            model_name='photo',
+            name='published_at',
+            field=models.DateTimeField(blank=True, db_index=True, help_text='When a published item becomes public. Leave empty to publish at once; a date in the future schedules it.', null=True, verbose_name='publication date'),
         ),
         migrations.AddField(
-            model_name="program",
-            name="published_at",
-            field=models.DateTimeField(
-                blank=True,
-                db_index=True,
-                help_text="When a published item becomes public. Leave empty to publish at once; a date in the future schedules it.",
-                null=True,
-                verbose_name="publication date",
-            ),
+            model_name='program',
+            name='published_at',
+            field=models.DateTimeField(blank=True, db_index=True, help_text='When a published item becomes public. Leave empty to publish at once; a date in the future schedules it.', null=True, verbose_name='publication date'),
         ),
         migrations.AlterField(
-            model_name="city",
-            name="status",
-            field=models.CharField(
-                choices=[("draft", "draft"), ("published", "published"), ("archived", "archived")],
-                db_index=True,
-                default="draft",
-                help_text="Only published items are shown to the public, from their publication date on. Archived items are kept but no longer shown.",
-                max_length=20,
-                verbose_name="status",
-            ),
+            model_name='city',
+            name='status',
+            field=models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('archived', 'archived')], db_index=True, default='draft', help_text='Only published items are shown to the public, from their publication date on. Archived items are kept but no longer shown.', max_length=20, verbose_name='status'),
         ),
         migrations.AlterField(
-            model_name="photo",
-            name="status",
-            field=models.CharField(
-                choices=[("draft", "draft"), ("published", "published"), ("archived", "archived")],
-                db_index=True,
-                default="draft",
-                help_text="Only published items are shown to the public, from their publication date on. Archived items are kept but no longer shown.",
-                max_length=20,
-                verbose_name="status",
-            ),
+            model_name='photo',
+            name='status',
+            field=models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('archived', 'archived')], db_index=True, default='draft', help_text='Only published items are shown to the public, from their publication date on. Archived items are kept but no longer shown.', max_length=20, verbose_name='status'),
         ),
         migrations.AlterField(
-            model_name="program",
-            name="status",
-            field=models.CharField(
-                choices=[("draft", "draft"), ("published", "published"), ("archived", "archived")],
-                db_index=True,
-                default="draft",
-                help_text="Only published items are shown to the public, from their publication date on. Archived items are kept but no longer shown.",
-                max_length=20,
-                verbose_name="status",
-            ),
+            model_name='program',
+            name='status',
+            field=models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('archived', 'archived')], db_index=True, default='draft', help_text='Only published items are shown to the public, from their publication date on. Archived items are kept but no longer shown.', max_length=20, verbose_name='status'),
         ),
         migrations.CreateModel(
-            name="HistoricalCity",
+            name='HistoricalCity',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "draft"),
-                            ("published", "published"),
-                            ("archived", "archived"),
-                        ],
-                        db_index=True,
-                        default="draft",
-                        help_text="Only published items are shown to the public, from their publication date on. Archived items are kept but no longer shown.",
-                        max_length=20,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(
-                        blank=True,
-                        db_index=True,
-                        help_text="When a published item becomes public. Leave empty to publish at once; a date in the future schedules it.",
-                        null=True,
-                        verbose_name="publication date",
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, verbose_name="name")),
-                ("name_es", models.CharField(max_length=100, null=True, verbose_name="name")),
-                ("name_en", models.CharField(max_length=100, null=True, verbose_name="name")),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="Part of the page address.", max_length=100, verbose_name="slug"
-                    ),
-                ),
-                (
-                    "country",
-                    models.CharField(default="Ecuador", max_length=100, verbose_name="country"),
-                ),
-                ("province", models.CharField(blank=True, max_length=100, verbose_name="province")),
-                (
-                    "year_joined",
-                    models.PositiveSmallIntegerField(
-                        help_text="The year the city joined the UNESCO Global Network of Learning Cities.",
-                        validators=[
-                            django.core.validators.MinValueValidator(2013),
-                            cities.models.validate_not_in_future,
-                        ],
-                        verbose_name="year joined",
-                    ),
-                ),
-                (
-                    "tagline",
-                    models.CharField(
-                        blank=True,
-                        help_text="One line shown under the city's name on the overview.",
-                        max_length=160,
-                        verbose_name="tagline",
-                    ),
-                ),
-                (
-                    "tagline_es",
-                    models.CharField(
-                        blank=True,
-                        help_text="One line shown under the city's name on the overview.",
-                        max_length=160,
-                        null=True,
-                        verbose_name="tagline",
-                    ),
-                ),
-                (
-                    "tagline_en",
-                    models.CharField(
-                        blank=True,
-                        help_text="One line shown under the city's name on the overview.",
-                        max_length=160,
-                        null=True,
-                        verbose_name="tagline",
-                    ),
-                ),
-                (
-                    "narrative",
-                    models.TextField(
-                        help_text="What the city does as a learning city. Separate paragraphs by a blank line.",
-                        verbose_name="narrative",
-                    ),
-                ),
-                (
-                    "narrative_es",
-                    models.TextField(
-                        help_text="What the city does as a learning city. Separate paragraphs by a blank line.",
-                        null=True,
-                        verbose_name="narrative",
-                    ),
-                ),
-                (
-                    "narrative_en",
-                    models.TextField(
-                        help_text="What the city does as a learning city. Separate paragraphs by a blank line.",
-                        null=True,
-                        verbose_name="narrative",
-                    ),
-                ),
-                (
-                    "latitude",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=5,
-                        help_text="Decimal degrees, negative south of the equator (Quito: -0.18065).",
-                        max_digits=8,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(-90),
-                            django.core.validators.MaxValueValidator(90),
-                        ],
-                        verbose_name="latitude",
-                    ),
-                ),
-                (
-                    "longitude",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=5,
-                        help_text="Decimal degrees, negative west of Greenwich (Quito: -78.46784).",
-                        max_digits=8,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(-180),
-                            django.core.validators.MaxValueValidator(180),
-                        ],
-                        verbose_name="longitude",
-                    ),
-                ),
-                (
-                    "population",
-                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
-                ),
-                (
-                    "population_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="The year the population figure refers to.",
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1900),
-                            cities.models.validate_not_in_future,
-                        ],
-                        verbose_name="population year",
-                    ),
-                ),
-                (
-                    "population_source",
-                    models.URLField(
-                        blank=True,
-                        help_text="Where the population figure comes from, e.g. the national census.",
-                        verbose_name="population source",
-                    ),
-                ),
-                ("website", models.URLField(blank=True, verbose_name="official website")),
-                (
-                    "uil_profile_url",
-                    models.URLField(
-                        blank=True,
-                        help_text="The city's page on the UNESCO Institute for Lifelong Learning site.",
-                        verbose_name="UNESCO member profile",
-                    ),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(blank=True, editable=False, verbose_name="updated"),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "cover_photo",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="The main picture of the city, shown on the overview and the city page.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="cities.photo",
-                        verbose_name="cover photo",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('archived', 'archived')], db_index=True, default='draft', help_text='Only published items are shown to the public, from their publication date on. Archived items are kept but no longer shown.', max_length=20, verbose_name='status')),
+                ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='When a published item becomes public. Leave empty to publish at once; a date in the future schedules it.', null=True, verbose_name='publication date')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('name_es', models.CharField(max_length=100, null=True, verbose_name='name')),
+                ('name_en', models.CharField(max_length=100, null=True, verbose_name='name')),
+                ('slug', models.SlugField(help_text='Part of the page address.', max_length=100, verbose_name='slug')),
+                ('country', models.CharField(default='Ecuador', max_length=100, verbose_name='country')),
+                ('province', models.CharField(blank=True, max_length=100, verbose_name='province')),
+                ('year_joined', models.PositiveSmallIntegerField(help_text='The year the city joined the UNESCO Global Network of Learning Cities.', validators=[django.core.validators.MinValueValidator(2013), cities.models.validate_not_in_future], verbose_name='year joined')),
+                ('tagline', models.CharField(blank=True, help_text="One line shown under the city's name on the overview.", max_length=160, verbose_name='tagline')),
+                ('tagline_es', models.CharField(blank=True, help_text="One line shown under the city's name on the overview.", max_length=160, null=True, verbose_name='tagline')),
+                ('tagline_en', models.CharField(blank=True, help_text="One line shown under the city's name on the overview.", max_length=160, null=True, verbose_name='tagline')),
+                ('narrative', models.TextField(help_text='What the city does as a learning city. Separate paragraphs by a blank line.', verbose_name='narrative')),
+                ('narrative_es', models.TextField(help_text='What the city does as a learning city. Separate paragraphs by a blank line.', null=True, verbose_name='narrative')),
+                ('narrative_en', models.TextField(help_text='What the city does as a learning city. Separate paragraphs by a blank line.', null=True, verbose_name='narrative')),
+                ('latitude', models.DecimalField(blank=True, decimal_places=5, help_text='Decimal degrees, negative south of the equator (Quito: -0.18065).', max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
+                ('longitude', models.DecimalField(blank=True, decimal_places=5, help_text='Decimal degrees, negative west of Greenwich (Quito: -78.46784).', max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
+                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
+                ('population_year', models.PositiveSmallIntegerField(blank=True, help_text='The year the population figure refers to.', null=True, validators=[django.core.validators.MinValueValidator(1900), cities.models.validate_not_in_future], verbose_name='population year')),
+                ('population_source', models.URLField(blank=True, help_text='Where the population figure comes from, e.g. the national census.', verbose_name='population source')),
+                ('website', models.URLField(blank=True, verbose_name='official website')),
+                ('uil_profile_url', models.URLField(blank=True, help_text="The city's page on the UNESCO Institute for Lifelong Learning site.", verbose_name='UNESCO member profile')),
+                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('cover_photo', models.ForeignKey(blank=True, db_constraint=False, help_text='The main picture of the city, shown on the overview and the city page.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cities.photo', verbose_name='cover photo')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical city",
-                "verbose_name_plural": "historical cities",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical city',
+                'verbose_name_plural': 'historical cities',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalCriterion",
+            name='HistoricalCriterion',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("building_block", "building block"),
-                            ("wider_benefit", "wider benefit"),
-                            ("fundamental_condition", "fundamental condition"),
-                        ],
-                        default="building_block",
-                        help_text="Building blocks are the six criteria a learning city works on; wider benefits and fundamental conditions complete UNESCO's framework.",
-                        max_length=30,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "title",
-                    models.CharField(
-                        help_text="A few words, e.g. “Learning in families and communities”.",
-                        max_length=120,
-                        verbose_name="short title",
-                    ),
-                ),
-                (
-                    "title_es",
-                    models.CharField(
-                        help_text="A few words, e.g. “Learning in families and communities”.",
-                        max_length=120,
-                        null=True,
-                        verbose_name="short title",
-                    ),
-                ),
-                (
-                    "title_en",
-                    models.CharField(
-                        help_text="A few words, e.g. “Learning in families and communities”.",
-                        max_length=120,
-                        null=True,
-                        verbose_name="short title",
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=120, verbose_name="slug")),
-                (
-                    "statement",
-                    models.TextField(
-                        help_text="The whole sentence as UNESCO words it, completing “a learning city …”.",
-                        verbose_name="full statement",
-                    ),
-                ),
-                (
-                    "statement_es",
-                    models.TextField(
-                        help_text="The whole sentence as UNESCO words it, completing “a learning city …”.",
-                        null=True,
-                        verbose_name="full statement",
-                    ),
-                ),
-                (
-                    "statement_en",
-                    models.TextField(
-                        help_text="The whole sentence as UNESCO words it, completing “a learning city …”.",
-                        null=True,
-                        verbose_name="full statement",
-                    ),
-                ),
-                (
-                    "order",
-                    models.PositiveSmallIntegerField(
-                        default=0, help_text="Lower numbers are listed first.", verbose_name="order"
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('building_block', 'building block'), ('wider_benefit', 'wider benefit'), ('fundamental_condition', 'fundamental condition')], default='building_block', help_text="Building blocks are the six criteria a learning city works on; wider benefits and fundamental conditions complete UNESCO's framework.", max_length=30, verbose_name='kind')),
+                ('title', models.CharField(help_text='A few words, e.g. “Learning in families and communities”.', max_length=120, verbose_name='short title')),
+                ('title_es', models.CharField(help_text='A few words, e.g. “Learning in families and communities”.', max_length=120, null=True, verbose_name='short title')),
+                ('title_en', models.CharField(help_text='A few words, e.g. “Learning in families and communities”.', max_length=120, null=True, verbose_name='short title')),
+                ('slug', models.SlugField(max_length=120, verbose_name='slug')),
+                ('statement', models.TextField(help_text='The whole sentence as UNESCO words it, completing “a learning city …”.', verbose_name='full statement')),
+                ('statement_es', models.TextField(help_text='The whole sentence as UNESCO words it, completing “a learning city …”.', null=True, verbose_name='full statement')),
+                ('statement_en', models.TextField(help_text='The whole sentence as UNESCO words it, completing “a learning city …”.', null=True, verbose_name='full statement')),
+                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers are listed first.', verbose_name='order')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical criterion",
-                "verbose_name_plural": "historical criteria",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical criterion',
+                'verbose_name_plural': 'historical criteria',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalLearningCityAward",
+            name='HistoricalLearningCityAward',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "year",
-                    models.PositiveSmallIntegerField(
-                        help_text="The round of the UNESCO Learning City Award (2015, 2017, 2019, 2021, 2024…).",
-                        validators=[
-                            django.core.validators.MinValueValidator(2015),
-                            cities.models.validate_not_in_future,
-                        ],
-                        verbose_name="year",
-                    ),
-                ),
-                (
-                    "source_url",
-                    models.URLField(
-                        blank=True,
-                        help_text="A UNESCO page that names the city as awardee.",
-                        verbose_name="source",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "city",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="cities.city",
-                        verbose_name="city",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(help_text='The round of the UNESCO Learning City Award (2015, 2017, 2019, 2021, 2024…).', validators=[django.core.validators.MinValueValidator(2015), cities.models.validate_not_in_future], verbose_name='year')),
+                ('source_url', models.URLField(blank=True, help_text='A UNESCO page that names the city as awardee.', verbose_name='source')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('city', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cities.city', verbose_name='city')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical UNESCO Learning City Award",
-                "verbose_name_plural": "historical UNESCO Learning City Awards",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical UNESCO Learning City Award',
+                'verbose_name_plural': 'historical UNESCO Learning City Awards',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalPhoto",
+            name='HistoricalPhoto',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "draft"),
-                            ("published", "published"),
-                            ("archived", "archived"),
-                        ],
-                        db_index=True,
-                        default="draft",
-                        help_text="Only published items are shown to the public, from their publication date on. Archived items are kept but no longer shown.",
-                        max_length=20,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(
-                        blank=True,
-                        db_index=True,
-                        help_text="When a published item becomes public. Leave empty to publish at once; a date in the future schedules it.",
-                        null=True,
-                        verbose_name="publication date",
-                    ),
-                ),
-                (
-                    "image",
-                    models.TextField(
-                        help_text="A JPEG, PNG or WebP photo.", max_length=100, verbose_name="image"
-                    ),
-                ),
-                (
-                    "width",
-                    models.PositiveIntegerField(default=0, editable=False, verbose_name="width"),
-                ),
-                (
-                    "height",
-                    models.PositiveIntegerField(default=0, editable=False, verbose_name="height"),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("title_es", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_en", models.CharField(max_length=200, null=True, verbose_name="title")),
-                (
-                    "alt_text",
-                    models.CharField(
-                        help_text="Describe what the picture shows for people who cannot see it. Do not put the credit here: it is shown as a caption.",
-                        max_length=300,
-                        verbose_name="alt text",
-                    ),
-                ),
-                (
-                    "alt_text_es",
-                    models.CharField(
-                        help_text="Describe what the picture shows for people who cannot see it. Do not put the credit here: it is shown as a caption.",
-                        max_length=300,
-                        null=True,
-                        verbose_name="alt text",
-                    ),
-                ),
-                (
-                    "alt_text_en",
-                    models.CharField(
-                        help_text="Describe what the picture shows for people who cannot see it. Do not put the credit here: it is shown as a caption.",
-                        max_length=300,
-                        null=True,
-                        verbose_name="alt text",
-                    ),
-                ),
-                (
-                    "author",
-                    models.CharField(
-                        blank=True,
-                        help_text="The photographer, if known.",
-                        max_length=200,
-                        verbose_name="author",
-                    ),
-                ),
-                (
-                    "holder",
-                    models.CharField(
-                        blank=True,
-                        help_text="The institution that holds the rights, if any.",
-                        max_length=200,
-                        verbose_name="holder institution",
-                    ),
-                ),
-                (
-                    "author_unknown",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Tick only when neither author nor holder is known; “author unknown” is shown.",
-                        verbose_name="author unknown",
-                    ),
-                ),
-                (
-                    "licence",
-                    models.CharField(
-                        choices=[
-                            ("all-rights-reserved", "All rights reserved"),
-                            ("cc0-1.0", "CC0 1.0"),
-                            ("public-domain", "Public domain"),
-                            ("cc-by-4.0", "CC BY 4.0"),
-                            ("cc-by-sa-4.0", "CC BY-SA 4.0"),
-                            ("cc-by-nd-4.0", "CC BY-ND 4.0"),
-                            ("cc-by-nc-4.0", "CC BY-NC 4.0"),
-                            ("cc-by-nc-sa-4.0", "CC BY-NC-SA 4.0"),
-                            ("cc-by-nc-nd-4.0", "CC BY-NC-ND 4.0"),
-                        ],
-                        default="all-rights-reserved",
-                        max_length=30,
-                        verbose_name="licence",
-                    ),
-                ),
-                (
-                    "source_url",
-                    models.URLField(
-                        blank=True,
-                        help_text="Where the photo was published originally.",
-                        verbose_name="source",
-                    ),
-                ),
-                (
-                    "reference",
-                    models.CharField(
-                        blank=True,
-                        help_text="The original file name or archive number, e.g. Patrimonio_Quito_01.",
-                        max_length=200,
-                        verbose_name="reference",
-                    ),
-                ),
-                (
-                    "is_placeholder",
-                    models.BooleanField(
-                        default=False,
-                        help_text="A generated stand-in for a photo still to be supplied: replace it.",
-                        verbose_name="placeholder",
-                    ),
-                ),
-                (
-                    "order",
-                    models.PositiveSmallIntegerField(
-                        default=0,
-                        help_text="Lower numbers are shown first in the gallery.",
-                        verbose_name="order",
-                    ),
-                ),
-                (
-                    "focal_x",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        default=50,
-                        help_text="Where the subject is, in percent from the left edge (50 is the centre). Cropped cards keep this point in view.",
-                        validators=[django.core.validators.MaxValueValidator(100)],
-                        verbose_name="focal point, across",
-                    ),
-                ),
-                (
-                    "focal_y",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        default=50,
-                        help_text="Where the subject is, in percent from the top edge (50 is the centre).",
-                        validators=[django.core.validators.MaxValueValidator(100)],
-                        verbose_name="focal point, down",
-                    ),
-                ),
-                (
-                    "renditions",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        editable=False,
-                        help_text="The smaller copies made for the pages, one entry per file.",
-                        verbose_name="renditions",
-                    ),
-                ),
-                (
-                    "uploaded_at",
-                    models.DateTimeField(blank=True, editable=False, verbose_name="uploaded"),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(blank=True, editable=False, verbose_name="updated"),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "city",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="Photos of a city are shown in its gallery.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="cities.city",
-                        verbose_name="city",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="uploaded by",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('archived', 'archived')], db_index=True, default='draft', help_text='Only published items are shown to the public, from their publication date on. Archived items are kept but no longer shown.', max_length=20, verbose_name='status')),
+                ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='When a published item becomes public. Leave empty to publish at once; a date in the future schedules it.', null=True, verbose_name='publication date')),
+                ('image', models.TextField(help_text='A JPEG, PNG or WebP photo.', max_length=100, verbose_name='image')),
+                ('width', models.PositiveIntegerField(default=0, editable=False, verbose_name='width')),
+                ('height', models.PositiveIntegerField(default=0, editable=False, verbose_name='height')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('title_es', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_en', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('alt_text', models.CharField(help_text='Describe what the picture shows for people who cannot see it. Do not put the credit here: it is shown as a caption.', max_length=300, verbose_name='alt text')),
+                ('alt_text_es', models.CharField(help_text='Describe what the picture shows for people who cannot see it. Do not put the credit here: it is shown as a caption.', max_length=300, null=True, verbose_name='alt text')),
+                ('alt_text_en', models.CharField(help_text='Describe what the picture shows for people who cannot see it. Do not put the credit here: it is shown as a caption.', max_length=300, null=True, verbose_name='alt text')),
+                ('author', models.CharField(blank=True, help_text='The photographer, if known.', max_length=200, verbose_name='author')),
+                ('holder', models.CharField(blank=True, help_text='The institution that holds the rights, if any.', max_length=200, verbose_name='holder institution')),
+                ('author_unknown', models.BooleanField(default=False, help_text='Tick only when neither author nor holder is known; “author unknown” is shown.', verbose_name='author unknown')),
+                ('licence', models.CharField(choices=[('all-rights-reserved', 'All rights reserved'), ('cc0-1.0', 'CC0 1.0'), ('public-domain', 'Public domain'), ('cc-by-4.0', 'CC BY 4.0'), ('cc-by-sa-4.0', 'CC BY-SA 4.0'), ('cc-by-nd-4.0', 'CC BY-ND 4.0'), ('cc-by-nc-4.0', 'CC BY-NC 4.0'), ('cc-by-nc-sa-4.0', 'CC BY-NC-SA 4.0'), ('cc-by-nc-nd-4.0', 'CC BY-NC-ND 4.0')], default='all-rights-reserved', max_length=30, verbose_name='licence')),
+                ('source_url', models.URLField(blank=True, help_text='Where the photo was published originally.', verbose_name='source')),
+                ('reference', models.CharField(blank=True, help_text='The original file name or archive number, e.g. Patrimonio_Quito_01.', max_length=200, verbose_name='reference')),
+                ('is_placeholder', models.BooleanField(default=False, help_text='A generated stand-in for a photo still to be supplied: replace it.', verbose_name='placeholder')),
+                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers are shown first in the gallery.', verbose_name='order')),
+                ('focal_x', models.PositiveSmallIntegerField(blank=True, default=50, help_text='Where the subject is, in percent from the left edge (50 is the centre). Cropped cards keep this point in view.', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='focal point, across')),
+                ('focal_y', models.PositiveSmallIntegerField(blank=True, default=50, help_text='Where the subject is, in percent from the top edge (50 is the centre).', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='focal point, down')),
+                ('renditions', models.JSONField(blank=True, default=list, editable=False, help_text='The smaller copies made for the pages, one entry per file.', verbose_name='renditions')),
+                ('uploaded_at', models.DateTimeField(blank=True, editable=False, verbose_name='uploaded')),
+                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('city', models.ForeignKey(blank=True, db_constraint=False, help_text='Photos of a city are shown in its gallery.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cities.city', verbose_name='city')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('uploaded_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
             ],
             options={
-                "verbose_name": "historical photo",
-                "verbose_name_plural": "historical photos",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical photo',
+                'verbose_name_plural': 'historical photos',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalProgram",
+            name='HistoricalProgram',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "draft"),
-                            ("published", "published"),
-                            ("archived", "archived"),
-                        ],
-                        db_index=True,
-                        default="draft",
-                        help_text="Only published items are shown to the public, from their publication date on. Archived items are kept but no longer shown.",
-                        max_length=20,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(
-                        blank=True,
-                        db_index=True,
-                        help_text="When a published item becomes public. Leave empty to publish at once; a date in the future schedules it.",
-                        null=True,
-                        verbose_name="publication date",
-                    ),
-                ),
-                ("name", models.CharField(max_length=150, verbose_name="name")),
-                ("name_es", models.CharField(max_length=150, null=True, verbose_name="name")),
-                ("name_en", models.CharField(max_length=150, null=True, verbose_name="name")),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="Unique within the city.", max_length=150, verbose_name="slug"
-                    ),
-                ),
-                (
-                    "summary",
-                    models.CharField(
-                        blank=True,
-                        help_text="One or two sentences.",
-                        max_length=300,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_es",
-                    models.CharField(
-                        blank=True,
-                        help_text="One or two sentences.",
-                        max_length=300,
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_en",
-                    models.CharField(
-                        blank=True,
-                        help_text="One or two sentences.",
-                        max_length=300,
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "description_es",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_en",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "lifecycle",
-                    models.CharField(
-                        choices=[
-                            ("active", "active"),
-                            ("ended", "ended"),
-                            ("replaced", "replaced"),
-                        ],
-                        default="active",
-                        help_text="Programs change: mark ended ones, and link a replaced one to its successor.",
-                        max_length=20,
-                        verbose_name="lifecycle",
-                    ),
-                ),
-                (
-                    "start_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1900),
-                            cities.models.validate_not_in_future,
-                        ],
-                        verbose_name="start year",
-                    ),
-                ),
-                ("website", models.URLField(blank=True, verbose_name="website")),
-                (
-                    "order",
-                    models.PositiveSmallIntegerField(
-                        default=0,
-                        help_text="Lower numbers are listed first on the city page.",
-                        verbose_name="order",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "city",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="cities.city",
-                        verbose_name="city",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "replaced_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="The program that continues this one, if it was renamed or replaced.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="cities.program",
-                        verbose_name="replaced by",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('archived', 'archived')], db_index=True, default='draft', help_text='Only published items are shown to the public, from their publication date on. Archived items are kept but no longer shown.', max_length=20, verbose_name='status')),
+                ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='When a published item becomes public. Leave empty to publish at once; a date in the future schedules it.', null=True, verbose_name='publication date')),
+                ('name', models.CharField(max_length=150, verbose_name='name')),
+                ('name_es', models.CharField(max_length=150, null=True, verbose_name='name')),
+                ('name_en', models.CharField(max_length=150, null=True, verbose_name='name')),
+                ('slug', models.SlugField(help_text='Unique within the city.', max_length=150, verbose_name='slug')),
+                ('summary', models.CharField(blank=True, help_text='One or two sentences.', max_length=300, verbose_name='summary')),
+                ('summary_es', models.CharField(blank=True, help_text='One or two sentences.', max_length=300, null=True, verbose_name='summary')),
+                ('summary_en', models.CharField(blank=True, help_text='One or two sentences.', max_length=300, null=True, verbose_name='summary')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('description_es', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('lifecycle', models.CharField(choices=[('active', 'active'), ('ended', 'ended'), ('replaced', 'replaced')], default='active', help_text='Programs change: mark ended ones, and link a replaced one to its successor.', max_length=20, verbose_name='lifecycle')),
+                ('start_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1900), cities.models.validate_not_in_future], verbose_name='start year')),
+                ('website', models.URLField(blank=True, verbose_name='website')),
+                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers are listed first on the city page.', verbose_name='order')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('city', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cities.city', verbose_name='city')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('replaced_by', models.ForeignKey(blank=True, db_constraint=False, help_text='The program that continues this one, if it was renamed or replaced.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cities.program', verbose_name='replaced by')),
             ],
             options={
-                "verbose_name": "historical program",
-                "verbose_name_plural": "historical programs",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical program',
+                'verbose_name_plural': 'historical programs',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalProgram_criteria",
+            name='HistoricalProgram_criteria',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "criterion",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="cities.criterion",
-                    ),
-                ),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="cities.historicalprogram",
-                    ),
-                ),
-                (
-                    "program",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="cities.program",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('criterion', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cities.criterion')),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='cities.historicalprogram')),
+                ('program', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cities.program')),
             ],
             options={
-                "verbose_name": "HistoricalProgram_criteria",
+                'verbose_name': 'HistoricalProgram_criteria',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalResourceLink",
+            name='HistoricalResourceLink',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("title_es", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_en", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("url", models.URLField(verbose_name="address")),
-                (
-                    "description",
-                    models.CharField(blank=True, max_length=300, verbose_name="description"),
-                ),
-                (
-                    "description_es",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="description"
-                    ),
-                ),
-                (
-                    "description_en",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="description"
-                    ),
-                ),
-                (
-                    "order",
-                    models.PositiveSmallIntegerField(
-                        default=0, help_text="Lower numbers are listed first.", verbose_name="order"
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('title_es', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_en', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('url', models.URLField(verbose_name='address')),
+                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
+                ('description_es', models.CharField(blank=True, max_length=300, null=True, verbose_name='description')),
+                ('description_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='description')),
+                ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers are listed first.', verbose_name='order')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical “Learn more” link",
-                "verbose_name_plural": "historical “Learn more” links",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical “Learn more” link',
+                'verbose_name_plural': 'historical “Learn more” links',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalSiteText",
+            name='HistoricalSiteText',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "key",
-                    models.CharField(
-                        choices=[
-                            ("definition_intro", "Overview: introduction to the definition"),
-                            ("benefits", "Overview: benefits of learning cities"),
-                            ("learn_more_intro", "Overview: introduction to “Learn more”"),
-                        ],
-                        db_index=True,
-                        max_length=40,
-                        verbose_name="place",
-                    ),
-                ),
-                ("text", models.TextField(verbose_name="text")),
-                ("text_es", models.TextField(null=True, verbose_name="text")),
-                ("text_en", models.TextField(null=True, verbose_name="text")),
-                (
-                    "updated_at",
-                    models.DateTimeField(blank=True, editable=False, verbose_name="updated"),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('key', models.CharField(choices=[('definition_intro', 'Overview: introduction to the definition'), ('benefits', 'Overview: benefits of learning cities'), ('learn_more_intro', 'Overview: introduction to “Learn more”')], db_index=True, max_length=40, verbose_name='place')),
+                ('text', models.TextField(verbose_name='text')),
+                ('text_es', models.TextField(null=True, verbose_name='text')),
+                ('text_en', models.TextField(null=True, verbose_name='text')),
+                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical site text",
-                "verbose_name_plural": "historical site texts",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical site text',
+                'verbose_name_plural': 'historical site texts',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

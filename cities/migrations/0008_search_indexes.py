@@ -34,7 +34,9 @@ AS $$ SELECT {schema}.unaccent('{schema}.unaccent'::regdictionary, $1) $$
 
 
 def search_document(columns):
-    return " || ' ' || ".join(f"COALESCE(immutable_unaccent({column}), '')" for column in columns)
+    return " || ' ' || ".join(
+        f"COALESCE(immutable_unaccent({column}), '')" for column in columns
+    )
 
 
 def create_search_indexes(apps, schema_editor):

@@ -4,13 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cities", "0008_search_indexes"),
+        ('cities', '0008_search_indexes'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="city",
-            index=models.Index(fields=["status", "year_joined"], name="city_listing_order"),
+            model_name='city',
+            index=models.Index(fields=['status', 'year_joined'], name='city_listing_order'),
         ),
     ]
