@@ -326,10 +326,14 @@ class EditConflictAdmin(admin.ModelAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
         with transaction.atomic(using=router.db_for_write(self.model)):
             obj = self.get_object(request, object_id)
+            if obj is None and not self.deleted_and_theirs(request, object_id):
+                # Not theirs to see, or never there: the admin's own answer, nothing more.
+                return super().changeform_view(request, object_id, form_url, extra_context)
             models = self.versioned_models(request, obj)
             opened = Versions.decode(request.POST[OPENED_FIELD], models)
             if opened is None:
                 return super().changeform_view(request, object_id, form_url, extra_context)
+            opened = self.rows_of_the_form(request, object_id, obj, opened)
             current = opened.now(lock=True)
             applying = APPLY_FIELD in request.POST
             expected = opened
@@ -340,6 +344,39 @@ class EditConflictAdmin(admin.ModelAdmin):
             if applying:
                 self.prepare_merge(request, obj, opened, current)
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def deleted_and_theirs(self, request, object_id):
+        """Whether `object_id` names an item deleted since, which this person could change."""
+        try:
+            pk = self.model._meta.pk.to_python(object_id)
+        except ValidationError:
+            return False
+        history = self.model.history.filter(**{self.model._meta.pk.attname: pk})
+        last = history.order_by("-history_id").first()
+        return (
+            last is not None
+            and last.history_type == "-"
+            and self.has_change_permission(request, last.instance)
+        )
+
+    def rows_of_the_form(self, request, object_id, obj, opened):
+        """Only the rows this form shows, the object and its inline rows (deleted ones
+        included): a forged field naming other rows learns nothing of them."""
+        allowed = {self.model: {str(object_id)}}
+        if obj is not None:
+            for FormSet, _inline in self.get_formsets_with_inlines(request, obj):
+                link = FormSet.fk.attname
+                ever_linked = FormSet.model.history.filter(**{link: obj.pk})
+                allowed[FormSet.model] = {
+                    str(pk)
+                    for pk in ever_linked.values_list(FormSet.model._meta.pk.attname, flat=True)
+                }
+        return Versions(
+            {
+                model: {pk: v for pk, v in versions.items() if pk in allowed.get(model, ())}
+                for model, versions in opened.by_model.items()
+            }
+        )
 
     def prepare_merge(self, request, obj, opened, current):
         """Set up the forms to save the editor's changes on top of the current rows; rows
@@ -381,8 +418,6 @@ class EditConflictAdmin(admin.ModelAdmin):
             yield formset, inline
 
     def conflict_response(self, request, object_id, obj, opened, current):
-        if obj is None and not self.has_change_permission(request):
-            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
         if obj is not None and not self.has_change_permission(request, obj):
             return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
         mine, added = self.changes_typed(request, obj, opened) if obj else ({}, [])

@@ -1,5 +1,6 @@
 """Two editors at once: no save silently undoes another's; the conflict page keeps the work."""
 
+import json
 import re
 from html import unescape
 
@@ -13,6 +14,7 @@ from .factories import (
     logged_in_client,
     make_city,
     make_criterion,
+    make_photo,
     make_program,
     make_staff,
     posted,
@@ -336,3 +338,49 @@ def test_the_conflict_page_is_in_spanish_for_a_spanish_editor(cuenca):
     )
     assert response.status_code == 409
     assert "Aplicar mis cambios" in response.text
+
+
+class TestForgedVersions:
+    """The versions field comes from the browser: whatever it says, it reveals nothing."""
+
+    def test_an_uploader_learns_nothing_of_someone_elses_photo(self):
+        owner = make_staff("Photo uploaders", username="owner")
+        photo = make_photo(title="Embargoed portrait", uploaded_by=owner)
+        photo.title_en = "Renamed by its owner"
+        photo.save()
+        intruder = logged_in_client(make_staff("Photo uploaders", username="intruder"))
+        forged = json.dumps({"cities.photo": {str(photo.pk): 0}})
+
+        response = intruder.post(
+            change_url(photo), {"_opened_versions": forged, "title_en": "x"}, follow=True
+        )
+
+        assert 'id="edit-conflict"' not in response.text
+        assert "Embargoed portrait" not in response.text and "owner" not in response.text
+        photo.refresh_from_db()
+        assert photo.title_en == "Renamed by its owner"
+
+    def test_rows_of_another_city_named_in_the_field_are_ignored(self, cuenca):
+        elsewhere = make_program(make_city(name="Loja"), name="Secret draft", summary="Old")
+        elsewhere.summary_en = "Changed"
+        elsewhere.save()
+        bruno = editor_browser("bruno")
+        form = opened_form(bruno, cuenca)
+        versions = json.loads(form["_opened_versions"])
+        versions["cities.program"] = {str(elsewhere.pk): 0}
+        form["_opened_versions"] = json.dumps(versions)
+        form["tagline_en"] = "Bruno's tagline"
+
+        response = bruno.post(change_url(cuenca), form)
+
+        assert response.status_code == 302
+        cuenca.refresh_from_db()
+        assert cuenca.tagline_en == "Bruno's tagline"
+
+    @pytest.mark.parametrize("object_id", ["not-a-number", "999999"])
+    def test_a_missing_or_malformed_item_is_the_admins_usual_answer(self, object_id):
+        bruno = editor_browser("bruno")
+        url = reverse("admin:cities_city_change", args=[object_id])
+        response = bruno.post(url, {"_opened_versions": "{}"})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:index")
