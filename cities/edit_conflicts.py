@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models, router, transaction
+from django.db import router, transaction
 from django.db.models import Max
 from django.forms.formsets import DELETION_FIELD_NAME as DELETION_FIELD
 from django.forms.models import InlineForeignKeyField
@@ -26,9 +26,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.translator import NotRegistered, translator
 
 from .editorial_admin import historical_many_to_many
+from .history import readable_changes, readable_value
 
 OPENED_FIELD = "_opened_versions"
 SEEN_FIELD = "_seen_versions"
@@ -110,30 +110,6 @@ class Versions:
         ]
 
 
-def readable_value(model, name, value):
-    """A field's value as people read it: choice labels, names of related items, a dash for
-    nothing."""
-    try:
-        model_field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return value
-    if value in (None, "", []):
-        return "—"
-    if model_field.choices:
-        return dict(model_field.flatchoices).get(value, value)
-    if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    if model_field.many_to_many:
-        items = list(value)
-        if items and isinstance(items[0], dict):  # django-simple-history's rows of links
-            column = model_field.m2m_reverse_field_name()
-            items = [row[column] for row in items]
-        if items and not isinstance(items[0], models.Model):
-            items = model_field.related_model._default_manager.filter(pk__in=items)
-        return ", ".join(str(item) for item in items) or "—"
-    return value
-
-
 def latest_versions(model, pks):
     id_field = model._meta.pk.attname
     rows = (
@@ -172,25 +148,6 @@ class ConflictingRow:
         return self.model._meta.verbose_name
 
 
-def translated_fields(model):
-    """The fields shown per language (name_es, name_en): their own column, mirrored by the
-    active language's, is not shown again."""
-    try:
-        return set(translator.get_options_for_model(model).fields)
-    except NotRegistered:
-        return set()
-
-
-def same_to_the_second(change):
-    """A date-time saved again through a form, which keeps no fractions of a second."""
-    old, new = change.old, change.new
-    return (
-        isinstance(old, datetime.datetime)
-        and isinstance(new, datetime.datetime)
-        and old.replace(microsecond=0) == new.replace(microsecond=0)
-    )
-
-
 def changes_since(model, pk, version):
     """The versions of one row saved after `version`, oldest first, each compared with the
     one before it."""
@@ -207,15 +164,7 @@ def changes_since(model, pk, version):
         previous = record.prev_record
         if previous is not None and not change.deleted:
             delta = record.diff_against(previous, foreign_keys_are_objs=True)
-            change.fields = [
-                {
-                    "field": model._meta.get_field(item.field).verbose_name,
-                    "old": readable_value(model, item.field, item.old),
-                    "new": readable_value(model, item.field, item.new),
-                }
-                for item in delta.changes
-                if item.field not in translated_fields(model) and not same_to_the_second(item)
-            ]
+            change.fields = readable_changes(model, delta)
         changes.append(change)
     return changes
 

@@ -13,10 +13,20 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from .history import (
+    ARCHIVED,
+    MADE_DRAFTS,
+    PUBLISHED,
+    RESTORED_FROM,
+    RESTORED_WITH,
+    describe,
+    local_datetime,
+    readable_changes,
+)
 from .models import PublicationState, Status
 
 
@@ -51,7 +61,7 @@ class PublishableAdmin(admin.ModelAdmin):
             '<span class="publication publication--{}">{}</span>', state, state.label
         )
 
-    def change_status(self, request, queryset, status, published_at, done_message):
+    def change_status(self, request, queryset, status, published_at, reason):
         # One save per item, not a bulk update, so that each change is in the history. Each
         # row is read afresh and locked until the end, so that a change saved by someone
         # else meanwhile is kept, not overwritten with what the list had loaded.
@@ -62,28 +72,28 @@ class PublishableAdmin(admin.ModelAdmin):
                 obj.status = status
                 if published_at is not None:
                     obj.published_at = published_at
-                obj._change_reason = done_message
+                obj._change_reason = reason
                 obj.save()
                 self.log_change(request, obj, [{"changed": {"fields": ["status"]}}])
                 changed += 1
         self.message_user(
             request,
             ngettext("%(count)d item: %(done)s.", "%(count)d items: %(done)s.", changed)
-            % {"count": changed, "done": done_message},
+            % {"count": changed, "done": gettext(reason)},
             messages.SUCCESS,
         )
 
     @admin.action(description=_("Publish selected items now"), permissions=["change"])
     def publish_now(self, request, queryset):
-        self.change_status(request, queryset, Status.PUBLISHED, timezone.now(), _("published"))
+        self.change_status(request, queryset, Status.PUBLISHED, timezone.now(), PUBLISHED)
 
     @admin.action(description=_("Make selected items drafts"), permissions=["change"])
     def make_draft(self, request, queryset):
-        self.change_status(request, queryset, Status.DRAFT, None, _("made drafts"))
+        self.change_status(request, queryset, Status.DRAFT, None, MADE_DRAFTS)
 
     @admin.action(description=_("Archive selected items"), permissions=["change"])
     def archive(self, request, queryset):
-        self.change_status(request, queryset, Status.ARCHIVED, None, _("archived"))
+        self.change_status(request, queryset, Status.ARCHIVED, None, ARCHIVED)
 
 
 class EditorialHistoryAdmin(SimpleHistoryAdmin):
@@ -92,6 +102,8 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
 
     change_list_template = "admin/cities/change_list_with_deleted.html"
     object_history_template = "admin/cities/object_history.html"
+    object_history_list_template = "admin/cities/object_history_list.html"
+    object_history_form_template = "admin/cities/object_history_form.html"
 
     def get_urls(self):
         opts = self.model._meta
@@ -131,13 +143,34 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.model._meta, str(object_id))
         return super().history_view(request, object_id, extra_context)
 
+    def history_view_title(self, request, obj):
+        return _("History of “%(item)s”") % {"item": obj}
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each version of the page: what happened and what changed, as people read it."""
+        previous = None
+        for record in describe(historical_records):
+            if previous is not None:
+                delta = previous.diff_against(record, foreign_keys_are_objs=True)
+                previous.history_delta_changes = readable_changes(self.model, delta)
+            previous = record
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         object_id, version_id = self.valid_ids(object_id, version_id)
         if self.is_hidden(request, object_id):
             return self._get_obj_does_not_exist_redirect(request, self.model._meta, str(object_id))
         # Remembered for get_form, which receives the old version without its version id.
         request.history_version_id = version_id
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        version = self.model.history.filter(history_id=version_id).first()
+        context = {"version": version and describe([version])[0], **(extra_context or {})}
+        return super().history_form_view(request, object_id, version_id, context)
+
+    def history_form_view_title(self, request, obj):
+        version = self.model.history.filter(history_id=request.history_version_id).first()
+        date = local_datetime(version.history_date) if version else "—"
+        if self.revert_disabled(request, obj):
+            return _("“%(item)s” as it was on %(date)s") % {"item": obj, "date": date}
+        return _("Restore “%(item)s” as it was on %(date)s") % {"item": obj, "date": date}
 
     def get_form(self, request, obj=None, **kwargs):
         version_id = getattr(request, "history_version_id", None)
@@ -180,9 +213,12 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
         obj._prefetched_objects_cache = cache
 
     def save_model(self, request, obj, form, change):
-        restoring = getattr(request, "history_version_id", None) is not None and (
+        version_id = getattr(request, "history_version_id", None)
+        restoring = version_id is not None and (
             not self.model._default_manager.filter(pk=obj.pk).exists()
         )
+        if version_id is not None:
+            obj._change_reason = RESTORED_FROM % version_id
         super().save_model(request, obj, form, change)
         if restoring:
             restored = restore_deleted_with(obj)
@@ -246,12 +282,10 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
             old, new = new, old
         delta = new.diff_against(old, foreign_keys_are_objs=True)
         rows = [
-            {
-                "field": self.model._meta.get_field(change.field).verbose_name,
-                **marked_changes(change.old, change.new),
-            }
-            for change in delta.changes
+            {"field": row["field"], **marked_changes(row["old"], row["new"])}
+            for row in readable_changes(self.model, delta)
         ]
+        describe([old, new])
         context = {
             **self.admin_site.each_context(request),
             "title": _("Compare versions of %(item)s") % {"item": new.instance},
@@ -307,7 +341,8 @@ def restore_deleted_with(obj):
     id_field = model._meta.pk.attname
     deletion = model.history.filter(**{id_field: obj.pk}, history_type="-").latest()
     window = (deletion.history_date - CASCADE_WINDOW, deletion.history_date + CASCADE_WINDOW)
-    reason = _("restored with %(item)s") % {"item": obj}
+    # Stored in English and translated when shown (cities.history); a reason holds 100.
+    reason = (RESTORED_WITH % obj)[:100]
     restored = 0
     for relation in model._meta.related_objects:
         related = relation.related_model

@@ -204,9 +204,9 @@ class TestHistory:
             {"old": first.pk, "new": last.pk},
         )
         rows = {str(row["field"]): (row["old"], row["new"]) for row in response.context["rows"]}
-        assert rows["tagline"] == ("<del>First</del> tagline", "<ins>Second</ins> tagline")
-        assert rows["narrative"] == ("<del>First.</del>", "<ins>Third.</ins>")
-        assert "name" not in rows
+        assert rows["Tagline (English)"] == ("<del>First</del> tagline", "<ins>Second</ins> tagline")
+        assert rows["Narrative (English)"] == ("<del>First.</del>", "<ins>Third.</ins>")
+        assert not any(field.startswith("Name") for field in rows)
 
     def test_compare_marks_changed_words_and_escapes_the_text(self, client, superuser):
         city = make_city(narrative="Reading <b>circles</b> in parishes.")

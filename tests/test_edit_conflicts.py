@@ -93,8 +93,8 @@ def test_a_save_over_a_newer_version_is_refused_with_the_conflict_page(cuenca):
     assert 'id="edit-conflict"' in html
     assert "Changed by Ana Torres on" in html
     # Field by field, both languages, before and after.
-    assert "Tagline [en]" in html and "Four rivers, one city" in html
-    assert "Tagline [es]" in html and "Cuatro ríos, una ciudad" in html
+    assert "Tagline (English)" in html and "Four rivers, one city" in html
+    assert "Tagline (Spanish)" in html and "Cuatro ríos, una ciudad" in html
     assert "City of rivers" in html
     # Each translated field once per language, not again as its untranslated twin.
     assert '<th scope="row">Tagline</th>' not in html
