@@ -14,6 +14,7 @@ from modeltranslation.admin import (
 
 from learningcities.admin_mixins import SaveFailureAdminMixin
 
+from .admin_messages import AgreeingMessagesAdmin
 from .edit_conflicts import EditConflictAdmin
 from .editing_notices import EditingNoticesAdmin
 from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
@@ -31,10 +32,15 @@ PHOTO_UPLOAD_OVERRIDES = {
 
 
 class ContentAdmin(
-    SaveFailureAdminMixin, EditingNoticesAdmin, EditConflictAdmin, EditorialHistoryAdmin
+    SaveFailureAdminMixin,
+    EditingNoticesAdmin,
+    EditConflictAdmin,
+    AgreeingMessagesAdmin,
+    EditorialHistoryAdmin,
 ):
     """What every content admin does: a save that fails keeps what was typed, others with
-    the same item open are named, no save undoes another's, every change is in the history."""
+    the same item open are named, no save undoes another's, every change is in the history,
+    messages agree with the item's name."""
 
 
 @admin.display(description=_("photo"))

@@ -153,6 +153,8 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
             if previous is not None:
                 delta = previous.diff_against(record, foreign_keys_are_objs=True)
                 previous.history_delta_changes = readable_changes(self.model, delta)
+                # Saved again with nothing a person would see as changed.
+                previous.changes_nothing = not previous.history_delta_changes
             previous = record
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

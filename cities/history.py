@@ -158,7 +158,8 @@ KINDS = {
 
 
 def describe(records):
-    """Set `description` on each history record: what happened, in the reader's language."""
+    """Set `description` (what happened, in the reader's language) and `author` on each
+    history record."""
     records = list(records)
     restored_ids = {
         int(match[1])
@@ -174,6 +175,7 @@ def describe(records):
             .select_related("history_user")
         }
     for record in records:
+        record.author = who(record.history_user)
         reason = record.history_change_reason or ""
         restored = RESTORED_FROM_PATTERN.match(reason)
         if restored:

@@ -204,7 +204,8 @@ class TestHistory:
             {"old": first.pk, "new": last.pk},
         )
         rows = {str(row["field"]): (row["old"], row["new"]) for row in response.context["rows"]}
-        assert rows["Tagline (English)"] == ("<del>First</del> tagline", "<ins>Second</ins> tagline")
+        tagline = ("<del>First</del> tagline", "<ins>Second</ins> tagline")
+        assert rows["Tagline (English)"] == tagline
         assert rows["Narrative (English)"] == ("<del>First.</del>", "<ins>Third.</ins>")
         assert not any(field.startswith("Name") for field in rows)
 

@@ -404,6 +404,15 @@ class Program(Publishable):
                 )
 
 
+# The rows linking programs to criteria are listed when a deletion takes them along: named for
+# people there ("Criterion served: Inclusion", under its program), not "Program_criteria
+# object (9)". Django creates the model, so it is named here rather than declared.
+ProgramCriterion = Program.criteria.through
+ProgramCriterion._meta.verbose_name = _("criterion served")
+ProgramCriterion._meta.verbose_name_plural = _("criteria served")
+ProgramCriterion.__str__ = lambda link: str(link.criterion)
+
+
 def slug_is_saved(save_kwargs):
     update_fields = save_kwargs.get("update_fields")
     return update_fields is None or "slug" in update_fields
