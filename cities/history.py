@@ -66,8 +66,8 @@ def local_datetime(value):
 
 
 def who(user):
-    if user is None:
-        return gettext("unknown")
+    if user is None:  # saved by a script or the seed
+        return gettext("someone unknown")
     return user.get_full_name() or user.get_username()
 
 
@@ -104,7 +104,9 @@ def readable_value(model, name, value):
     if value in (None, "", []):
         return "—"
     if model_field.choices:
-        return dict(model_field.flatchoices).get(value, value)
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, models.Model):
+        return str(value)
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, datetime.datetime):

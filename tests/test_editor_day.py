@@ -126,7 +126,7 @@ def test_an_editors_day(editor_page, visitor_page, live_server, tmp_path):
     page.go_back()
     page.locator("#change-history tbody tr").nth(1).locator("a").first.click()
     assert page.input_value("#id_narrative_es") == FIRST_TEXT
-    page.click("input[value=Revert]")
+    page.click("input[value='Restore this version']")
     page.wait_for_selector(".messagelist .success")
     visitor_page.reload()
     assert FIRST_TEXT in visitor_page.inner_text("main")
