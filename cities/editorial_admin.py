@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import ObjDiffDisplay
 
 from .history import (
     ARCHIVED,
@@ -152,7 +153,10 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
         for record in describe(historical_records):
             if previous is not None:
                 delta = previous.diff_against(record, foreign_keys_are_objs=True)
-                previous.history_delta_changes = readable_changes(self.model, delta)
+                previous.history_delta_changes = [
+                    {**row, **shortened(row["old"], row["new"])}
+                    for row in readable_changes(self.model, delta)
+                ]
                 # Saved again with nothing a person would see as changed.
                 previous.changes_nothing = not previous.history_delta_changes
             previous = record
@@ -299,6 +303,19 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
             "rows": rows,
         }
         return TemplateResponse(request, "admin/cities/compare_versions.html", context)
+
+
+class Shortening(ObjDiffDisplay):
+    def shortened_str(self, prefix, num_skipped_chars, suffix):
+        return f"{prefix}…{suffix}"
+
+
+def shortened(old, new):
+    """Two long texts cut to where they differ, so a list shows what changed in them."""
+    if not (isinstance(old, str) and isinstance(new, str)):
+        return {"old": old, "new": new}
+    old, new = Shortening(max_length=120).common_shorten_repr(old, new)
+    return {"old": old, "new": new}
 
 
 def marked_changes(old, new):
