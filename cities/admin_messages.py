@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.translation import gettext_noop, npgettext, pgettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy, npgettext, pgettext_lazy
 
 from .history import local_datetime
 
@@ -40,13 +40,19 @@ GENDERS = {
     ),
 }
 
-# Django's own Spanish for these misses a space ("Elprograma") or the plural ("los
-# programa"); the project's catalogue corrects them for every model (these lines keep them
-# there when the catalogue is remade).
+# Django's own Spanish for these misses a space ("Elprograma"), writes "seleccionado/s" or
+# "fué"; the project's catalogue (first in LOCALE_PATHS' order) corrects them for every model
+# (these lines keep them there when the catalogue is remade). The lists saved with new orders
+# (list_editable) are all of masculine names.
 DJANGO_SPANISH_CORRECTED = [
     gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
     gettext_noop("Delete selected %(verbose_name_plural)s"),
     gettext_noop("Successfully deleted %(count)d %(items)s."),
+    ngettext_lazy(
+        "%(count)s %(name)s was changed successfully.",
+        "%(count)s %(name)s were changed successfully.",
+        "count",
+    ),
 ]
 
 

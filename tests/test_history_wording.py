@@ -309,3 +309,15 @@ def test_django_own_spanish_is_corrected_for_the_other_models(editor):
         reverse("admin:auth_user_delete", args=[bob.pk]), {"post": "yes"}, follow=True
     )
     assert messages_of(response) == ["El usuario “bob” fue eliminado correctamente."]
+
+
+def test_a_list_saved_with_new_orders_says_so_in_spanish(editor):
+    city = make_city(cover=False)
+    programs = [make_program(city, order=1), make_program(city, order=2)]
+    data = {"form-TOTAL_FORMS": 2, "form-INITIAL_FORMS": 2, "_save": "Guardar"}
+    for number, program in enumerate(programs):
+        data |= {f"form-{number}-id": program.pk, f"form-{number}-order": 5 - number}
+    response = browser(editor, "es").post(
+        reverse("admin:cities_program_changelist"), data, follow=True
+    )
+    assert messages_of(response) == ["2 programas se cambiaron correctamente."]
