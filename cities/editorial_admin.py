@@ -168,11 +168,12 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
         # Remembered for get_form, which receives the old version without its version id.
         request.history_version_id = version_id
         version = self.model.history.filter(history_id=version_id).first()
-        context = {"version": version and describe([version])[0], **(extra_context or {})}
+        request.history_version = version and describe([version])[0]
+        context = {"version": request.history_version, **(extra_context or {})}
         return super().history_form_view(request, object_id, version_id, context)
 
     def history_form_view_title(self, request, obj):
-        version = self.model.history.filter(history_id=request.history_version_id).first()
+        version = request.history_version
         date = local_datetime(version.history_date) if version else "—"
         if self.revert_disabled(request, obj):
             return _("“%(item)s” as it was on %(date)s") % {"item": obj, "date": date}
