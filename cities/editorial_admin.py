@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import PublicationState, Status
+from .review import may_publish
 
 
 class PublicationFilter(admin.SimpleListFilter):
@@ -73,7 +74,10 @@ class PublishableAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Publish selected items now"), permissions=["change"])
+    def has_publish_permission(self, request):
+        return may_publish(request.user)
+
+    @admin.action(description=_("Publish selected items now"), permissions=["publish"])
     def publish_now(self, request, queryset):
         self.change_status(request, queryset, Status.PUBLISHED, timezone.now(), _("published"))
 
