@@ -4,7 +4,6 @@ reject, authors read the decision; every step recorded with who and when."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from .factories import (
     logged_in_client,
     make_city,
     make_photo,
+    make_publisher,
     make_staff,
     new_photo_form_data,
     posted,
@@ -23,12 +23,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def make_publisher(**kwargs):
-    publisher = make_staff("Editors", **kwargs)
-    publisher.groups.add(Group.objects.get(name="Publishers"))
-    return publisher
 
 
 @pytest.fixture
