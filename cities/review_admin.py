@@ -95,7 +95,12 @@ class ReviewableAdmin:
         )
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), "review_column"]
+        """The review next to the publication, where the list's eye already is."""
+        columns = list(super().get_list_display(request))
+        after = next(
+            (i + 1 for i, c in enumerate(columns) if str(c).startswith("publication")), len(columns)
+        )
+        return [*columns[:after], "review_column", *columns[after:]]
 
     @admin.display(description=_("review"))
     def review_column(self, item):
@@ -166,7 +171,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
         "decided_at",
     ]
     list_display_links = None
-    list_filter = ["state", "content_type"]
+    list_filter = ["state", ("content_type", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["content_type", "submitted_by", "reviewer"]
     date_hierarchy = "submitted_at"
 
@@ -202,7 +207,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("kind"), ordering="content_type")
     def kind(self, review_request):
-        return review_request.content_type.model_class()._meta.verbose_name
+        return review_request.kind
 
     def get_urls(self):
         return [
@@ -274,8 +279,8 @@ class ReviewRequestAdmin(admin.ModelAdmin):
 
 
 def preview_url(item):
-    """Where a publisher sees the item as the public will: its city's preview."""
-    city = item if isinstance(item, City) else getattr(item, "city", None)
-    if city is None:
-        return None
-    return reverse("cities:preview", kwargs={"slug": city.slug})
+    """Where a publisher sees a city as the public will (the preview leaves a city's draft
+    programs and photos out, so for those the review page and their form show them)."""
+    if isinstance(item, City):
+        return reverse("cities:preview", kwargs={"slug": item.slug})
+    return None

@@ -110,6 +110,11 @@ class ReviewRequest(models.Model):
         return reverse("admin:cities_reviewrequest_review", args=[self.pk])
 
     @property
+    def kind(self):
+        """What kind of item it is (photo, city…), for lists."""
+        return self.content_type.model_class()._meta.verbose_name
+
+    @property
     def item_admin_url(self):
         return reverse(
             f"admin:{self.content_type.app_label}_{self.content_type.model}_change",
