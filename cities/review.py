@@ -102,8 +102,11 @@ def _decide(review_id, user, state, comment, version_id, publish_at, links):
             raise already_decided(review)
         review.refresh_from_db()
         if state == ReviewState.APPROVED:
+            # One published meanwhile (by a publisher's own save) keeps its date unless a
+            # new one is chosen.
+            if publish_at or item.status != Status.PUBLISHED:
+                item.published_at = publish_at or timezone.now()
             item.status = Status.PUBLISHED
-            item.published_at = publish_at or timezone.now()
             item._change_reason = _("approved and published")
             item.save()
             subject, template = _("Approved: %(item)s"), "cities/email/approved.txt"

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -228,7 +229,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
         )
         item = review_request.item
         if item is None:
-            raise PermissionDenied  # deleted since: nothing to decide
+            raise Http404(_("The item was deleted since it was submitted."))
         status = 200
         form = ReviewDecisionForm(
             request.POST or None, initial={"version": review.current_version(item)}

@@ -392,3 +392,15 @@ def test_a_city_is_reviewed_with_its_preview(people):
 
     assert reverse("cities:preview", kwargs={"slug": "loja"}) in page.text
     assert City.objects.get(pk=city.pk).status == Status.DRAFT
+
+
+def test_a_photo_deleted_under_review_leaves_nothing_to_decide(people, quito):
+    author = logged_in_client(people["uploader"])
+    submit_new_photo(author, quito, title="Plaza Grande")
+    submission = ReviewRequest.objects.get()
+    submission.item.delete()
+    publisher = logged_in_client(people["publisher"])
+
+    assert review_page(publisher, submission).status_code == 404
+    assert "Plaza Grande" not in publisher.get("/admin/").text
+    assert "My submissions" not in author.get("/admin/").text

@@ -23,6 +23,8 @@ def review_dashboard(context):
         awaiting = list(reviews.awaiting().order_by("submitted_at", "pk")[: DASHBOARD_ITEMS + 1])
     # Only the user's own submissions: an uploader never sees anyone else's items here.
     mine = list(reviews.filter(submitted_by=user).latest_per_item()[:DASHBOARD_ITEMS])
+    # Items deleted since they were submitted have nothing left to act on.
+    awaiting, mine = ([r for r in found if r.item is not None] for found in (awaiting, mine))
     return {
         "may_publish": may_publish(user),
         "awaiting": awaiting[:DASHBOARD_ITEMS],
