@@ -198,6 +198,7 @@ def test_two_publishers_approving_at_once_publish_once(site):
     approvals = []
     for name in ("publisher-1", "publisher-2"):
         publisher = Editor(site.url, name)
+        publisher.http.headers["Accept-Language"] = "en"
         fields = form_fields(publisher.get(url).text, "review_form")
         approvals.append(
             partial(
