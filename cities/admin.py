@@ -20,6 +20,7 @@ from .editing_notices import EditingNoticesAdmin
 from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
 from .forms import PhotoImageField, PhotoImageWidget
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
+from .review_admin import NoPublishingInlineMixin, ReviewableAdmin
 
 THUMBNAIL_WIDTH = 96
 # Addresses typed without a scheme are taken as https (Django 6's default, set explicitly).
@@ -88,7 +89,7 @@ class KeptUploadsMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ProgramInline(TranslationStackedInline):
+class ProgramInline(NoPublishingInlineMixin, TranslationStackedInline):
     model = Program
     extra = 0
     fields = [
@@ -104,7 +105,7 @@ class ProgramInline(TranslationStackedInline):
     show_change_link = True
 
 
-class PhotoInline(KeptUploadsMixin, TranslationStackedInline):
+class PhotoInline(NoPublishingInlineMixin, KeptUploadsMixin, TranslationStackedInline):
     # Stacked: with both languages' title and alt text a table would run off the screen.
     model = Photo
     extra = 0
@@ -133,7 +134,9 @@ class LearningCityAwardAdmin(ContentAdmin):
 
 
 @admin.register(City)
-class CityAdmin(UploaderRecordingMixin, PublishableAdmin, ContentAdmin, TranslationAdmin):
+class CityAdmin(
+    ReviewableAdmin, UploaderRecordingMixin, PublishableAdmin, ContentAdmin, TranslationAdmin
+):
     list_display = [
         "name",
         "cover_thumbnail",
@@ -200,7 +203,7 @@ class CityAdmin(UploaderRecordingMixin, PublishableAdmin, ContentAdmin, Translat
 
 
 @admin.register(Program)
-class ProgramAdmin(PublishableAdmin, ContentAdmin, TranslationAdmin):
+class ProgramAdmin(ReviewableAdmin, PublishableAdmin, ContentAdmin, TranslationAdmin):
     list_display = ["name", "city", "lifecycle", "replaced_by", "publication", "order"]
     list_editable = ["order"]
     list_filter = [PublicationFilter, "lifecycle", "criteria", "city"]
@@ -224,7 +227,12 @@ class ProgramAdmin(PublishableAdmin, ContentAdmin, TranslationAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(
-    KeptUploadsMixin, UploaderRecordingMixin, PublishableAdmin, ContentAdmin, TranslationAdmin
+    ReviewableAdmin,
+    KeptUploadsMixin,
+    UploaderRecordingMixin,
+    PublishableAdmin,
+    ContentAdmin,
+    TranslationAdmin,
 ):
     list_display = [
         "title",

@@ -29,6 +29,7 @@ from .history import (
     readable_changes,
 )
 from .models import PublicationState, Status
+from .review import may_publish
 
 
 class PublicationFilter(admin.SimpleListFilter):
@@ -84,7 +85,10 @@ class PublishableAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Publish selected items now"), permissions=["change"])
+    def has_publish_permission(self, request):
+        return may_publish(request.user)
+
+    @admin.action(description=_("Publish selected items now"), permissions=["publish"])
     def publish_now(self, request, queryset):
         self.change_status(request, queryset, Status.PUBLISHED, timezone.now(), PUBLISHED)
 

@@ -13,8 +13,10 @@ from . import history, images
 from .models import (
     ContentVersion,
     EditingSession,
+    OutgoingMail,
     Photo,
     Program,
+    ReviewRequest,
     move_photo_files_to_match_publication,
 )
 from .page_cache import invalidate_public_pages
@@ -28,9 +30,9 @@ def connect_signals():
     post_delete.connect(delete_files_of_deleted_photo, sender=Photo)
 
     # Any change to this app's content (incl. many-to-many tables) makes cached pages stale.
-    # Editing sessions are admin bookkeeping, not content.
+    # Editing sessions, reviews and mail are admin bookkeeping, not content.
     for model in ContentVersion._meta.app_config.get_models(include_auto_created=True):
-        if model not in (ContentVersion, EditingSession):
+        if model not in (ContentVersion, EditingSession, ReviewRequest, OutgoingMail):
             for signal in (post_save, post_delete, m2m_changed):
                 signal.connect(invalidate_public_pages, sender=model)
 

@@ -256,6 +256,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
+# Mail (review notifications, cities/notifications.py): printed to the console in development;
+# without debug, the machine's own mail server unless EMAIL_URL names another. Mails wait in
+# the database until the server takes them, so a short timeout loses none.
+vars().update(
+    env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://127.0.0.1:25")
+)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=5)
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# Send after the commit in a thread of its own, so that a slow mail server never holds a save.
+EMAIL_SEND_IN_BACKGROUND = True
+
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
 MEDIA_MAX_AGE = env.int("DJANGO_MEDIA_MAX_AGE", default=60 * 60 * 24 * 365)

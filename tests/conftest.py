@@ -6,7 +6,7 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import translation
 
-from tests.factories import make_staff, make_user
+from tests.factories import make_publisher, make_user
 from tests.public_helpers import load_seed
 from tests.s3 import bucket_storage, moto_server
 
@@ -99,8 +99,8 @@ def superuser(client):
 
 @pytest.fixture
 def editor_client(client, db):
-    """`client`, logged in as a member of the Editors group."""
-    client.force_login(make_staff("Editors"))
+    """`client`, logged in as a member of the Editors group who may publish (Publishers)."""
+    client.force_login(make_publisher())
     return client
 
 

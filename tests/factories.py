@@ -108,6 +108,21 @@ def make_staff(group_name, **kwargs):
     return user
 
 
+def make_publisher(**kwargs):
+    """An editor who may also publish and decide on submissions ("Publishers")."""
+    publisher = make_staff("Editors", **kwargs)
+    publisher.groups.add(Group.objects.get(name="Publishers"))
+    return publisher
+
+
+def make_publishing_uploader(**kwargs):
+    """A photo uploader who may also publish: for tests of the photos' files and forms, where
+    the right to publish is not what is tested."""
+    uploader = make_staff("Photo uploaders", **kwargs)
+    uploader.groups.add(Group.objects.get(name="Publishers"))
+    return uploader
+
+
 def staff_with(*codenames):
     """A staff user holding exactly the permissions named by `codenames`, in no group."""
     user = make_user(is_staff=True)

@@ -1,8 +1,9 @@
 """Editors saving at the same moment on the production server (`make serve`, several gunicorn
-workers): every save waits its turn, none is refused or lost; and a crash in the middle of a
-burst of saves leaves nothing half-written. SQLite always, PostgreSQL too when the suite runs
-on it (CI's second run)."""
+workers): every save waits its turn, none is refused or lost; a crash in the middle of a
+burst of saves leaves nothing half-written; two publishers approving at once publish once.
+SQLite always, PostgreSQL too when the suite runs on it (CI's second run)."""
 
+import json
 import os
 import signal
 import threading
@@ -14,7 +15,15 @@ import pytest
 import requests
 from django.conf import settings
 
-from tests.live_site import Editor, Server, free_port, scratch_database, server_environment
+from tests.live_site import (
+    EDITOR_PASSWORD,
+    Editor,
+    Server,
+    form_fields,
+    free_port,
+    scratch_database,
+    server_environment,
+)
 from tests.photo_samples import jpeg
 
 # Each server gets a database of its own: a SQLite file, and on PostgreSQL a new database
@@ -147,6 +156,70 @@ class Burst:
 
     def saves(self):
         return sum(len(values) for values in self.acknowledged.values())
+
+
+SET_UP_REVIEW = """
+import json
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, User
+from cities.models import City, ReviewRequest
+from cities.review import current_version
+password = make_password("%(password)s")
+groups = Group.objects.filter(name__in=["Editors", "Publishers"])
+for name in ("publisher-1", "publisher-2"):
+    user = User.objects.create(username=name, password=password, is_staff=True)
+    user.groups.set(groups)
+city = City.objects.get(pk=%(city)d)
+review = ReviewRequest.objects.create(
+    item=city, version_id=current_version(city), submitted_by=User.objects.get(username="editor-9")
+)
+print(json.dumps({"review": review.pk}))
+"""
+
+PUBLICATIONS = """
+import json
+from cities.models import City, ReviewRequest
+city = City.objects.get(pk=%(city)d)
+review = ReviewRequest.objects.get(pk=%(review)d)
+print(json.dumps({
+    "status": city.status,
+    "publications": city.history.filter(history_change_reason="approved and published").count(),
+    "state": review.state,
+    "reviewer": review.reviewer.username,
+}))
+"""
+
+
+def test_two_publishers_approving_at_once_publish_once(site):
+    city = site.accounts[9]["city"]
+    output = site.manage(script=SET_UP_REVIEW % {"password": EDITOR_PASSWORD, "city": city})
+    review = json.loads(output.strip().splitlines()[-1])["review"]
+    url = f"{site.url}/admin/cities/reviewrequest/{review}/review/"
+    approvals = []
+    for name in ("publisher-1", "publisher-2"):
+        publisher = Editor(site.url, name)
+        publisher.http.headers["Accept-Language"] = "en"
+        fields = form_fields(publisher.get(url).text, "review_form")
+        approvals.append(
+            partial(
+                publisher.http.post,
+                url,
+                [*fields, ("_approve", "Approve")],
+                allow_redirects=False,
+                timeout=60,
+            )
+        )
+
+    responses = at_once(approvals)
+
+    assert sorted(response.status_code for response in responses) == [302, 409]
+    refused = next(response for response in responses if response.status_code == 409)
+    assert "It was already approved by" in refused.text
+    output = site.manage(script=PUBLICATIONS % {"city": city, "review": review})
+    outcome = json.loads(output.strip().splitlines()[-1])
+    assert outcome["status"] == "published" and outcome["publications"] == 1
+    assert outcome["state"] == "approved"
+    assert outcome["reviewer"] in ("publisher-1", "publisher-2")
 
 
 @pytest.mark.parametrize("vendor", VENDORS)

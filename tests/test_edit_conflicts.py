@@ -16,6 +16,7 @@ from .factories import (
     make_criterion,
     make_photo,
     make_program,
+    make_publisher,
     make_staff,
     posted,
 )
@@ -24,9 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 def editor_browser(name, full_name=""):
-    """A browser of its own, logged in as the editor `name`."""
+    """A browser of its own, logged in as the editor `name`, who may publish."""
     first, _, last = full_name.partition(" ")
-    return logged_in_client(make_staff("Editors", username=name, first_name=first, last_name=last))
+    return logged_in_client(make_publisher(username=name, first_name=first, last_name=last))
 
 
 def opened_form(client, obj):

@@ -21,7 +21,7 @@ from cities import kept_uploads
 from cities.models import Photo
 from learningcities.storage import media_names
 from tests import photo_samples as samples
-from tests.factories import make_city, make_staff
+from tests.factories import make_city, make_publishing_uploader
 from tests.test_photo_uploads import ADD_URL, photo_form, upload
 
 FILE_SYSTEM = "learningcities.storage.MediaStorage"
@@ -31,7 +31,7 @@ CREDIT = "Give the credit"
 
 @pytest.fixture
 def uploader(db):
-    return make_staff("Photo uploaders")
+    return make_publishing_uploader()
 
 
 @pytest.fixture
@@ -216,7 +216,7 @@ def test_a_forged_kept_value_is_refused_with_a_message_and_saves_nothing(uploade
 def test_two_uploaders_at_once_each_get_only_their_own_photo(
     client, django_capture_on_commit_callbacks, db
 ):
-    rosa, luis = make_staff("Photo uploaders"), make_staff("Photo uploaders")
+    rosa, luis = make_publishing_uploader(), make_publishing_uploader()
     rosa_client, luis_client = client, type(client)(HTTP_ACCEPT_LANGUAGE="en")
     rosa_client.force_login(rosa)
     luis_client.force_login(luis)

@@ -22,11 +22,18 @@ def photo_uploaders():
     return Group.objects.get(name="Photo uploaders")
 
 
+def publishers():
+    importlib.import_module("cities.migrations.0015_publishers_group").create_publishers(apps, None)
+    return Group.objects.get(name="Publishers")
+
+
 @pytest.fixture
 def site(live_server):
     call_command("load_seed", verbosity=0)
     uploader = make_user("rosa", is_staff=True)
-    uploader.groups.add(photo_uploaders())
+    # An uploader who may also publish: what is tested here is uploading and crediting
+    # (tests/test_review_browser.py has an uploader who submits for review).
+    uploader.groups.add(photo_uploaders(), publishers())
     return live_server.url
 
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from cities.models import LearningCityAward, Photo, ResourceLink, SiteText
+from cities.models import LearningCityAward, Photo, ResourceLink, ReviewRequest, SiteText
 from tests.factories import (
     make_city,
     make_criterion,
@@ -45,24 +45,33 @@ def test_editors_have_all_content_permissions_and_no_user_management():
         for action in ("add", "change", "delete", "view")
     } | {("cities", "change_others_photos")}
     assert codenames("Editors") == expected
-    # Everything the cities app defines but its internal cache counter and the history
-    # tables (whose pages check the content's own permissions); nothing from auth.
+    # Everything the cities app defines but its internal cache counter, the history tables
+    # (whose pages check the content's own permissions), the outbox and the right to publish;
+    # nothing from auth.
     assert expected == set(
         Permission.objects.filter(content_type__app_label="cities")
-        .exclude(content_type__model="contentversion")
+        .exclude(content_type__model__in=["contentversion", "outgoingmail"])
         .exclude(content_type__model__startswith="historical")
+        .exclude(codename="publish_content")
         .values_list("content_type__app_label", "codename")
     )
+
+
+def test_publishers_hold_the_right_to_publish_alone():
+    assert codenames("Publishers") == {("cities", "publish_content")}
 
 
 @pytest.fixture
 def people():
     uploader = make_staff("Photo uploaders", username="uploader")
+    publisher = make_staff("Editors", username="publisher")
+    publisher.groups.add(Group.objects.get(name="Publishers"))
     return {
         "anonymous": None,
         "uploader": uploader,
         "other_uploader": make_staff("Photo uploaders", username="other"),
         "editor": make_staff("Editors", username="editor"),
+        "publisher": publisher,
         "superuser": make_user("admin", is_staff=True, is_superuser=True),
     }
 
@@ -81,6 +90,7 @@ def objects(people):
         "others_photo": make_photo(city=city, uploaded_by=people["other_uploader"]),
         "user": people["other_uploader"],
         "group": Group.objects.get(name="Editors"),
+        "review": ReviewRequest.objects.create(item=city, submitted_by=people["editor"]),
     }
 
 
@@ -92,7 +102,7 @@ def admin_urls(objects):
     }
     for model in admin.site._registry:
         opts = model._meta
-        if opts.app_label not in ("cities", "auth"):
+        if opts.app_label not in ("cities", "auth") or model is ReviewRequest:
             continue
         prefix = f"admin:{opts.app_label}_{opts.model_name}"
         urls[f"{opts.model_name}:changelist"] = reverse(f"{prefix}_changelist")
@@ -108,6 +118,10 @@ def admin_urls(objects):
             for view in ("change", "delete", "history"):
                 urls[f"{label}:{view}"] = reverse(f"{prefix}_{view}", args=[obj.pk])
     urls["user:password"] = reverse("admin:auth_user_password_change", args=[objects["user"].pk])
+    # The review queue (a list and a decision page: submissions are made on the items' forms).
+    queue = reverse("admin:cities_reviewrequest_changelist")
+    urls["reviewrequest:changelist"] = f"{queue}?state__exact=submitted"
+    urls["reviewrequest:review"] = objects["review"].get_absolute_url()
     return urls
 
 
@@ -122,7 +136,9 @@ def expected_for(role, name):
         return ALLOWED
     if model in ("user", "group"):
         return FORBIDDEN
-    if role == "editor" or name in ("index", "app:cities"):
+    if model == "reviewrequest":
+        return ALLOWED if role == "publisher" else FORBIDDEN
+    if role in ("editor", "publisher") or name in ("index", "app:cities"):
         return ALLOWED
     # An uploader: their own photos, and photos' list and form; nobody else's photos.
     if model == "own_photo" or name in ("photo:changelist", "photo:add", "photo:deleted"):
@@ -138,7 +154,7 @@ def outcome(response):
     return str(response.status_code)
 
 
-@pytest.mark.parametrize("role", ["anonymous", "uploader", "editor", "superuser"])
+@pytest.mark.parametrize("role", ["anonymous", "uploader", "editor", "publisher", "superuser"])
 def test_permission_matrix_on_every_admin_url(client, people, objects, role):
     if people[role]:
         client.force_login(people[role])

@@ -38,11 +38,19 @@ from .texts import ResourceLink, SiteText
 # isort: split
 from .content_version import ContentVersion, next_scheduled_publication
 from .editing import EditingSession, EditingSessionQuerySet, item_of
+from .review import (
+    PUBLISH_PERMISSION,
+    OutgoingMail,
+    ReviewRequest,
+    ReviewRequestQuerySet,
+    ReviewState,
+)
 
 __all__ = [
     "FIRST_AWARD_YEAR",
     "GNLC_FOUNDING_YEAR",
     "LICENCE_URLS",
+    "PUBLISH_PERMISSION",
     "City",
     "ContentVersion",
     "Criterion",
@@ -52,6 +60,7 @@ __all__ = [
     "FormerCitySlug",
     "LearningCityAward",
     "Licence",
+    "OutgoingMail",
     "Photo",
     "PhotoQuerySet",
     "Program",
@@ -60,6 +69,9 @@ __all__ = [
     "Publishable",
     "PublishableQuerySet",
     "ResourceLink",
+    "ReviewRequest",
+    "ReviewRequestQuerySet",
+    "ReviewState",
     "SiteText",
     "Status",
     "change_permission",

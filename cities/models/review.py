@@ -1,0 +1,149 @@
+"""Review before publishing: a submission of an item, and the decision on it.
+
+Each submission is a row of its own and is never overwritten by the next one, so the rows
+of an item are the history of its reviews (who submitted, who decided, when, and why it was
+refused). The item is named generically, with the version of it that was submitted (its
+history record's id), so that the same workflow can later review a draft revision of a
+published item rather than the item itself.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# The right to publish: held by the "Publishers" group (migration 0014) and superusers.
+PUBLISH_PERMISSION = "cities.publish_content"
+
+
+class ReviewState(models.TextChoices):
+    SUBMITTED = "submitted", _("awaiting review")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class ReviewRequestQuerySet(models.QuerySet):
+    def of(self, item):
+        return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
+
+    def of_model(self, model):
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+    def awaiting(self):
+        return self.filter(state=ReviewState.SUBMITTED)
+
+    def latest_per_item(self):
+        """Each item's newest submission only."""
+        newer = ReviewRequest.objects.filter(
+            content_type=models.OuterRef("content_type"),
+            object_id=models.OuterRef("object_id"),
+            pk__gt=models.OuterRef("pk"),
+        )
+        return self.exclude(models.Exists(newer))
+
+
+class ReviewRequest(models.Model):
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of item"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("item id"))
+    item = GenericForeignKey("content_type", "object_id")
+    # The item's newest history record when it was submitted: the version under review.
+    version_id = models.PositiveBigIntegerField(_("version submitted"), null=True, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=ReviewState.choices,
+        default=ReviewState.SUBMITTED,
+        db_index=True,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="review_requests",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        help_text=_("Why it is rejected: the author reads it on the item's form."),
+    )
+
+    objects = ReviewRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("review request")
+        verbose_name_plural = _("review requests")
+        default_permissions = ()
+        permissions = [
+            ("publish_content", _("Can publish content and approve or reject submissions"))
+        ]
+        constraints = [
+            # One open submission per item: a second "submit" cannot queue it twice.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(state="submitted"),
+                name="one_open_review_per_item",
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.item or '—'} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("admin:cities_reviewrequest_review", args=[self.pk])
+
+    @property
+    def kind(self):
+        """What kind of item it is (photo, city…), for lists."""
+        return self.content_type.model_class()._meta.verbose_name
+
+    @property
+    def item_admin_url(self):
+        return reverse(
+            f"admin:{self.content_type.app_label}_{self.content_type.model}_change",
+            args=[self.object_id],
+        )
+
+
+class OutgoingMail(models.Model):
+    """A notification to send, kept until the mail server took it (cities.notifications).
+
+    Written in the transaction of the change it reports, so that it exists exactly when the
+    change does, and sent after the commit; a failed attempt leaves it here to be tried again.
+    """
+
+    recipient = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Not tried before this moment: a later retry, or the claim of a sender at work on it.
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.subject} → {self.recipient}"

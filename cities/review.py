@@ -1,0 +1,129 @@
+"""Review before publishing: submit, approve (now or at a chosen time) or reject.
+
+Publishing is a right of its own (`PUBLISH_PERMISSION`, the "Publishers" group). Those without
+it submit an item for review; a publisher approves it, which publishes it, or rejects it with
+a comment for its author, who may change it and submit it again. Each step is kept in a
+`ReviewRequest` row (who and when; the approval is also a version in the item's history);
+reviewers are mailed on a submission, the author on the decision (cities.notifications).
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import PUBLISH_PERMISSION, ReviewRequest, ReviewState, Status
+from .notifications import queue_mail
+
+
+class ReviewError(Exception):
+    """A step that cannot be taken now; the message says why, for the person who tried."""
+
+
+class ItemChanged(ReviewError):
+    """The item was saved again since the version the publisher reviewed."""
+
+
+def may_publish(user):
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def publishers():
+    """Everyone who may approve: the active users holding the right, directly, through a
+    group, or as superusers."""
+    permission = Q(user_permissions__codename="publish_content") | Q(
+        groups__permissions__codename="publish_content"
+    )
+    users = get_user_model().objects.filter(is_active=True, is_staff=True)
+    return users.filter(permission | Q(is_superuser=True)).distinct()
+
+
+def current_version(item):
+    """The id of the item's newest history record: what a submission or approval names."""
+    return item.history.order_by("-history_id").values_list("history_id", flat=True).first()
+
+
+def submit(item, user, links):
+    """Queue `item` for review by `user`. `links(review)` gives the addresses the mails name
+    (the review page, the item's form), built from the request by the caller."""
+    if item.status == Status.PUBLISHED:
+        raise ReviewError(_("It is already published: there is nothing to approve."))
+    if ReviewRequest.objects.of(item).awaiting().exists():
+        raise ReviewError(_("It is already awaiting review."))
+    review = ReviewRequest.objects.create(
+        item=item, version_id=current_version(item), submitted_by=user
+    )
+    recipients = [person.email for person in publishers().exclude(pk=user.pk)]
+    queue_mail(
+        recipients,
+        _("Awaiting your review: %(item)s") % {"item": item},
+        render_to_string(
+            "cities/email/submitted.txt", {"review": review, "item": item, **links(review)}
+        ),
+    )
+    return review
+
+
+def approve(review_id, user, version_id, publish_at=None, links=None):
+    """Publish the item of an open review, at `publish_at` or now. `version_id` is the
+    version the publisher looked at: if the item changed since, nothing is published
+    (`ItemChanged`). Two publishers approving at once publish once: the second finds the
+    review decided (`ReviewError`)."""
+    return _decide(review_id, user, ReviewState.APPROVED, "", version_id, publish_at, links)
+
+
+def reject(review_id, user, comment, links=None):
+    if not comment.strip():
+        raise ReviewError(_("Say what the author should change."))
+    return _decide(review_id, user, ReviewState.REJECTED, comment.strip(), None, None, links)
+
+
+def _decide(review_id, user, state, comment, version_id, publish_at, links):
+    if not may_publish(user):
+        raise PermissionDenied
+    with transaction.atomic(using=router.db_for_write(ReviewRequest)):
+        review = ReviewRequest.objects.select_related("content_type").get(pk=review_id)
+        model = review.content_type.model_class()
+        # The item locked first, so that no save slips in between the checks and the update.
+        item = model._default_manager.select_for_update().get(pk=review.object_id)
+        review.refresh_from_db()
+        if review.state != ReviewState.SUBMITTED:
+            raise already_decided(review)
+        if state == ReviewState.APPROVED and current_version(item) != version_id:
+            raise ItemChanged(_("It was changed after you opened it: look at it again."))
+        # And decided once even without the lock: the second of two updates changes nothing.
+        if not ReviewRequest.objects.filter(pk=review.pk, state=ReviewState.SUBMITTED).update(
+            state=state, reviewer=user, decided_at=timezone.now(), comment=comment
+        ):
+            review.refresh_from_db()
+            raise already_decided(review)
+        review.refresh_from_db()
+        if state == ReviewState.APPROVED:
+            # One published meanwhile (by a publisher's own save) keeps its date unless a
+            # new one is chosen.
+            if publish_at or item.status != Status.PUBLISHED:
+                item.published_at = publish_at or timezone.now()
+            item.status = Status.PUBLISHED
+            item._change_reason = _("approved and published")
+            item.save()
+            subject, template = _("Approved: %(item)s"), "cities/email/approved.txt"
+        else:
+            subject, template = _("Not approved: %(item)s"), "cities/email/rejected.txt"
+        if review.submitted_by and review.submitted_by.email:
+            context = {"review": review, "item": item, **(links(review) if links else {})}
+            queue_mail(
+                [review.submitted_by.email],
+                subject % {"item": item},
+                render_to_string(template, context),
+            )
+    return review
+
+
+def already_decided(review):
+    return ReviewError(
+        _("It was already %(state)s by %(reviewer)s.")
+        % {"state": review.get_state_display(), "reviewer": review.reviewer}
+    )

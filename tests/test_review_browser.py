@@ -1,0 +1,123 @@
+"""The review workflow in the browser: an uploader submits a photo, a publisher is mailed
+(a real SMTP server) and finds it on the dashboard, rejects it with a comment, the uploader
+reads the comment, fixes the photo and submits it again, the publisher approves, and the
+photo appears on Quito's public page."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from tests import photo_samples as samples
+from tests.factories import log_in_in_browser, make_publisher, make_staff
+from tests.smtp import send_mail_to, smtp_server
+from tests.test_browser import watch_errors
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ADD_PHOTO = "/admin/cities/photo/add/"
+
+
+@pytest.fixture
+def inbox(settings):
+    with smtp_server() as inbox:
+        send_mail_to(settings, inbox.port)
+        # Sent in the live server's own thread after the commit: with SQLite's in-memory test
+        # database a second thread writing at the same time would find its tables locked.
+        # (tests/test_notifications.py covers sending in the background.)
+        settings.EMAIL_SEND_IN_BACKGROUND = False
+        yield inbox
+
+
+@pytest.fixture
+def site(live_server):
+    call_command("load_seed", verbosity=0)
+    # The groups as their migrations make them: a flushed database has lost them.
+    importlib.import_module(
+        "cities.migrations.0004_photo_uploader_and_editor_groups"
+    ).create_groups(apps, None)
+    importlib.import_module("cities.migrations.0015_publishers_group").create_publishers(apps, None)
+    make_staff("Photo uploaders", username="rosa", email="rosa@example.org")
+    make_publisher(username="pablo", email="pablo@example.org")
+    return live_server.url
+
+
+def new_page(browser):
+    return browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+
+
+def test_a_photo_goes_through_review_to_the_public_page(site, inbox, browser):
+    uploader, publisher = new_page(browser), new_page(browser)
+    errors = {"uploader": watch_errors(uploader), "publisher": watch_errors(publisher)}
+
+    # The uploader cannot publish, only submit.
+    log_in_in_browser(uploader, site, "rosa", ADD_PHOTO, next_path=ADD_PHOTO)
+    statuses = uploader.locator("#id_status option").evaluate_all("os => os.map(o => o.value)")
+    assert statuses == ["draft", "archived"]
+    uploader.fill("#id_title_es", "Plaza Grande")
+    uploader.fill("#id_title_en", "Plaza Grande")
+    uploader.fill("#id_alt_text_es", "La plaza con su fuente y la catedral al fondo")
+    uploader.fill("#id_alt_text_en", "The square with its fountain and the cathedral behind")
+    uploader.select_option("#id_city", label="Quito")
+    uploader.fill("#id_author", "Rosa Quizhpe")
+    uploader.select_option("#id_licence", label="CC BY 4.0")
+    uploader.set_input_files(
+        "#id_image",
+        files=[{"name": "plaza.jpg", "mimeType": "image/jpeg", "buffer": samples.jpeg(1200, 800)}],
+    )
+    uploader.click("input[name=_submit_for_review]")
+    uploader.wait_for_url("**/admin/cities/photo/")
+    assert "submitted for review" in uploader.locator(".messagelist").inner_text()
+
+    # The publisher is mailed, and finds it on the dashboard.
+    (mail,) = inbox.wait_for(1)
+    assert mail["To"] == "pablo@example.org"
+    assert mail["Subject"] == "Awaiting your review: Plaza Grande"
+    log_in_in_browser(publisher, site, "pablo", "/admin/")
+    awaiting = publisher.locator("section", has_text="Awaiting my review")
+    awaiting.get_by_role("link", name="Plaza Grande").click()
+    assert publisher.url in mail.get_content()  # the mail links to this very page
+    assert publisher.locator("figure img").evaluate("img => img.naturalWidth") > 0
+    publisher.fill("#id_comment", "Name the holder: Municipio de Quito.")
+    publisher.click("input[name=_reject]")
+    publisher.wait_for_url("**/admin/cities/reviewrequest/**")
+    assert "is rejected" in publisher.locator(".messagelist").inner_text()
+
+    # The uploader reads why (mail, dashboard, form), fixes it and submits it again.
+    rejection = inbox.wait_for(2)[1]
+    assert rejection["To"] == "rosa@example.org"
+    assert "Name the holder: Municipio de Quito." in rejection.get_content()
+    uploader.goto(site + "/admin/")
+    mine = uploader.locator("section", has_text="My submissions")
+    assert "Name the holder: Municipio de Quito." in mine.inner_text()
+    mine.get_by_role("link", name="Plaza Grande").click()
+    assert "Name the holder: Municipio de Quito." in uploader.locator(".review-notice").inner_text()
+    uploader.fill("#id_holder", "Municipio de Quito")
+    uploader.click("input[name=_submit_for_review]")
+    uploader.wait_for_url("**/admin/cities/photo/")
+
+    # The publisher approves; the photo is public on Quito's page, credited.
+    assert inbox.wait_for(3)[2]["To"] == "pablo@example.org"
+    publisher.goto(site + "/admin/")
+    publisher.locator("section", has_text="Awaiting my review").get_by_role(
+        "link", name="Plaza Grande"
+    ).click()
+    publisher.click("input[name=_approve]")
+    publisher.wait_for_url("**/admin/cities/reviewrequest/**")
+    assert "approved and published" in publisher.locator(".messagelist").inner_text()
+    assert inbox.wait_for(4)[3]["Subject"] == "Approved: Plaza Grande"
+
+    visitor = new_page(browser)
+    visitor.goto(f"{site}/en/cities/quito/")
+    figure = visitor.locator("figure", has_text="Plaza Grande")
+    figure.scroll_into_view_if_needed()
+    image = figure.locator("img")
+    image.evaluate("img => img.complete || new Promise(done => img.onload = done)")
+    assert image.evaluate("img => img.naturalWidth") > 0
+    assert "Rosa Quizhpe / Municipio de Quito" in figure.locator("figcaption").inner_text()
+    # Django's admin pages name no icon, so Chromium asks for /favicon.ico: not this workflow's.
+    assert {
+        person: [error for error in found if "status of 404" not in error]
+        for person, found in errors.items()
+    } == {"uploader": [], "publisher": []}
