@@ -63,7 +63,8 @@ serve-prepare:
 	$(BIN)/python manage.py load_seed
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 
-# Load test: 2 minutes of mixed traffic against `make serve` on PostgreSQL + Redis.
+# Load test: 2 minutes of mixed traffic against `make serve` on PostgreSQL + Redis
+# (LOADTEST_ENGINE=sqlite: on SQLite with the cache in local memory).
 loadtest: install
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/mixed_traffic.py
@@ -114,7 +115,7 @@ bench: install
 	$(BIN)/python bench/editing.py
 	$(BIN)/python bench/exports.py
 
-# The open-data JSON under ten clients, and the overview's latency meanwhile (500 cities).
+# The open-data exports under ten clients, and the overview's latency meanwhile (500 cities).
 bench-exports: install messages
 	$(BIN)/python bench/exports.py
 

@@ -2,21 +2,32 @@
 
 Visitors read public pages (found by following the site's own links, so new pages are
 covered without editing this file) and search; editors log into the admin and edit their own
-"Learn more" link again and again. Every edit's value is logged to EDIT_LOG, so that the
-driver can check afterwards that no edit was lost.
+"Learn more" link again and again; photo uploaders add photos through the admin. Every edit's
+value and every upload's title is logged to EDIT_LOG, so that the driver can check afterwards
+that none was lost.
 """
 
+import io
 import json
 import os
 import random
 import re
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from locust import HttpUser, between, events, task
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.live_site import Editor as AdminForms
 
 EDIT_LOG = os.environ.get("LOADTEST_EDIT_LOG", "bench/results/edits.jsonl")
-EDITORS = json.loads(os.environ.get("LOADTEST_EDITORS", "[]"))
+ACCOUNTS = json.loads(os.environ.get("LOADTEST_EDITORS", "[]"))
+EDITORS = [account for account in ACCOUNTS if "change_url" in account]
+UPLOADERS = [account for account in ACCOUNTS if "city" in account]
 SEARCH_WORDS = ["quito", "loja", "aprendizaje", "learning", "cuenca", "familias", "azogues"]
 
 
@@ -128,12 +139,18 @@ class Visitor(HttpUser):
         self.client.get("/healthz", name="/healthz")
 
 
-class Editor(HttpUser):
-    weight = 2
-    wait_time = between(0.5, 2.0)
+def log_edit(username, value, number):
+    with open(EDIT_LOG, "a") as log:
+        log.write(json.dumps({"username": username, "value": value, "n": number}) + "\n")
+
+
+class StaffMember(HttpUser):
+    """Someone with an account of their own (`accounts`), logged into the admin."""
+
+    abstract = True
 
     def on_start(self):
-        self.account = EDITORS.pop()
+        self.account = self.accounts.pop()
         self.edits = 0
         self.log_in()
 
@@ -154,6 +171,12 @@ class Editor(HttpUser):
         logout = next(f for f in page.forms if "logout" in f["action"])
         self.client.post(logout["action"], logout["fields"], name="admin logout")
         self.log_in()
+
+
+class Editor(StaffMember):
+    accounts = EDITORS
+    fixed_count = len(EDITORS)
+    wait_time = between(0.5, 2.0)
 
     @task(5)
     def edit_my_link(self):
@@ -179,8 +202,45 @@ class Editor(HttpUser):
             if response.status_code != 302:
                 response.failure(f"edit not saved: {response.status_code}")
                 return
-        with open(EDIT_LOG, "a") as log:
-            log.write(
-                json.dumps({"username": self.account["username"], "value": value, "n": self.edits})
-                + "\n"
-            )
+        log_edit(self.account["username"], value, self.edits)
+
+
+def photo_bytes():
+    """A camera-sized JPEG, made once: each upload is resized into the site's renditions."""
+    output = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (40, 110, 160)).save(output, "JPEG", quality=85)
+    return output.getvalue()
+
+
+PHOTO = photo_bytes()
+
+
+class Uploader(StaffMember):
+    """A member of "Photo uploaders" adding photos to a city; each one is checked afterwards
+    to have its row and its file."""
+
+    accounts = UPLOADERS
+    fixed_count = len(UPLOADERS)
+    wait_time = between(2.0, 5.0)
+
+    @task(5)
+    def add_a_photo(self):
+        add = "/admin/cities/photo/add/"
+        self.edits += 1
+        title = f"{self.account['username']} upload {self.edits}"
+        values = {"city": str(self.account["city"]), "title": title, "alt_text": "A bridge"}
+        html = self.client.get(add, name="admin add photo form").text
+        fields = AdminForms._typed(html, "photo_form", values | {"author": "Ana"})
+        with self.client.post(
+            add,
+            [*fields, ("_save", "Save")],
+            files={"image": ("photo.jpg", PHOTO, "image/jpeg")},
+            headers={"Referer": self.client.base_url + add},
+            name="admin upload photo",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"photo not saved: {response.status_code}")
+                return
+        log_edit(self.account["username"], title, self.edits)

@@ -8,12 +8,12 @@ import csv
 
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.views.decorators.http import require_safe
 from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import City, Criterion, Photo, Program
+from .models import City, ContentVersion, Criterion, Photo, Program
 from .seo import absolute_url
 
 LANGUAGE_CODES = AVAILABLE_LANGUAGES  # ["es", "en"]: the default language first
@@ -132,7 +132,10 @@ def criterion_data(criterion):
 def json_view(request):
     data = {
         "title": "Learning Cities of Ecuador in the UNESCO Global Network of Learning Cities",
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        # When the content last changed, not when this copy was made: every copy of one
+        # content version is then the same bytes with the same ETag, whichever worker made it
+        # (each keeps its own copy with the local-memory cache), so a 304 never depends on it.
+        "updated_at": ContentVersion.current().changed_at.isoformat(timespec="seconds"),
         "languages": LANGUAGE_CODES,
         "licence": LICENCE_NOTE,
         "criteria": [criterion_data(criterion) for criterion in Criterion.objects.all()],

@@ -1,9 +1,13 @@
 """Public pages are cached for anonymous visitors, and every change shows at once."""
 
+from datetime import timedelta
+from unittest import mock
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cities.models import City, ContentVersion, Criterion, SiteText, Status
 
@@ -337,6 +341,27 @@ def test_the_open_data_follows_changes_at_once(client, city):
     changed = client.get(url, headers={"if-none-match": first["ETag"]})
     assert changed.status_code == 200
     assert "A new chapter." in changed.text
+
+
+@pytest.mark.parametrize("url", DATA)
+def test_open_data_is_the_same_bytes_each_time_it_is_made(client, city, url):
+    """Each worker makes its own copy (local-memory cache), and a copy is made again when the
+    cache forgets it: a visitor's ETag must match whichever copy answers."""
+    from django.core.cache import cache
+
+    first = client.get(url, headers={"accept-encoding": "gzip"})
+    cache.clear()
+    later = timezone.now() + timedelta(minutes=5)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        again = client.get(url, headers={"accept-encoding": "gzip", "if-none-match": first["ETag"]})
+    assert again.status_code == 304
+
+
+def test_the_json_says_when_its_content_last_changed(client, city):
+    changed_at = ContentVersion.current().changed_at
+    assert client.get("/data/learning-cities.json").json()["updated_at"] == (
+        changed_at.isoformat(timespec="seconds")
+    )
 
 
 @pytest.mark.parametrize("url", DATA)
