@@ -3,8 +3,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +52,12 @@ class ContentAdmin(
     """What every content admin does: a save that fails keeps what was typed, others with
     the same item open are named, no save undoes another's, every change is in the history;
     its search ignores accents and looks in both languages."""
+
+    def changelist_view(self, request, extra_context=None):
+        # Lists have their filters beside them: with the navigation too, their columns
+        # would not fit a 1280-pixel screen (the breadcrumbs lead back to the index).
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
 
 class TranslatedContentAdmin(TranslationStatusAdmin, ContentAdmin, TranslationAdmin):
@@ -134,8 +142,41 @@ class CompactInlineMixin:
         return formfield
 
 
+class ProgramInlineFormSet(BaseInlineFormSet):
+    """Rows share what each would otherwise ask the database for, so that a city with many
+    programs opens in a fixed number of queries: the criteria to tick, and as successors
+    the city's programs, which are loaded for the rows anyway (a successor in another city
+    is chosen on the program's own form, where the list searches them all)."""
+
+    @cached_property
+    def criteria_choices(self):
+        return list(self.form.base_fields["criteria"].choices)
+
+    @cached_property
+    def successor_choices(self):
+        return [("", "---------"), *((p.pk, str(p)) for p in self.get_queryset())]
+
+    def _construct_form(self, i, **kwargs):
+        return self.sharing_choices(super()._construct_form(i, **kwargs))
+
+    @property
+    def empty_form(self):
+        return self.sharing_choices(super().empty_form)
+
+    def sharing_choices(self, form):
+        form.fields["criteria"].choices = self.criteria_choices
+        successors = self.successor_choices
+        current = form.instance.replaced_by if form.instance.replaced_by_id else None
+        if current is not None and current.city_id != form.instance.city_id:
+            successors = [*successors, (current.pk, str(current))]
+        # The select inside the admin's wrapper (with its "+") is what is drawn.
+        form.fields["replaced_by"].widget.widget.choices = successors
+        return form
+
+
 class ProgramInline(CompactInlineMixin, ProgramOrderMixin, TranslationStackedInline):
     model = Program
+    formset = ProgramInlineFormSet
     extra = 0
     fieldsets = [
         (None, {"fields": [(*in_every_language("name"), "status", "order")]}),
@@ -155,12 +196,13 @@ class ProgramInline(CompactInlineMixin, ProgramOrderMixin, TranslationStackedInl
         ),
     ]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["replaced_by"]
     formfield_overrides = {**HTTPS_URLS, **CHECKBOX_CRITERIA}
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("criteria")
+        return (
+            super().get_queryset(request).select_related("replaced_by").prefetch_related("criteria")
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
