@@ -164,6 +164,8 @@ class ProgramInlineFormSet(BaseInlineFormSet):
         return self.sharing_choices(super().empty_form)
 
     def sharing_choices(self, form):
+        if "criteria" not in form.fields:  # shown read-only to people who may only view
+            return form
         form.fields["criteria"].choices = self.criteria_choices
         successors = self.successor_choices
         current = form.instance.replaced_by if form.instance.replaced_by_id else None
@@ -206,7 +208,8 @@ class ProgramInline(CompactInlineMixin, ProgramOrderMixin, TranslationStackedInl
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        city_id = request.resolver_match.kwargs.get("object_id")
+        match = getattr(request, "resolver_match", None)
+        city_id = match.kwargs.get("object_id") if match else None
         if (
             db_field.name == "replaced_by"
             and city_id
@@ -336,7 +339,9 @@ class CityAdmin(UploaderRecordingMixin, PublishableAdmin, TranslatedContentAdmin
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        form.base_fields["cover_photo"].queryset = Photo.objects.cover_choices(obj, request.user)
+        if "cover_photo" in form.base_fields:  # not for people who may only view
+            field = form.base_fields["cover_photo"]
+            field.queryset = Photo.objects.cover_choices(obj, request.user)
         return form
 
     @admin.display(description=_("cover"))

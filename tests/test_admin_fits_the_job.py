@@ -18,6 +18,7 @@ from .factories import (
     make_program,
     make_staff,
     posted,
+    staff_with,
 )
 
 pytestmark = pytest.mark.django_db
@@ -263,3 +264,12 @@ def test_an_uploader_still_cannot_open_the_city_form_or_its_lists(client, quito)
     assert client.get(change_url(quito)).status_code == 403
     assert client.get(CITIES).status_code == 403
     assert City.objects.count() == 1
+
+
+def test_someone_who_may_only_view_opens_the_city_form_read_only(client, quito):
+    client.force_login(
+        staff_with("view_city", "view_program", "view_photo", "view_learningcityaward")
+    )
+    response = client.get(change_url(quito))
+    assert response.status_code == 200
+    assert "Bájale al Acoso" in response.content.decode()
