@@ -328,13 +328,15 @@ class CityAdmin(UploaderRecordingMixin, PublishableAdmin, TranslatedContentAdmin
     def missing_translations(self, request):
         return missing_translations_view(request, self.admin_site)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "cover_photo":
-            kwargs.update(widget=CoverPhotoPicker, empty_label=_("No cover photo"))
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "cover_photo":
-            # A photo is added with the city's photos below, not in a pop-up.
-            formfield.widget.can_add_related = False
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name != "cover_photo":
+            return super().formfield_for_dbfield(db_field, request, **kwargs)
+        kwargs.update(widget=CoverPhotoPicker, empty_label=_("No cover photo"))
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Without the admin's add/change links, which work on a select, not on pictures: a
+        # photo is added among the city's photos below.
+        if isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget = formfield.widget.widget
         return formfield
 
     def get_form(self, request, obj=None, **kwargs):
