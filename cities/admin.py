@@ -311,6 +311,7 @@ class CityAdmin(UploaderRecordingMixin, PublishableAdmin, TranslatedContentAdmin
 
     class Media:
         css = {"all": ["cities/admin/compact-form.css"]}
+        js = ["cities/admin/compact-form.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(models.Count("programs"))

@@ -47,6 +47,10 @@ def test_quitos_form_is_short_and_its_rows_open_on_demand(quito_form, tmp_path):
     first.locator("summary", has_text="Details").click()
     assert first.locator("#id_programs-0-summary_en").is_visible()
 
+    # A new row opens with everything to fill in.
+    page.locator("#photos-group a", has_text="Add another").click()
+    assert page.locator("#id_photos-1-image").is_visible()
+
     # The cover photo is picked by its picture.
     page.locator("summary", has_text="Cover photo").click()
     assert page.locator(".cover-photo-picker img").first.is_visible()
