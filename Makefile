@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve serve-prepare test lint lock audit format browser bench bench-photos bench-search bench-editing bench-exports lighthouse loadtest clean mapdata messages makemessages gettext
+.PHONY: install run serve serve-prepare test lint lock audit format browser bench bench-photos bench-search bench-admin bench-editing bench-exports lighthouse loadtest clean mapdata messages makemessages gettext
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -114,10 +114,12 @@ bench: install
 	$(BIN)/python bench/lighthouse.py
 	$(BIN)/python bench/editing.py
 	$(BIN)/python bench/exports.py
+	$(MAKE) bench-admin
 
 # The open-data exports under ten clients, and the overview's latency meanwhile (500 cities).
 bench-exports: install messages
 	$(BIN)/python bench/exports.py
+	$(MAKE) bench-admin
 
 # Editors saving at the same moment through the admin of `make serve`: 8 editors on their own
 # cities, 2 on the same city, 10 photo uploads; on SQLite, and on PostgreSQL too when
@@ -137,6 +139,15 @@ bench-search: install messages
 	  $(BIN)/python manage.py migrate -v0 && \
 	  $(BIN)/python bench/make_network.py --cities 500 --programs 5 --photos 1 && \
 	  $(BIN)/python bench/search.py; status=$$?; rm -rf "$$tmp"; exit $$status
+
+# The admin's city form (50 programs, 30 photos) and lists on a generated network of 500
+# cities (SQLite; for PostgreSQL give DATABASE_URL of an empty database).
+bench-admin: install messages
+	tmp=$$(mktemp -d) && export DJANGO_DEBUG=on MEDIA_ROOT="$$tmp/media" \
+	  DATABASE_URL=$${DATABASE_URL:-sqlite:///$$tmp/admin-bench.sqlite3} && \
+	  $(BIN)/python manage.py migrate -v0 && \
+	  $(BIN)/python bench/make_network.py --cities 500 --programs 5 --photos 3 && \
+	  $(BIN)/python bench/admin.py; status=$$?; rm -rf "$$tmp"; exit $$status
 
 # Lighthouse alone (npm lighthouse@12.2.3, installed into bench/node_modules on first use).
 lighthouse: install

@@ -1,9 +1,12 @@
 # Translated models mix in modeltranslation's admin classes: both languages on one form.
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -11,18 +14,27 @@ from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
 )
+from modeltranslation.settings import AVAILABLE_LANGUAGES
+from modeltranslation.utils import build_localized_fieldname
 
 from learningcities.admin_mixins import SaveFailureAdminMixin
 
 from .admin_messages import AgreeingMessagesAdmin
+from .admin_search import FoldedSearchAdmin
 from .edit_conflicts import EditConflictAdmin
 from .editing_notices import EditingNoticesAdmin
 from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
-from .forms import PhotoImageField, PhotoImageWidget
+from .forms import (
+    AddWithInitialValues,
+    CoverPhotoPicker,
+    PhotoImageField,
+    PhotoImageWidget,
+    thumbnail_html,
+)
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 from .review_admin import NoPublishingInlineMixin, ReviewableAdmin
+from .translation_status import TranslationStatusAdmin, missing_translations_view
 
-THUMBNAIL_WIDTH = 96
 # Addresses typed without a scheme are taken as https (Django 6's default, set explicitly).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 CHECKBOX_CRITERIA = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
@@ -33,6 +45,7 @@ PHOTO_UPLOAD_OVERRIDES = {
 
 
 class ContentAdmin(
+    FoldedSearchAdmin,
     SaveFailureAdminMixin,
     EditingNoticesAdmin,
     EditConflictAdmin,
@@ -41,21 +54,32 @@ class ContentAdmin(
 ):
     """What every content admin does: a save that fails keeps what was typed, others with
     the same item open are named, no save undoes another's, every change is in the history,
-    messages agree with the item's name."""
+    messages agree with the item's name; its search ignores accents and looks in both
+    languages."""
+
+    def changelist_view(self, request, extra_context=None):
+        # Lists have their filters beside them: with the navigation too, their columns
+        # would not fit a 1280-pixel screen (the breadcrumbs lead back to the index).
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+
+class TranslatedContentAdmin(TranslationStatusAdmin, ContentAdmin, TranslationAdmin):
+    """Content in both languages on one form; its list shows what is not yet translated."""
 
 
 @admin.display(description=_("photo"))
 def thumbnail(photo):
-    if not photo or not photo.image:
-        return "—"
-    height = round(THUMBNAIL_WIDTH * photo.height / photo.width) if photo.width else None
-    return format_html(
-        '<img src="{}" width="{}" height="{}" alt="{}">',
-        photo.picture.smallest_src,
-        THUMBNAIL_WIDTH,
-        height or THUMBNAIL_WIDTH,
-        photo.alt_text,
-    )
+    return thumbnail_html(photo)
+
+
+# Lists stay narrow enough for a 1280-pixel screen.
+LIST_THUMBNAIL_WIDTH = 64
+
+
+@admin.display(description=_("photo"))
+def list_thumbnail(photo):
+    return thumbnail_html(photo, LIST_THUMBNAIL_WIDTH)
 
 
 class UploaderRecordingMixin:
@@ -89,27 +113,133 @@ class KeptUploadsMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ProgramInline(NoPublishingInlineMixin, TranslationStackedInline):
+class ProgramOrderMixin:
+    """A program's order left empty puts it last in its city's list (`Program.save`)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "order":
+            kwargs.update(
+                required=False,
+                initial=None,
+                help_text=_("Lower numbers are listed first; leave empty to put it last."),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def in_every_language(field):
+    """A translated field's columns by name: modeltranslation would put each on its own
+    line, and the summary line of an inline row holds them side by side."""
+    return [build_localized_fieldname(field, code) for code in AVAILABLE_LANGUAGES]
+
+
+class CompactInlineMixin:
+    """Inline rows show what tells them apart on one line, without the help texts (the
+    item's own form has them); the rest is in a fieldset opened on demand. Its fields are
+    one per line: Django opens a fieldset with an error only when it finds the field's own
+    name in its list."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        summary_line = self.fieldsets[0][1]["fields"][0]
+        if formfield is not None and db_field.name in summary_line:
+            formfield.help_text = ""
+        return formfield
+
+
+class ProgramInlineFormSet(BaseInlineFormSet):
+    """Rows share what each would otherwise ask the database for, so that a city with many
+    programs opens in a fixed number of queries: the criteria to tick, and as successors
+    the city's programs, which are loaded for the rows anyway (a successor in another city
+    is chosen on the program's own form, where the list searches them all)."""
+
+    @cached_property
+    def criteria_choices(self):
+        return list(self.form.base_fields["criteria"].choices)
+
+    @cached_property
+    def successor_choices(self):
+        return [("", "---------"), *((p.pk, str(p)) for p in self.get_queryset())]
+
+    def _construct_form(self, i, **kwargs):
+        return self.sharing_choices(super()._construct_form(i, **kwargs))
+
+    @property
+    def empty_form(self):
+        return self.sharing_choices(super().empty_form)
+
+    def sharing_choices(self, form):
+        if "criteria" not in form.fields:  # shown read-only to people who may only view
+            return form
+        form.fields["criteria"].choices = self.criteria_choices
+        successors = self.successor_choices
+        current = form.instance.replaced_by if form.instance.replaced_by_id else None
+        if current is not None and current.city_id != form.instance.city_id:
+            successors = [*successors, (current.pk, str(current))]
+        # The select inside the admin's wrapper (with its "+") is what is drawn.
+        form.fields["replaced_by"].widget.widget.choices = successors
+        return form
+
+
+class ProgramInline(
+    NoPublishingInlineMixin, CompactInlineMixin, ProgramOrderMixin, TranslationStackedInline
+):
     model = Program
+    formset = ProgramInlineFormSet
     extra = 0
-    fields = [
-        ("name", "slug"),
-        "summary",
-        "criteria",
-        ("lifecycle", "replaced_by"),
-        ("status", "published_at", "order"),
+    fieldsets = [
+        (None, {"fields": [(*in_every_language("name"), "status", "order")]}),
+        (
+            _("Details"),
+            {
+                "fields": [
+                    "slug",
+                    "summary",
+                    "criteria",
+                    "lifecycle",
+                    "replaced_by",
+                    "published_at",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
     ]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["replaced_by"]
     formfield_overrides = {**HTTPS_URLS, **CHECKBOX_CRITERIA}
     show_change_link = True
 
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("replaced_by").prefetch_related("criteria")
+        )
 
-class PhotoInline(NoPublishingInlineMixin, KeptUploadsMixin, TranslationStackedInline):
-    # Stacked: with both languages' title and alt text a table would run off the screen.
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        match = getattr(request, "resolver_match", None)
+        city_id = match.kwargs.get("object_id") if match else None
+        if (
+            db_field.name == "replaced_by"
+            and city_id
+            and isinstance(formfield.widget, RelatedFieldWidgetWrapper)
+        ):
+            formfield.widget = AddWithInitialValues(formfield.widget, {"city": city_id})
+        return formfield
+
+
+class PhotoInline(
+    NoPublishingInlineMixin, CompactInlineMixin, KeptUploadsMixin, TranslationStackedInline
+):
     model = Photo
     extra = 0
-    fields = [thumbnail, "image", "title", "alt_text", ("author", "holder"), ("licence", "status")]
+    fieldsets = [
+        (None, {"fields": [(thumbnail, *in_every_language("title"), "status", "order")]}),
+        (
+            _("File and credit"),
+            {
+                "fields": ["image", "alt_text", "author", "holder", "licence"],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
     readonly_fields = [thumbnail]
     formfield_overrides = {**HTTPS_URLS, **PHOTO_UPLOAD_OVERRIDES}
     show_change_link = True
@@ -119,6 +249,7 @@ class AwardInline(admin.TabularInline):
     model = LearningCityAward
     extra = 0
     formfield_overrides = HTTPS_URLS
+    classes = ["collapse"]
 
 
 @admin.register(LearningCityAward)
@@ -134,9 +265,7 @@ class LearningCityAwardAdmin(ContentAdmin):
 
 
 @admin.register(City)
-class CityAdmin(
-    ReviewableAdmin, UploaderRecordingMixin, PublishableAdmin, ContentAdmin, TranslationAdmin
-):
+class CityAdmin(ReviewableAdmin, UploaderRecordingMixin, PublishableAdmin, TranslatedContentAdmin):
     list_display = [
         "name",
         "cover_thumbnail",
@@ -151,43 +280,84 @@ class CityAdmin(
     list_select_related = ["cover_photo"]
     search_fields = ["name", "province", "tagline", "narrative"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["cover_photo"]
     inlines = [ProgramInline, PhotoInline, AwardInline]
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = {
+        **HTTPS_URLS,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 80})},
+    }
     fieldsets = [
         (
             None,
             {
                 "fields": [
-                    ("name", "slug"),
-                    ("status", "published_at"),
-                    "year_joined",
-                    "tagline",
+                    (*in_every_language("name"), "slug"),
+                    ("status", "published_at", "year_joined"),
+                    tuple(in_every_language("tagline")),
                     "narrative",
                 ]
             },
         ),
-        (_("Cover"), {"fields": ["cover_photo"]}),
-        (_("Place"), {"fields": [("country", "province"), ("latitude", "longitude")]}),
+        (_("Cover photo"), {"fields": ["cover_photo"], "classes": ["collapse"]}),
+        (
+            _("Place"),
+            {"fields": ["country", "province", "latitude", "longitude"], "classes": ["collapse"]},
+        ),
         (
             _("Facts and links"),
             {
                 "fields": [
-                    ("population", "population_year"),
+                    "population",
+                    "population_year",
                     "population_source",
                     "website",
                     "uil_profile_url",
-                ]
+                ],
+                "classes": ["collapse"],
             },
         ),
     ]
 
+    class Media:
+        css = {"all": ["cities/admin/compact-form.css"]}
+        js = ["cities/admin/compact-form.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(models.Count("programs"))
 
+    def get_urls(self):
+        return [
+            path(
+                "missing-translations/",
+                self.admin_site.admin_view(self.missing_translations),
+                name="cities_missing_translations",
+            ),
+            *super().get_urls(),
+        ]
+
+    def missing_translations(self, request):
+        return missing_translations_view(request, self.admin_site)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name != "cover_photo":
+            return super().formfield_for_dbfield(db_field, request, **kwargs)
+        kwargs.update(widget=CoverPhotoPicker, empty_label=_("No cover photo"))
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Without the admin's add/change links, which work on a select, not on pictures: a
+        # photo is added among the city's photos below.
+        if isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget = formfield.widget.widget
+        return formfield
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "cover_photo" in form.base_fields:  # not for people who may only view
+            field = form.base_fields["cover_photo"]
+            field.queryset = Photo.objects.cover_choices(obj, request.user)
+        return form
+
     @admin.display(description=_("cover"))
     def cover_thumbnail(self, city):
-        return thumbnail(city.cover_photo)
+        return list_thumbnail(city.cover_photo)
 
     @admin.display(description=_("programs"), ordering="programs__count")
     def program_count(self, city):
@@ -203,7 +373,7 @@ class CityAdmin(
 
 
 @admin.register(Program)
-class ProgramAdmin(ReviewableAdmin, PublishableAdmin, ContentAdmin, TranslationAdmin):
+class ProgramAdmin(ReviewableAdmin, ProgramOrderMixin, PublishableAdmin, TranslatedContentAdmin):
     list_display = ["name", "city", "lifecycle", "replaced_by", "publication", "order"]
     list_editable = ["order"]
     list_filter = [PublicationFilter, "lifecycle", "criteria", "city"]
@@ -231,12 +401,11 @@ class PhotoAdmin(
     KeptUploadsMixin,
     UploaderRecordingMixin,
     PublishableAdmin,
-    ContentAdmin,
-    TranslationAdmin,
+    TranslatedContentAdmin,
 ):
     list_display = [
         "title",
-        "photo_thumbnail",
+        "small_thumbnail",
         "credit_column",
         "licence",
         "city",
@@ -244,7 +413,7 @@ class PhotoAdmin(
         "is_placeholder",
         "uploaded_by",
     ]
-    list_display_links = ["title", "photo_thumbnail"]
+    list_display_links = ["title", "small_thumbnail"]
     list_filter = [
         PublicationFilter,
         "licence",
@@ -328,6 +497,31 @@ class PhotoAdmin(
     def photo_thumbnail(self, photo):
         return thumbnail(photo)
 
+    @admin.display(description=_("photo"))
+    def small_thumbnail(self, photo):
+        return list_thumbnail(photo)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        photo = self.get_object(request, object_id)
+        if photo is not None:
+            extra_context = {**(extra_context or {}), "appears_on": self.appears_on(request, photo)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def appears_on(self, request, photo):
+        """Where the photo is shown: (role, city, admin link or None) for each place."""
+        may_open = self.admin_site._registry[City].has_view_or_change_permission(request)
+        places = [(_("Cover of"), city) for city in photo.covered_cities.all()]
+        if photo.city is not None:
+            places.append((_("In the gallery of"), photo.city))
+        return [
+            {
+                "role": role,
+                "city": city,
+                "url": reverse("admin:cities_city_change", args=[city.pk]) if may_open else None,
+            }
+            for role, city in places
+        ]
+
     @admin.display(description=_("credit"))
     def credit_column(self, photo):
         return photo.credit
@@ -344,7 +538,7 @@ class PhotoAdmin(
 
 
 @admin.register(Criterion)
-class CriterionAdmin(ContentAdmin, TranslationAdmin):
+class CriterionAdmin(TranslatedContentAdmin):
     list_display = ["title", "kind", "order"]
     list_editable = ["order"]
     list_filter = ["kind"]
@@ -353,7 +547,7 @@ class CriterionAdmin(ContentAdmin, TranslationAdmin):
 
 
 @admin.register(SiteText)
-class SiteTextAdmin(ContentAdmin, TranslationAdmin):
+class SiteTextAdmin(TranslatedContentAdmin):
     list_display = ["key", "excerpt", "updated_at"]
     search_fields = ["text"]
 
@@ -363,7 +557,7 @@ class SiteTextAdmin(ContentAdmin, TranslationAdmin):
 
 
 @admin.register(ResourceLink)
-class ResourceLinkAdmin(ContentAdmin, TranslationAdmin):
+class ResourceLinkAdmin(TranslatedContentAdmin):
     list_display = ["title", "url", "order"]
     formfield_overrides = HTTPS_URLS
     list_editable = ["order"]

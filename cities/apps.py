@@ -7,6 +7,10 @@ class CitiesConfig(AppConfig):
     verbose_name = _("Learning cities")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .admin_search import register_sqlite_fold
         from .signals import connect_signals
 
         connect_signals()
+        connection_created.connect(register_sqlite_fold)

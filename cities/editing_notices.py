@@ -13,6 +13,7 @@ from django.db import OperationalError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import EditingSession
@@ -30,7 +31,8 @@ def notice_of(session, obj):
         return _("%(name)s has been editing this %(item)s since %(time)s.") % values
     return _("%(name)s has been editing this %(item)s since %(date)s at %(time)s.") % {
         **values,
-        "date": opened.strftime("%Y-%m-%d"),
+        # The day as every date in the admin is written; the time as its time fields show it.
+        "date": date_format(opened, "DATE_FORMAT"),
     }
 
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -28,7 +29,7 @@ from .history import (
     local_datetime,
     readable_changes,
 )
-from .models import PublicationState, Status
+from .models import PublicationState, Publishable, Status
 from .review import may_publish
 
 
@@ -57,7 +58,7 @@ class PublishableAdmin(admin.ModelAdmin):
             local = timezone.localtime(obj.published_at)
             return format_html(
                 '<span class="publication publication--scheduled">{}</span>',
-                _("scheduled for %(date)s") % {"date": local.strftime("%Y-%m-%d %H:%M")},
+                _("scheduled for %(date)s") % {"date": date_format(local, "DATETIME_FORMAT")},
             )
         return format_html(
             '<span class="publication publication--{}">{}</span>', state, state.label
@@ -87,6 +88,21 @@ class PublishableAdmin(admin.ModelAdmin):
 
     def has_publish_permission(self, request):
         return may_publish(request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        saved = [form.instance]
+        for formset in formsets:
+            saved += [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]
+        not_public = [obj for obj in saved if isinstance(obj, Publishable) and not obj.is_published]
+        if not_public:
+            # Said outright: a draft saved among published items is easily taken for public.
+            items = ", ".join(f"“{obj}” ({obj.publication_state.label})" for obj in not_public)
+            self.message_user(
+                request,
+                _("Saved, but not public: %(items)s.") % {"items": items},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Publish selected items now"), permissions=["publish"])
     def publish_now(self, request, queryset):

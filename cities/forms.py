@@ -1,12 +1,69 @@
 from django import forms
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminFileWidget, RelatedFieldWidgetWrapper
 from django.forms.boundfield import BoundField
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from . import images, kept_uploads
 from .search import MAX_QUERY_LENGTH
+
+THUMBNAIL_WIDTH = 96
+
+
+def thumbnail_html(photo, width=THUMBNAIL_WIDTH):
+    """A photo's smallest rendition at `width` pixels across, for the admin; "—" for none."""
+    if not photo or not photo.image:
+        return "—"
+    height = round(width * photo.height / photo.width) if photo.width else width
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}">',
+        photo.picture.smallest_src,
+        width,
+        height,
+        photo.alt_text,
+    )
+
+
+class CoverPhotoPicker(forms.RadioSelect):
+    """The cover photo chosen by its picture: each choice shows its thumbnail and title."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"class": "cover-photo-picker", **(attrs or {})})
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        photo = getattr(value, "instance", None)
+        if photo is not None:
+            option["label"] = format_html("{}<span>{}</span>", thumbnail_html(photo), label)
+        return option
+
+    class Media:
+        css = {"all": ["cities/admin/cover-photo-picker.css"]}
+
+
+class AddWithInitialValues(RelatedFieldWidgetWrapper):
+    """The "+" beside a related field opens the add form with `initial` filled in (a new
+    program from a city's form starts in that city)."""
+
+    def __init__(self, wrapper, initial):
+        super().__init__(
+            wrapper.widget,
+            wrapper.rel,
+            wrapper.admin_site,
+            can_add_related=wrapper.can_add_related,
+            can_change_related=wrapper.can_change_related,
+            can_delete_related=wrapper.can_delete_related,
+            can_view_related=wrapper.can_view_related,
+        )
+        self.initial = initial
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # The parameters of all its links; the change form ignores them.
+        context["url_params"] += "&" + urlencode(self.initial)
+        return context
 
 
 class PhotoImageWidget(AdminFileWidget):

@@ -197,7 +197,8 @@ def city_form_with_a_new_photo(client, city, **photo):
             "photos-INITIAL_FORMS": 0,
         }
     )
-    data.update({f"photos-0-{name}": value for name, value in photo.items()})
+    # The order as the row shows it (0) unless given.
+    data.update({f"photos-0-{name}": value for name, value in {"order": 0, **photo}.items()})
     return data
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from cities.models import (
     ContentVersion,
@@ -103,7 +104,8 @@ def test_a_form_open_since_an_earlier_day_gives_the_date(maria, juan, city):
     response = logged_in_client(juan).get(change_url(city))
 
     assert notice(response) == [
-        f"María López (maria) has been editing this city since {yesterday:%Y-%m-%d} at 23:50."
+        "María López (maria) has been editing this city since "
+        f"{date_format(yesterday, 'DATE_FORMAT')} at 23:50."
     ]
 
 

@@ -338,6 +338,12 @@ class Program(Publishable):
         return self.name
 
     def save(self, *args, **kwargs):
+        if self.order is None:
+            # Left empty in the admin: a new program goes to the end of its city's list.
+            last = Program._base_manager.filter(city_id=self.city_id).aggregate(
+                models.Max("order")
+            )["order__max"]
+            self.order = 0 if last is None else last + 1
         # A program's address is an anchor on its city's page: links shared with a former
         # slug keep landing on the program, whatever saved the new one.
         if not slug_is_saved(kwargs):

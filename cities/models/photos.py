@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,7 +19,7 @@ from learningcities.storage import STORAGE_ERRORS
 
 from .. import images, kept_uploads
 from .network import City
-from .publishing import Publishable, PublishableQuerySet, view_permission
+from .publishing import Publishable, PublishableQuerySet, Status, view_permission
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,19 @@ class PhotoQuerySet(PublishableQuerySet):
         if user is not None and user.has_perm(view_permission(self.model)):
             return self.published(at) | self.for_user(user)
         return self.published(at)
+
+    def cover_choices(self, city, user):
+        """The photos `user` may make `city`'s cover (None: a city being added): the city's
+        own photos first, then photos of no city; of those, published ones and the user's
+        own, never another person's draft. The current cover stays a choice."""
+        may_pick = Q(status=Status.PUBLISHED) | Q(uploaded_by=user.pk)
+        if city is None:
+            return self.filter(may_pick, city__isnull=True)
+        return self.filter(
+            (Q(city=city) | Q(city__isnull=True)) & may_pick | Q(pk=city.cover_photo_id)
+        ).order_by(
+            Case(When(city=city, then=Value(0)), default=Value(1)), *self.model._meta.ordering
+        )
 
     def files_out_of_place(self):
         """Photos whose files are not in the folder their publication calls for: just
