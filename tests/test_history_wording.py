@@ -251,13 +251,20 @@ class TestSpanishMessages:
             "admin:cities_program_add": "El programa “Guagua Centros” se agregó correctamente.",
             "admin:cities_criterion_add": "El criterio “Inclusión” se agregó correctamente.",
         }
+        # New cities and programs are drafts, and the admin says so beside its own message.
+        draft_notice = {
+            "admin:cities_city_add": "Guardado, pero no público: “Loja” (borrador).",
+            "admin:cities_program_add": "Guardado, pero no público: “Guagua Centros” (borrador).",
+        }
         for name, values in added.items():
             response = self.saved(client, reverse(name), values)
-            assert messages_of(response) == [expected[name]], name
+            notices = [draft_notice[name]] if name in draft_notice else []
+            assert messages_of(response) == [*notices, expected[name]], name
         data = new_photo_form_data(client) | {"_addanother": "1"}
         response = client.post(reverse("admin:cities_photo_add"), data, follow=True)
         assert messages_of(response) == [
-            "La foto “Parque Calderón” se agregó correctamente. Puede agregar otra foto abajo."
+            "Guardado, pero no público: “Parque Calderón” (borrador).",
+            "La foto “Parque Calderón” se agregó correctamente. Puede agregar otra foto abajo.",
         ]
         assert (
             City.objects.filter(slug="loja").exists()
