@@ -19,6 +19,8 @@ from .editing_notices import EditingNoticesAdmin
 from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
 from .forms import PhotoImageField, PhotoImageWidget
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
+from .rich_text import html_to_text
+from .rich_text_admin import RichTextAdmin
 
 THUMBNAIL_WIDTH = 96
 # Addresses typed without a scheme are taken as https (Django 6's default, set explicitly).
@@ -31,10 +33,15 @@ PHOTO_UPLOAD_OVERRIDES = {
 
 
 class ContentAdmin(
-    SaveFailureAdminMixin, EditingNoticesAdmin, EditConflictAdmin, EditorialHistoryAdmin
+    SaveFailureAdminMixin,
+    EditingNoticesAdmin,
+    EditConflictAdmin,
+    RichTextAdmin,
+    EditorialHistoryAdmin,
 ):
     """What every content admin does: a save that fails keeps what was typed, others with
-    the same item open are named, no save undoes another's, every change is in the history."""
+    the same item open are named, no save undoes another's, rich text is edited in its
+    editor, every change is in the history."""
 
 
 @admin.display(description=_("photo"))
@@ -345,7 +352,7 @@ class SiteTextAdmin(ContentAdmin, TranslationAdmin):
 
     @admin.display(description=_("text"))
     def excerpt(self, site_text):
-        return Truncator(site_text.text).chars(100)
+        return Truncator(html_to_text(site_text.text)).chars(100)
 
 
 @admin.register(ResourceLink)

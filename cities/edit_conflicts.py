@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import NotRegistered, translator
 
 from .editorial_admin import historical_many_to_many
+from .rich_text import RichTextField, html_to_text
 
 OPENED_FIELD = "_opened_versions"
 SEEN_FIELD = "_seen_versions"
@@ -119,6 +120,8 @@ def readable_value(model, name, value):
         return value
     if value in (None, "", []):
         return "—"
+    if isinstance(model_field, RichTextField):
+        return html_to_text(value)
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
     if isinstance(value, datetime.datetime):

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import PublicationState, Status
+from .rich_text import as_text
 
 
 class PublicationFilter(admin.SimpleListFilter):
@@ -245,13 +246,11 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
         if old.history_date > new.history_date:
             old, new = new, old
         delta = new.diff_against(old, foreign_keys_are_objs=True)
-        rows = [
-            {
-                "field": self.model._meta.get_field(change.field).verbose_name,
-                **marked_changes(change.old, change.new),
-            }
-            for change in delta.changes
-        ]
+        rows = []
+        for change in delta.changes:
+            field = self.model._meta.get_field(change.field)
+            old_value, new_value = (as_text(field, value) for value in (change.old, change.new))
+            rows.append({"field": field.verbose_name, **marked_changes(old_value, new_value)})
         context = {
             **self.admin_site.each_context(request),
             "title": _("Compare versions of %(item)s") % {"item": new.instance},

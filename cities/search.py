@@ -22,6 +22,7 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 
 from .models import City, Criterion, Program
+from .rich_text import as_text
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -183,6 +184,8 @@ def search(query, language):
     groups = []
     for kind, queryset in sources.items():
         columns = _columns(kind)
+        # Rich texts are searched and quoted by their words, not their markup.
+        fields = [queryset.model._meta.get_field(column) for column in columns]
         total, shown = 0, []  # shown: (primary key, column values) of the matches shown
         # Every candidate's searched text is read, but whole items only for those shown:
         # building thousands of model instances would cost more than the matching. The
@@ -191,6 +194,7 @@ def search(query, language):
         for pk, *values in (
             _narrowed(queryset, kind, words).rewrite(False).values_list("pk", *columns)
         ):
+            values = [as_text(field, value) for field, value in zip(fields, values, strict=True)]
             document = fold(" ".join(value or "" for value in values))
             if not all(pattern.search(document) for pattern in patterns):
                 continue
