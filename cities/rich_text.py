@@ -63,14 +63,15 @@ def html_to_text(value):
     """
     if not value or not ("<" in value or "&" in value):
         return value or ""
-    blocks = []  # (kind, text): kind "li" for a list item, "p" for any other block
+    blocks = []  # (kind, text): kind ("li", n) for an item of the n-th list, "p" otherwise
     pieces = []
     lists = []  # the open lists: the number of the next item, None in a bulleted list
     kind = "p"
+    top_lists = 0
 
     def end_block():
         text = "".join(pieces)
-        if kind == "li":
+        if kind != "p":
             text = text.rstrip("\n")
         if text.strip():
             blocks.append((kind, text))
@@ -87,7 +88,7 @@ def html_to_text(value):
             pieces.append("\n")
         elif name == "li":
             end_block()
-            kind = "p" if closing else "li"
+            kind = "p" if closing else ("li", top_lists)
             if not closing and lists:
                 number = lists[-1]
                 pieces.append("- " if number is None else f"{number}. ")
@@ -97,11 +98,12 @@ def html_to_text(value):
             end_block()
             kind = "p"
             if not closing:
+                top_lists += not lists
                 lists.append(1 if name == "ol" else None)
             elif lists:
                 lists.pop()
         elif name in BLOCK_TAGS:
-            if kind == "li":  # the paragraphs of a list item stay on its line
+            if kind != "p":  # the paragraphs of a list item stay on its line
                 if closing:
                     pieces.append("\n")
                 continue
@@ -110,7 +112,7 @@ def html_to_text(value):
     text = []
     for index, (kind, block) in enumerate(blocks):
         if index:
-            text.append("\n" if kind == "li" and blocks[index - 1][0] == "li" else "\n\n")
+            text.append("\n" if kind != "p" and kind == blocks[index - 1][0] else "\n\n")
         text.append(block)
     return "".join(text)
 
@@ -128,20 +130,19 @@ def text_to_html(text):
     )
 
 
-_ONLY_PARAGRAPH = re.compile(r"<p>((?:(?!</?p>).)*)</p>", re.DOTALL)
-_FIRST_PARAGRAPH = re.compile(r"<p>((?:(?!</?p>).)*)</p>", re.DOTALL)
+_PARAGRAPH = re.compile(r"<p>((?:(?!</?p>).)*)</p>", re.DOTALL)
 
 
 def only_paragraph(value):
     """The content of sanitized HTML that is a single paragraph, else None."""
-    match = _ONLY_PARAGRAPH.fullmatch(value)
+    match = _PARAGRAPH.fullmatch(value)
     return match.group(1) if match else None
 
 
 def as_sentence(value, prefix="", full_stop=False):
     """Sanitized HTML whose first paragraph completes `prefix` (escaped) and, with
     `full_stop`, starts with a capital and ends with a full stop (unless it has one)."""
-    match = _FIRST_PARAGRAPH.match(value)
+    match = _PARAGRAPH.match(value)
     if not match:
         return value
     words = match.group(1)

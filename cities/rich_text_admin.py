@@ -10,6 +10,7 @@ from django.utils import translation
 from js_asset import Media
 
 from .models import City, PublicationState
+from .rich_text import RichTextField
 
 
 def with_nonce(media, request):
@@ -50,6 +51,14 @@ class RichTextAdmin:
     @property
     def media(self):
         return super().media + forms.Media(css={"all": ["cities/admin/rich-text.css"]})
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, RichTextField):
+            # modeltranslation's admin gives every language the widget made for the field
+            # without one: the editor's settings of this language's field go back on it.
+            field.widget.config = field.config
+        return field
 
     def render_change_form(self, request, context, *args, **kwargs):
         context["media"] = with_nonce(context["media"], request)
