@@ -117,6 +117,14 @@ def html_to_text(value):
     return "".join(text)
 
 
+def markup_as_spaces(value):
+    """The words of sanitized HTML, its tags turned into spaces: what search matches, made
+    several times faster than `html_to_text`, for every candidate of a search."""
+    if not value or ("<" not in value and "&" not in value):
+        return value
+    return html.unescape(_TAG.sub(" ", value))
+
+
 def text_to_html(text):
     """Plain text as paragraphs: a blank line starts a new one, a single line break stays a
     <br>; every character escaped. Empty text stays empty."""

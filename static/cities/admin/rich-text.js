@@ -60,7 +60,7 @@ function linkDialog(editor, options, href) {
     crel("div", { className: "prose-editor-dialog-field" }, [
       crel("label", { htmlFor: input.id, textContent: labels.address }),
       input,
-      crel("p", { id: `${id}-help`, className: "help", textContent: labels.addressHelp }),
+      crel("p", { id: `${id}-help`, className: "site-link-help", textContent: labels.addressHelp }),
     ]),
     crel(
       "div",
