@@ -86,6 +86,12 @@ def write_rich_text(page, field, heading, text, bold, items, link_text, link):
 
 def test_an_editors_day(editor_page, visitor_page, live_server, tmp_path):
     page = editor_page
+    # The editor runs under the site's CSP: the browser reports no violation all day.
+    violations = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and violations.append(message),
+    )
     photo_file = tmp_path / "ibarra.jpg"
     photo_file.write_bytes(jpeg_bytes(800, 500))
 
@@ -203,6 +209,7 @@ def test_an_editors_day(editor_page, visitor_page, live_server, tmp_path):
     visitor_page.reload()
     assert FIRST_TEXT in visitor_page.inner_text("main")
     assert SECOND_TEXT not in visitor_page.inner_text("main")
+    assert [message.text for message in violations] == []
     latest = City.history.filter(id=city.pk).latest()
     assert latest.history_user.username == "editor"
     assert FIRST_TEXT in html_to_text(latest.narrative_es)
