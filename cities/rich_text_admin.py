@@ -83,7 +83,8 @@ class RichTextAdmin:
         ]
 
     def site_pages_view(self, request):
-        if not self.has_view_or_change_permission(request):
+        # The list names cities and programs, drafts included: for those who may see them.
+        if not self.admin_site.get_model_admin(City).has_view_or_change_permission(request):
             raise PermissionDenied
         language = request.GET.get("language")
         if language not in dict(settings.LANGUAGES):
