@@ -158,7 +158,7 @@ def test_an_editors_day(editor_page, visitor_page, live_server, tmp_path):
     )
 
     # Schedule it a few seconds ahead, and watch it appear at its time.
-    due = timezone.localtime() + timedelta(seconds=10)
+    due = timezone.localtime() + timedelta(seconds=20)
     page.select_option("#id_status", Status.PUBLISHED)
     page.fill("#id_published_at_0", due.strftime("%Y-%m-%d"))
     page.fill("#id_published_at_1", due.strftime("%H:%M:%S"))
