@@ -33,6 +33,8 @@ from .forms import (
 )
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 from .review_admin import NoPublishingInlineMixin, ReviewableAdmin
+from .rich_text import html_to_text
+from .rich_text_admin import RichTextAdmin
 from .translation_status import TranslationStatusAdmin, missing_translations_view
 
 # Addresses typed without a scheme are taken as https (Django 6's default, set explicitly).
@@ -50,12 +52,13 @@ class ContentAdmin(
     EditingNoticesAdmin,
     EditConflictAdmin,
     AgreeingMessagesAdmin,
+    RichTextAdmin,
     EditorialHistoryAdmin,
 ):
     """What every content admin does: a save that fails keeps what was typed, others with
-    the same item open are named, no save undoes another's, every change is in the history,
-    messages agree with the item's name; its search ignores accents and looks in both
-    languages."""
+    the same item open are named, no save undoes another's, rich text is edited in its
+    editor, every change is in the history, messages agree with the item's name; its search
+    ignores accents and looks in both languages."""
 
     def changelist_view(self, request, extra_context=None):
         # Lists have their filters beside them: with the navigation too, their columns
@@ -553,7 +556,7 @@ class SiteTextAdmin(TranslatedContentAdmin):
 
     @admin.display(description=_("text"))
     def excerpt(self, site_text):
-        return Truncator(site_text.text).chars(100)
+        return Truncator(html_to_text(site_text.text)).chars(100)
 
 
 @admin.register(ResourceLink)

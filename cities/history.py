@@ -27,6 +27,7 @@ from simple_history import register
 from simple_history.models import DeletedObject
 
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
+from .rich_text import RichTextField, html_to_text
 
 
 def record_history():
@@ -103,6 +104,8 @@ def readable_value(model, name, value):
         return _("%(kind)s deleted since") % {"kind": value.model._meta.verbose_name}
     if value in (None, "", []):
         return "—"
+    if isinstance(model_field, RichTextField):
+        return html_to_text(value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, models.Model):

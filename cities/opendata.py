@@ -14,6 +14,7 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 
 from .models import City, ContentVersion, Criterion, Photo, Program
+from .rich_text import html_to_text, sanitize
 from .seo import absolute_url
 
 LANGUAGE_CODES = AVAILABLE_LANGUAGES  # ["es", "en"]: the default language first
@@ -26,6 +27,20 @@ LICENCE_NOTE = (
 def translations(obj, field):
     return {
         code: getattr(obj, build_localized_fieldname(field, code)) or "" for code in LANGUAGE_CODES
+    }
+
+
+def rich_translations(request, obj, field):
+    """A rich text as `field` (plain text, as in the CSV files) and `field_html` (its HTML,
+    links to the site's own pages made absolute), each in both languages."""
+    html = translations(obj, field)
+    site = absolute_url(request, "/")
+    return {
+        field: {code: html_to_text(value) for code, value in html.items()},
+        f"{field}_html": {
+            code: sanitize(value).replace('href="/', f'href="{site}')
+            for code, value in html.items()
+        },
     }
 
 
@@ -76,13 +91,13 @@ def photo_data(request, photo):
     }
 
 
-def program_data(program):
+def program_data(request, program):
     successor = program.public_successor
     return {
         "slug": program.slug,
         "name": translations(program, "name"),
         "summary": translations(program, "summary"),
-        "description": translations(program, "description"),
+        **rich_translations(request, program, "description"),
         "lifecycle": program.lifecycle,
         "replaced_by": successor.slug if successor else None,
         "start_year": program.start_year,
@@ -103,7 +118,7 @@ def city_data(request, city):
         "latitude": float(city.latitude) if city.latitude is not None else None,
         "longitude": float(city.longitude) if city.longitude is not None else None,
         "tagline": translations(city, "tagline"),
-        "narrative": translations(city, "narrative"),
+        **rich_translations(request, city, "narrative"),
         "population": city.population,
         "population_year": city.population_year,
         "population_source": city.population_source,
@@ -112,19 +127,19 @@ def city_data(request, city):
         "awards": [
             {"year": award.year, "source_url": award.source_url} for award in city.awards.all()
         ],
-        "programs": [program_data(program) for program in city.programs.all()],
+        "programs": [program_data(request, program) for program in city.programs.all()],
         "cover_photo": photo_data(request, cover) if cover else None,
         "photos": [photo_data(request, photo) for photo in city.photos.all()],
     }
 
 
-def criterion_data(criterion):
+def criterion_data(request, criterion):
     return {
         "slug": criterion.slug,
         "kind": criterion.kind,
         "order": criterion.order,
         "title": translations(criterion, "title"),
-        "statement": translations(criterion, "statement"),
+        **rich_translations(request, criterion, "statement"),
     }
 
 
@@ -138,7 +153,7 @@ def json_view(request):
         "updated_at": ContentVersion.current().changed_at.isoformat(timespec="seconds"),
         "languages": LANGUAGE_CODES,
         "licence": LICENCE_NOTE,
-        "criteria": [criterion_data(criterion) for criterion in Criterion.objects.all()],
+        "criteria": [criterion_data(request, criterion) for criterion in Criterion.objects.all()],
         "cities": [city_data(request, city) for city in published_cities()],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
@@ -248,7 +263,7 @@ def programs_csv(request):
     rows = []
     for city in published_cities():
         for program in city.programs.all():
-            data = program_data(program)
+            data = program_data(request, program)
             rows.append(
                 {
                     **data,
@@ -268,7 +283,7 @@ CRITERION_COLUMNS = ["slug", "kind", "order", *localized_columns("title", "state
 def criteria_csv(request):
     rows = [
         {**data, **localized_values(data, "title", "statement")}
-        for data in map(criterion_data, Criterion.objects.all())
+        for data in (criterion_data(request, criterion) for criterion in Criterion.objects.all())
     ]
     return csv_response("criteria.csv", CRITERION_COLUMNS, rows, {"order"})
 

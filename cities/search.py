@@ -22,6 +22,7 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 
 from .models import City, Criterion, Program
+from .rich_text import RichTextField, as_text, markup_as_spaces
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -183,6 +184,10 @@ def search(query, language):
     groups = []
     for kind, queryset in sources.items():
         columns = _columns(kind)
+        # Rich texts are searched by their words (markup as spaces: quick, for every
+        # candidate) and quoted by their plain text (for the results shown).
+        fields = [queryset.model._meta.get_field(column) for column in columns]
+        rich = [isinstance(field, RichTextField) for field in fields]
         total, shown = 0, []  # shown: (primary key, column values) of the matches shown
         # Every candidate's searched text is read, but whole items only for those shown:
         # building thousands of model instances would cost more than the matching. The
@@ -191,12 +196,18 @@ def search(query, language):
         for pk, *values in (
             _narrowed(queryset, kind, words).rewrite(False).values_list("pk", *columns)
         ):
-            document = fold(" ".join(value or "" for value in values))
+            document = fold(
+                " ".join(
+                    (markup_as_spaces(value) if is_rich else value) or ""
+                    for value, is_rich in zip(values, rich, strict=True)
+                )
+            )
             if not all(pattern.search(document) for pattern in patterns):
                 continue
             total += 1
             if total <= MAX_SHOWN:
-                shown.append((pk, dict(zip(columns, values, strict=True))))
+                texts = [as_text(field, value) for field, value in zip(fields, values, strict=True)]
+                shown.append((pk, dict(zip(columns, texts, strict=True))))
         items = queryset.in_bulk([pk for pk, _values in shown])
         results = [
             _result(kind, items[pk], _texts(values, kind, language), words)

@@ -2,11 +2,12 @@
 
 import json
 
-from django.utils.html import strip_tags
 from django.utils.http import escape_leading_slashes
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
+
+from .rich_text import html_to_text
 
 SOCIAL_IMAGE_WIDTH = 1200
 # Escapes that keep JSON inside <script> from closing the element (as json_script does).
@@ -23,7 +24,7 @@ def absolute_url(request, path):
 
 
 def description(city):
-    return city.tagline or Truncator(strip_tags(city.narrative)).words(30)
+    return city.tagline or Truncator(html_to_text(city.narrative)).words(30)
 
 
 def social_image(request, photo):

@@ -9,9 +9,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.config import html_tags, process_link
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    # The rich-text editor's static files (cities.rich_text).
+    "django_prose_editor",
     "django.contrib.sitemaps",
     "cities",
     # The project's infrastructure, installed for its commands: backup, restore,
@@ -308,11 +312,13 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"
 )
-# No inline or third-party script or style anywhere.
+# No inline or third-party script or style anywhere. The one exception is the rich-text
+# editor's import map in the admin, an inline <script> that carries the request's nonce; the
+# nonce is in the header only of pages that read it (the public pages never do).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
@@ -323,5 +329,21 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
+# The rich-text editor (cities.rich_text): the site's own extensions, and a toolbar of plain
+# buttons (the editor's drop-down menu cannot be opened from the keyboard).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("cities/admin/rich-text.js")],
+        "extensions": {"SiteLink": process_link, "ToolbarLabels": html_tags([])},
+    }
+]
+DJANGO_PROSE_EDITOR_MENU_GROUPS = [
+    {"group": "blockType -lists"},
+    {"group": "lists"},
+    {"group": "nodes -blockType -lists"},
+    {"group": "marks"},
+    {"group": "link"},
+    {"group": "history"},
+]
 # /.well-known/security.txt: where to report a vulnerability.
 SECURITY_CONTACT = env.str("DJANGO_SECURITY_CONTACT", default="mailto:security@example.org")

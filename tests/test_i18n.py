@@ -104,7 +104,10 @@ def test_seed_content_is_in_both_languages(client):
 
 def test_a_missing_translation_shows_the_other_language_with_a_note(client):
     make_city(
-        slug="ibarra", name="Ibarra", narrative_es="", narrative_en="Ibarra learns in English."
+        slug="ibarra",
+        name="Ibarra",
+        narrative_es="",
+        narrative_en="<p>Ibarra learns in English.</p>",
     )
     html = client.get("/es/cities/ibarra/").content.decode()
     assert "Aún no disponible en su idioma: se muestra en inglés." in html
@@ -118,9 +121,9 @@ def test_a_program_summary_and_description_in_the_other_language_share_one_note(
         summary_en="",
         summary_es="Un resumen.",
         description_en="",
-        description_es="Una descripción.",
+        description_es="<p>Una descripción.</p>",
     )
-    make_program(city, summary="Read together.", description_en="", description_es="Leer.")
+    make_program(city, summary="Read together.", description_en="", description_es="<p>Leer.</p>")
     html = client.get("/en/cities/ibarra/").content.decode()
     assert html.count("Not yet available in your language: shown in Spanish.") == 2
     assert '<p lang="es">Un resumen.</p>' in html

@@ -23,8 +23,9 @@ def test_load_seed_creates_the_seed_page_content():
         "Jóvenes Quito",
         "Guagua Centros",
     ]
+    # Rich text: the seed's plain paragraphs as HTML.
     assert SiteText.objects.get(key=SiteText.Key.BENEFITS).text.startswith(
-        "Following these guidelines, learning cities enhance individual empowerment"
+        "<p>Following these guidelines, learning cities enhance individual empowerment"
     )
     assert ResourceLink.objects.get().url == "https://www.uil.unesco.org/en/learning-cities"
     assert City.objects.get(slug="cuenca").awards.get().year == 2024

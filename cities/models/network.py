@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..rich_text import RichTextField
 from .publishing import Publishable, PublishableQuerySet, shown_or_none
 
 # The UNESCO Global Network of Learning Cities was founded in 2013 (Beijing Declaration).
@@ -57,8 +58,9 @@ class Criterion(models.Model):
         help_text=_("A few words, e.g. “Learning in families and communities”."),
     )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    statement = models.TextField(
+    statement = RichTextField(
         _("full statement"),
+        max_text_length=600,
         help_text=_("The whole sentence as UNESCO words it, completing “a learning city …”."),
     )
     order = models.PositiveSmallIntegerField(
@@ -97,9 +99,10 @@ class City(Publishable):
         blank=True,
         help_text=_("One line shown under the city's name on the overview."),
     )
-    narrative = models.TextField(
+    narrative = RichTextField(
         _("narrative"),
-        help_text=_("What the city does as a learning city. Separate paragraphs by a blank line."),
+        max_text_length=8000,
+        help_text=_("What the city does as a learning city."),
     )
     cover_photo = models.ForeignKey(
         "Photo",
@@ -277,7 +280,7 @@ class Program(Publishable):
     summary = models.CharField(
         _("summary"), max_length=300, blank=True, help_text=_("One or two sentences.")
     )
-    description = models.TextField(_("description"), blank=True)
+    description = RichTextField(_("description"), blank=True, max_text_length=4000)
     criteria = models.ManyToManyField(
         Criterion,
         verbose_name=_("criteria served"),

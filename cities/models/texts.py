@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..rich_text import RichTextField
+
 
 class SiteText(models.Model):
     """Texts of the overview page that editors maintain, looked up by key."""
@@ -14,7 +16,7 @@ class SiteText(models.Model):
         LEARN_MORE_INTRO = "learn_more_intro", _("Overview: introduction to “Learn more”")
 
     key = models.CharField(_("place"), max_length=40, choices=Key.choices, unique=True)
-    text = models.TextField(_("text"))
+    text = RichTextField(_("text"), max_text_length=2000)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

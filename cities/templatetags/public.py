@@ -2,7 +2,6 @@
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import linebreaks_filter
 from django.urls import reverse, translate_url
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -10,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info, gettext
 from modeltranslation.utils import build_localized_fieldname
 
+from cities.rich_text import RichTextField, as_sentence, only_paragraph, sanitize
 from cities.seo import absolute_url
 
 register = template.Library()
@@ -98,7 +98,7 @@ def translated(
     obj,
     field,
     css_class="",
-    linebreaks=False,
+    block=False,
     sentence=False,
     prefix="",
     note=True,
@@ -107,9 +107,12 @@ def translated(
     """A translated text, marked with its `lang` and preceded by a note when it is shown in
     the other language; nothing but the note when the text is empty.
 
-    `linebreaks` renders paragraphs in a <div> (else one <p>); `prefix` goes before the text;
-    `sentence` gives the whole a capital and a full stop. Two texts shown together share one
-    note: the first names the second in `shared_note_with`, the second says `note=False`.
+    Plain text is shown in a <p>. Rich text (cities.rich_text) is shown as its HTML, sanitized
+    once more: in a <div> when `block` is asked for or it has more than one paragraph, else
+    in the <p> of its one paragraph. `prefix` goes before the text; `sentence` gives it a
+    capital and a full stop (in rich text: its first paragraph). Two texts shown together
+    share one note: the first names the second in `shared_note_with`, the second says
+    `note=False`.
     """
     language = fallback_language(obj, field)
     shown = ""
@@ -117,13 +120,18 @@ def translated(
     if text:
         lang = format_html(' lang="{}"', language) if language else ""
         css = format_html(' class="{}"', css_class) if css_class else ""
-        if prefix:
-            text = f"{prefix} {text}"
-        if sentence:
-            text = capfirst(text) + "."
-        if linebreaks:
-            shown = format_html("<div{}{}>{}</div>", css, lang, linebreaks_filter(text))
+        if isinstance(obj._meta.get_field(field), RichTextField):
+            html = as_sentence(sanitize(text), prefix, sentence)
+            paragraph = None if block else only_paragraph(html)
+            if paragraph is None:
+                shown = format_html("<div{}{}>{}</div>", css, lang, mark_safe(html))
+            else:
+                shown = format_html("<p{}{}>{}</p>", css, lang, mark_safe(paragraph))
         else:
+            if prefix:
+                text = f"{prefix} {text}"
+            if sentence:
+                text = capfirst(text) + "."
             shown = format_html("<p{}{}>{}</p>", css, lang, text)
     if not note:
         return shown

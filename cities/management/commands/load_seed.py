@@ -15,6 +15,7 @@ from cities.models import (
     Status,
 )
 from cities.placeholders import placeholder_jpeg
+from cities.rich_text import RichTextField, text_to_html
 
 
 class Command(BaseCommand):
@@ -44,9 +45,9 @@ class Command(BaseCommand):
 
     def get_or_create(self, model, defaults=None, spanish=None, **lookup):
         """`spanish` maps a translated field to its seed Spanish text (`{"name": "…"}`)."""
-        spanish = {f"{field}_es": text for field, text in (spanish or {}).items()}
+        spanish = as_stored(model, {f"{field}_es": text for field, text in (spanish or {}).items()})
         obj, created = model.objects.get_or_create(
-            defaults={**(defaults or {}), **spanish}, **lookup
+            defaults={**as_stored(model, defaults or {}), **spanish}, **lookup
         )
         self.created += created
         if not created:
@@ -178,3 +179,13 @@ class Command(BaseCommand):
         photo.save()
         self.created += 1
         return photo
+
+
+def as_stored(model, values):
+    """The seed's texts are plain: rich-text fields keep them as paragraphs."""
+    return {
+        name: text_to_html(value)
+        if isinstance(model._meta.get_field(name), RichTextField)
+        else value
+        for name, value in values.items()
+    }
