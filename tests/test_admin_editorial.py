@@ -210,9 +210,10 @@ class TestHistory:
         assert not any(field.startswith("Name") for field in rows)
 
     def test_compare_marks_changed_words_and_escapes_the_text(self, client, superuser):
-        city = make_city(narrative="Reading <b>circles</b> in parishes.")
+        # The tagline is plain text, so its markup is text to show, escaped.
+        city = make_city(tagline="Reading <b>circles</b> in parishes.")
         first = city.history.latest()
-        client.post(change_url(city), city_form(city, narrative="Reading clubs in parishes."))
+        client.post(change_url(city), city_form(city, tagline="Reading clubs in parishes."))
         response = client.get(
             reverse("admin:cities_city_compare", args=[city.pk]),
             {"old": first.pk, "new": city.history.latest().pk},
