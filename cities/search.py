@@ -26,7 +26,7 @@ from typing import NamedTuple
 import Stemmer
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, Func, Value
+from django.db.models import F, Func, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -257,12 +257,18 @@ class SearchIndex:
         candidates = set()
         for kind, queryset in public_items().items():
             texts = [
-                Coalesce(Func(F(column), function="immutable_unaccent"), Value(""))
+                Coalesce(
+                    Func(F(column), function="immutable_unaccent"),
+                    Value(""),
+                    output_field=TextField(),
+                )
                 for column in _columns(kind)
             ]
             # A space between the columns, so that words do not run into each other.
             document = Concat(
-                *texts[:1], *[part for text in texts[1:] for part in (Value(" "), text)]
+                *texts[:1],
+                *[part for text in texts[1:] for part in (Value(" "), text)],
+                output_field=TextField(),
             )
             best = (
                 queryset.rewrite(False)
