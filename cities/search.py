@@ -1,27 +1,39 @@
 """Search across published cities, programs and criteria, in both languages.
 
-Matching is accent- and case-insensitive and by word prefix: every word of the query must
-start a word of the item's text in either language ("jovenes" finds "Jóvenes", "educ"
-finds "educación"). On PostgreSQL the database narrows the candidates with full-text
-search (`unaccent` + the "simple" configuration, which fits both languages); elsewhere
-every published item is a candidate. In both cases the same Python check decides and
-marks the matches, so the two databases give the same answer.
+Matching is accent- and case-insensitive, by word prefix and by stem: every word of the query
+must start a word of the item's text in either language, or share its Spanish or English stem
+with one ("jovenes" finds "Jóvenes", "educ" finds "educación", "adultos mayores" finds "Adultas
+Mayores", "learning city" finds "learning cities"). A word found nowhere is taken for a typo:
+the closest word of the site is searched instead and offered as "did you mean" (found with
+trigram similarity, pg_trgm, on PostgreSQL; with difflib elsewhere).
+
+Each server process keeps an index of the public items' words (`SearchIndex`), made again when
+the content version changes, which it does on every edit and when a scheduled item goes
+public. A search then reads from the database only the items it shows, on both databases,
+which give the same answers.
 """
 
+import difflib
 import re
+import threading
 import unicodedata
+from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass
+from itertools import islice, takewhile
 from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+import Stemmer
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, Func
+from django.db.models import F, Func, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import City, Criterion, Program
+from .models import City, ContentVersion, Criterion, Program
 from .rich_text import RichTextField, as_text, markup_as_spaces
 
 MAX_QUERY_LENGTH = 200
@@ -29,6 +41,16 @@ MAX_WORDS = 8
 SNIPPET_RADIUS = 90
 MAX_SHOWN = 50  # results shown per kind; a page of thousands helps nobody
 LANGUAGE_CODES = AVAILABLE_LANGUAGES  # ["es", "en"]: the default language first
+# Snowball's algorithms for the site's languages (the same as PostgreSQL's dictionaries).
+STEMMERS = {"es": "spanish", "en": "english"}
+# Typos are looked for in words of this many letters: shorter ones have too many neighbours,
+# longer ones are no words.
+TYPO_LENGTHS = range(4, 31)
+# How alike a word must be to be offered instead (difflib's ratio), and an item's text to
+# hold such a word (pg_trgm's word similarity).
+CLOSE_ENOUGH = 0.75
+TRIGRAM_CLOSE_ENOUGH = 0.5
+WORD = re.compile(r"[^\W_]+")
 
 
 class _FoldTable(dict):
@@ -57,21 +79,36 @@ def fold(text):
 
 def query_words(query):
     """The words searched for: letters and digits only, at most MAX_WORDS of them."""
-    words = re.findall(r"[^\W_]+", fold(query[:MAX_QUERY_LENGTH]))
+    words = WORD.findall(fold(query[:MAX_QUERY_LENGTH]))
     return list(dict.fromkeys(words))[:MAX_WORDS]
 
 
-def _word_pattern(words):
-    return re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\w*")
+class _Stemmers(threading.local):
+    """Snowball stemmers, one set per thread: a stemmer object is not thread-safe."""
+
+    def __init__(self):
+        self.by_language = {code: Stemmer.Stemmer(name) for code, name in STEMMERS.items()}
 
 
-def highlight(text, words):
-    """`text` escaped, with every word that starts with a searched word in <mark>."""
-    pattern = _word_pattern(words)
-    pieces, position = [], 0
+_STEMMERS = _Stemmers()
+
+
+def stems(word):
+    """The word's stems, one per language, tagged with it: a Spanish and an English stem
+    that happen to be spelt alike are not the same word."""
+    return [(code, stemmer.stemWord(word)) for code, stemmer in _STEMMERS.by_language.items()]
+
+
+def _marked(text, terms):
+    """The spans of `text` whose word is one of `terms` (folded words)."""
     # `fold` keeps positions, so spans found in the folded text mark the original text.
-    for match in pattern.finditer(fold(text)):
-        start, end = match.span()
+    return (match.span() for match in WORD.finditer(fold(text)) if match.group() in terms)
+
+
+def highlight(text, terms):
+    """`text` escaped, with every word that is one of `terms` in <mark>."""
+    pieces, position = [], 0
+    for start, end in _marked(text, terms):
         pieces.append(escape(text[position:start]))
         pieces.append(f"<mark>{escape(text[start:end])}</mark>")
         position = end
@@ -79,19 +116,21 @@ def highlight(text, words):
     return mark_safe("".join(pieces))
 
 
-def snippet(text, words):
-    """A short excerpt of `text` around its first match, highlighted; "" without a match."""
-    match = _word_pattern(words).search(fold(text))
-    if not match:
+def snippet(text, terms):
+    """A short excerpt of `text` around its first word among `terms`, highlighted; "" when
+    it has none."""
+    first = next(_marked(text, terms), None)
+    if first is None:
         return ""
-    start = max(0, match.start() - SNIPPET_RADIUS)
-    end = min(len(text), match.end() + SNIPPET_RADIUS)
+    match_start, match_end = first
+    start = max(0, match_start - SNIPPET_RADIUS)
+    end = min(len(text), match_end + SNIPPET_RADIUS)
     if start > 0:
         start = text.find(" ", start) + 1 or start
     if end < len(text):
-        cut = text.rfind(" ", match.end(), end)
+        cut = text.rfind(" ", match_end, end)
         end = cut if cut > 0 else end
-    excerpt = highlight(text[start:end], words)
+    excerpt = highlight(text[start:end], terms)
     return mark_safe(("… " if start else "") + excerpt + (" …" if end < len(text) else ""))
 
 
@@ -115,6 +154,8 @@ class ResultGroup(NamedTuple):
 class SearchResults:
     words: list  # the words searched for (none: nothing to search)
     groups: list  # a ResultGroup per kind, in the order of SEARCHED
+    # The query searched instead, when a word of the visitor's was found nowhere.
+    suggestion: str = ""
 
     @property
     def count(self):
@@ -133,6 +174,15 @@ SEARCHED = {
 }
 
 
+def public_items():
+    """The querysets searched, by kind: what the public pages show."""
+    return {
+        "city": City.objects.published(),
+        "program": Program.objects.public().select_related("city"),
+        "criterion": Criterion.objects.building_blocks(),
+    }
+
+
 def _columns(kind):
     """The database columns searched for one kind of item."""
     translated, plain = SEARCHED[kind]
@@ -140,90 +190,177 @@ def _columns(kind):
     return columns + plain
 
 
-def _texts(values, kind, language):
-    """(field, language, text) of an item, from its column values, the visitor's language first."""
+def _words(model, columns, values):
+    """The searched columns' values as one text of words (a rich text's markup as spaces)."""
+    return " ".join(
+        (markup_as_spaces(value) if _is_rich(model, column) else value) or ""
+        for column, value in zip(columns, values, strict=True)
+    )
+
+
+def _is_rich(model, column):
+    return isinstance(model._meta.get_field(column), RichTextField)
+
+
+def _texts(obj, kind, language):
+    """(field, language, plain text) of an item, the visitor's language first."""
     translated, plain = SEARCHED[kind]
     languages = [language] + [code for code in LANGUAGE_CODES if code != language]
-    texts = []
-    for code in languages:
-        for field in translated:
-            texts.append((field, code, values[build_localized_fieldname(field, code)] or ""))
-    texts += [(field, language, values[field] or "") for field in plain]
-    return texts
+    columns = [
+        (field, code, build_localized_fieldname(field, code))
+        for code in languages
+        for field in translated
+    ]
+    columns += [(field, language, field) for field in plain]
+    return [
+        (field, code, as_text(obj._meta.get_field(column), getattr(obj, column)) or "")
+        for field, code, column in columns
+    ]
 
 
-def _narrowed(queryset, kind, words):
-    """On PostgreSQL, let full-text search pick the candidates."""
-    if connection.vendor != "postgresql":
-        return queryset
-    # immutable_unaccent() and this expression are those of the GIN indexes made by
-    # migration 0008, so that PostgreSQL can answer from the index.
-    vector = SearchVector(
-        *[Func(F(column), function="immutable_unaccent") for column in _columns(kind)],
-        config="simple",
-    )
-    # Words are letters and digits only (already without accents), so this raw query
-    # cannot be malformed.
-    raw = " & ".join(f"{word}:*" for word in words)
-    query = SearchQuery(raw, search_type="raw", config="simple")
-    return queryset.annotate(search=vector).filter(search=query)
+class SearchIndex:
+    """The words of the public items: for each kind, the items' primary keys in the order
+    of their queryset and, for each word, the positions of the items that hold it."""
+
+    def __init__(self, version):
+        self.version = version
+        self.pks, self.postings = {}, {}
+        for kind, queryset in public_items().items():
+            pks, postings = [], defaultdict(set)
+            # Only the searched columns, named per language: no model instances and no
+            # modeltranslation rewriting (rewrite(False)), work that would be wasted here.
+            columns = _columns(kind)
+            rows = queryset.rewrite(False).values_list("pk", *columns)
+            for position, (pk, *values) in enumerate(rows):
+                pks.append(pk)
+                for word in set(WORD.findall(fold(_words(queryset.model, columns, values)))):
+                    postings[word].add(position)
+            self.pks[kind], self.postings[kind] = pks, postings
+        self.vocabulary = sorted({word for postings in self.postings.values() for word in postings})
+        self.stemmed = defaultdict(set)
+        for word in self.vocabulary:
+            for stem in stems(word):
+                self.stemmed[stem].add(word)
+
+    def words_like(self, word):
+        """The site's words that `word` finds: those it starts, and those of its stems."""
+        following = islice(self.vocabulary, bisect_left(self.vocabulary, word), None)
+        found = set(takewhile(lambda known: known.startswith(word), following))
+        for stem in stems(word):
+            found |= self.stemmed.get(stem, set())
+        return found
+
+    def matches(self, kind, found_per_word):
+        """The primary keys of the items of `kind` that hold, for each searched word, one of
+        the words it finds, in the order of their queryset."""
+        postings = self.postings[kind]
+        positions = None
+        for found in found_per_word:
+            holding = set().union(*(postings[word] for word in found if word in postings))
+            positions = holding if positions is None else positions & holding
+        return [self.pks[kind][position] for position in sorted(positions)]
+
+    def closest_word(self, word):
+        """The site's word nearest to `word`, taken for a typo, or None."""
+        if len(word) not in TYPO_LENGTHS or word.isdigit():
+            return None
+        if connection.vendor == "postgresql":
+            return self._closest_word_by_trigrams(word)
+        close = difflib.get_close_matches(word, self.vocabulary, n=1, cutoff=CLOSE_ENOUGH)
+        return close[0] if close else None
+
+    def _closest_word_by_trigrams(self, word):
+        """pg_trgm finds the public items with a word most like `word` (its word similarity
+        ignores the rest of their text); the nearest of those items' words is the answer."""
+        candidates = set()
+        for kind, queryset in public_items().items():
+            texts = [
+                Coalesce(
+                    Func(F(column), function="immutable_unaccent"),
+                    Value(""),
+                    output_field=TextField(),
+                )
+                for column in _columns(kind)
+            ]
+            # A space between the columns, so that words do not run into each other.
+            document = Concat(
+                *texts[:1],
+                *[part for text in texts[1:] for part in (Value(" "), text)],
+                output_field=TextField(),
+            )
+            best = (
+                queryset.rewrite(False)
+                .annotate(similarity=TrigramWordSimilarity(Value(word), document))
+                .filter(similarity__gte=TRIGRAM_CLOSE_ENOUGH)
+                .order_by("-similarity")
+                .values_list(*_columns(kind))[:3]
+            )
+            for values in best:
+                words = _words(queryset.model, _columns(kind), values)
+                candidates.update(WORD.findall(fold(words)))
+        close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=CLOSE_ENOUGH)
+        return close[0] if close else None
+
+
+_index = None
+
+
+def search_index():
+    """This process's index of the public items, made again when the content changed."""
+    global _index
+    current = ContentVersion.current()
+    # The moment of the change too: a database restored or rolled back (tests) may reach the
+    # same number again with other content.
+    version = (current.version, current.changed_at)
+    if _index is None or _index.version != version:
+        _index = SearchIndex(version)
+    return _index
 
 
 def search(query, language):
-    """The published items matching `query`, grouped by kind (at most MAX_SHOWN of each,
-    the rest only counted), as SearchResults."""
+    """The public items matching `query`, grouped by kind (at most MAX_SHOWN of each, the
+    rest only counted), as SearchResults. When a word is found nowhere, each such word is
+    replaced by the site's closest word; if that finds something, it is the results'
+    suggestion."""
     words = query_words(query)
     if not words:
         return SearchResults(words, [ResultGroup(kind, [], 0) for kind in SEARCHED])
-    sources = {
-        "city": City.objects.published(),
-        "program": Program.objects.public().select_related("city"),
-        "criterion": Criterion.objects.building_blocks(),
-    }
-    patterns = [re.compile(r"\b" + re.escape(word)) for word in words]
+    index = search_index()
+    found = [index.words_like(word) for word in words]
+    if all(found):
+        return _results(index, words, found, language)
+    closest = [
+        word if known else index.closest_word(word)
+        for word, known in zip(words, found, strict=True)
+    ]
+    if all(closest):
+        results = _results(index, closest, [index.words_like(word) for word in closest], language)
+        if results.count:
+            results.suggestion = " ".join(closest)
+            return results
+    return SearchResults(words, [ResultGroup(kind, [], 0) for kind in SEARCHED])
+
+
+def _results(index, words, found, language):
+    """SearchResults of the items holding, for each word, one of the site's words it found."""
+    terms = set().union(*found)
     groups = []
-    for kind, queryset in sources.items():
-        columns = _columns(kind)
-        # Rich texts are searched by their words (markup as spaces: quick, for every
-        # candidate) and quoted by their plain text (for the results shown).
-        fields = [queryset.model._meta.get_field(column) for column in columns]
-        rich = [isinstance(field, RichTextField) for field in fields]
-        total, shown = 0, []  # shown: (primary key, column values) of the matches shown
-        # Every candidate's searched text is read, but whole items only for those shown:
-        # building thousands of model instances would cost more than the matching. The
-        # columns are named per language, so rows skip modeltranslation's fallback
-        # rewriting (rewrite(False)), work that would be wasted here.
-        for pk, *values in (
-            _narrowed(queryset, kind, words).rewrite(False).values_list("pk", *columns)
-        ):
-            document = fold(
-                " ".join(
-                    (markup_as_spaces(value) if is_rich else value) or ""
-                    for value, is_rich in zip(values, rich, strict=True)
-                )
-            )
-            if not all(pattern.search(document) for pattern in patterns):
-                continue
-            total += 1
-            if total <= MAX_SHOWN:
-                texts = [as_text(field, value) for field, value in zip(fields, values, strict=True)]
-                shown.append((pk, dict(zip(columns, texts, strict=True))))
-        items = queryset.in_bulk([pk for pk, _values in shown])
-        results = [
-            _result(kind, items[pk], _texts(values, kind, language), words)
-            for pk, values in shown
-            if pk in items
-        ]
-        groups.append(ResultGroup(kind, results, total))
+    for kind, queryset in public_items().items():
+        matches = index.matches(kind, found)
+        shown = matches[:MAX_SHOWN]
+        # Read through the public queryset, which has the last word on what is public.
+        items = queryset.in_bulk(shown)
+        results = [_result(kind, items[pk], language, terms) for pk in shown if pk in items]
+        groups.append(ResultGroup(kind, results, len(matches)))
     return SearchResults(words, groups)
 
 
-def _result(kind, obj, texts, words):
+def _result(kind, obj, language, terms):
     title_field = SEARCHED[kind][0][0]
     excerpt, excerpt_language = "", ""
-    for field, code, text in texts:
+    for field, code, text in _texts(obj, kind, language):
         if field != title_field and text:
-            found = snippet(text, words)
+            found = snippet(text, terms)
             if found:
                 excerpt, excerpt_language = found, code
                 break
@@ -231,7 +368,7 @@ def _result(kind, obj, texts, words):
         kind=kind,
         obj=obj,
         url=obj.get_absolute_url(),
-        title=highlight(getattr(obj, title_field), words),
+        title=highlight(getattr(obj, title_field), terms),
         excerpt=excerpt,
         excerpt_language=excerpt_language,
     )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .feeds import NetworkFeed
 from .page_cache import SEARCH_TIMEOUT, cache_public_page
 
 app_name = "cities"
@@ -32,4 +33,5 @@ urlpatterns = [
         cache_public_page(views.SearchView.as_view(), timeout=SEARCH_TIMEOUT, query=["q"]),
         name="search",
     ),
+    path("feed/", cache_public_page(NetworkFeed()), name="feed"),
 ]

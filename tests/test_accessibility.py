@@ -29,6 +29,7 @@ PAGES = [
     "search/",
     "search/?q=jovenes+quito",
     "search/?q=zzzz",
+    "search/?q=quitto",
     "search/?q=%3C%3E",
     "cities/nowhere/",
 ]
