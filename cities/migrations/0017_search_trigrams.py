@@ -9,6 +9,15 @@ from django.db import migrations
 search_indexes = import_module("cities.migrations.0008_search_indexes")
 
 
+class TrigramExtensionOnPostgreSQL(TrigramExtension):
+    """Django's extension operations skip other databases going forwards only; backwards
+    they would ask SQLite for pg_extension."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def drop_full_text_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -25,6 +34,6 @@ class Migration(migrations.Migration):
         # Typo tolerance on PostgreSQL: similarity of words by their trigrams. Nothing is
         # done on other databases. pg_trgm is a trusted extension (PostgreSQL 13 and later),
         # so the database's owner may create it without being a superuser.
-        TrigramExtension(),
+        TrigramExtensionOnPostgreSQL(),
         migrations.RunPython(drop_full_text_indexes, search_indexes.create_search_indexes),
     ]
