@@ -212,8 +212,9 @@ def photo_credit(photo):
 
 
 @register.simple_tag
-def photo_figure(photo, sizes="100vw", eager=False, show_title=False):
-    """A photo with its visible credit, and its title when `show_title`."""
+def photo_figure(photo, sizes="100vw", eager=False, show_title=False, opens_large=False):
+    """A photo with its visible credit, and its title when `show_title`; `opens_large` makes
+    the picture a link to its largest rendition (a plain link: no script needed)."""
     title = (
         format_html(
             '<span class="photo__title"{}>{}</span>', lang_attribute(photo, "title"), photo.title
@@ -221,11 +222,19 @@ def photo_figure(photo, sizes="100vw", eager=False, show_title=False):
         if show_title
         else ""
     )
+    shown = picture(photo, sizes, eager)
+    if opens_large:
+        shown = format_html(
+            '<a class="photo__open" href="{}">{}<span class="visually-hidden"> ({})</span></a>',
+            photo.picture.largest_src,
+            shown,
+            gettext("opens the large photo"),
+        )
     return format_html(
         '<figure class="photo" id="photo-{}">{}<figcaption class="photo__caption">{}{}'
         "</figcaption></figure>",
         photo.pk,
-        picture(photo, sizes, eager),
+        shown,
         title,
         photo_credit(photo),
     )
