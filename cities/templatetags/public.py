@@ -164,6 +164,18 @@ def program_links(programs, city_url):
     )
 
 
+@register.simple_tag
+def matrix_label(criterion, number):
+    """The criterion a cell of the matrix stands for, shown only where the table is stacked
+    into one card per city (phones), which have no column headings in view."""
+    return format_html(
+        '<span class="matrix__label"{}>{}. {}</span>',
+        lang_attribute(criterion, "title"),
+        number,
+        criterion.title,
+    )
+
+
 # Photos are rendered here rather than by included templates: they appear on every card of
 # every list, where the template engine's per-include cost adds up.
 
