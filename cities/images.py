@@ -369,6 +369,7 @@ class Picture:
     src: str
     srcset: str
     smallest_src: str
+    largest_src: str  # what a photo opened large shows
     jpegs: tuple  # the JPEG renditions, narrowest first
 
     @classmethod
@@ -394,6 +395,7 @@ class Picture:
             src=src,
             srcset=srcsets.get(FALLBACK_TYPE, ""),
             smallest_src=url(jpegs[0].name) if jpegs else src,
+            largest_src=url(jpegs[-1].name) if jpegs else src,
             jpegs=jpegs,
         )
 

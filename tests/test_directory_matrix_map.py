@@ -37,12 +37,14 @@ class TestDirectory:
         html = client.get("/en/cities/?year=2018&province=Pichincha").content.decode()
         assert '<option value="2018" selected>2018</option>' in html
         assert '<option value="Pichincha" selected>Pichincha</option>' in html
-        assert 'href="?province=Pichincha">Year joined: 2018' in html
-        assert 'href="?year=2018">Province: Pichincha' in html
+        assert 'href="?province=Pichincha#results-heading">Year joined: 2018' in html
+        assert 'href="?year=2018#results-heading">Province: Pichincha' in html
 
-    def test_the_form_is_a_plain_get_form(self, client):
+    def test_the_form_is_a_plain_get_form_that_lands_on_the_results(self, client):
         html = client.get("/es/cities/").content.decode()
-        assert re.search(r'<form class="filters" method="get" action="/es/cities/"', html)
+        assert re.search(
+            r'<form class="filters" method="get" action="/es/cities/#results-heading"', html
+        )
 
     @pytest.mark.parametrize(
         "query",
@@ -69,7 +71,7 @@ class TestDirectory:
         assert set(names(first)).isdisjoint(names(second))
         assert len(names(first) + names(second)) == 30
         # Removing a filter shows more cities: its link starts again at the first page.
-        assert 'href="?">Year joined: 2019' in second.content.decode()
+        assert 'href="?#results-heading">Year joined: 2019' in second.content.decode()
 
     def test_the_four_seed_cities_fit_on_one_page(self, client):
         response = client.get("/en/cities/")

@@ -257,6 +257,17 @@ class Photo(Publishable):
         return gettext("author unknown")
 
     @property
+    def in_gallery(self):
+        """Whether the photo is shown among its city's photos: every one but the cover, and
+        never a placeholder. A placeholder only stands in for a cover still to come: replaced
+        as cover, it leaves the gallery (and the credits name no page for it)."""
+        return (
+            self.city_id is not None
+            and not self.is_placeholder
+            and self.pk != self.city.cover_photo_id
+        )
+
+    @property
     def licence_url(self):
         return LICENCE_URLS.get(self.licence, "")
 

@@ -172,6 +172,18 @@ def program_links(programs, city_url):
     )
 
 
+@register.simple_tag
+def matrix_label(criterion, number):
+    """The criterion a cell of the matrix stands for, shown only where the table is stacked
+    into one card per city (phones), which have no column headings in view."""
+    return format_html(
+        '<span class="matrix__label"{}>{}. {}</span>',
+        lang_attribute(criterion, "title"),
+        number,
+        criterion.title,
+    )
+
+
 # Photos are rendered here rather than by included templates: they appear on every card of
 # every list, where the template engine's per-include cost adds up.
 
@@ -220,8 +232,9 @@ def photo_credit(photo):
 
 
 @register.simple_tag
-def photo_figure(photo, sizes="100vw", eager=False, show_title=False):
-    """A photo with its visible credit, and its title when `show_title`."""
+def photo_figure(photo, sizes="100vw", eager=False, show_title=False, opens_large=False):
+    """A photo with its visible credit, and its title when `show_title`; `opens_large` makes
+    the picture a link to its largest rendition (a plain link: no script needed)."""
     title = (
         format_html(
             '<span class="photo__title"{}>{}</span>', lang_attribute(photo, "title"), photo.title
@@ -229,11 +242,19 @@ def photo_figure(photo, sizes="100vw", eager=False, show_title=False):
         if show_title
         else ""
     )
+    shown = picture(photo, sizes, eager)
+    if opens_large:
+        shown = format_html(
+            '<a class="photo__open" href="{}">{}<span class="visually-hidden"> ({})</span></a>',
+            photo.picture.largest_src,
+            shown,
+            gettext("opens the large photo"),
+        )
     return format_html(
         '<figure class="photo" id="photo-{}">{}<figcaption class="photo__caption">{}{}'
         "</figcaption></figure>",
         photo.pk,
-        picture(photo, sizes, eager),
+        shown,
         title,
         photo_credit(photo),
     )
