@@ -89,6 +89,8 @@ class ProgramInline(TranslationStackedInline):
         ("name", "slug"),
         "summary",
         "criteria",
+        ("theme", "is_good_practice"),
+        "source_url",
         ("lifecycle", "replaced_by"),
         ("status", "published_at", "order"),
     ]
@@ -140,7 +142,7 @@ class CityAdmin(UploaderRecordingMixin, PublishableAdmin, ContentAdmin, Translat
     list_display_links = ["name", "cover_thumbnail"]
     list_filter = [PublicationFilter, "year_joined", "province"]
     list_select_related = ["cover_photo"]
-    search_fields = ["name", "province", "tagline", "narrative"]
+    search_fields = ["name", "province", "tagline", "narrative", "mayor", "vision"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["cover_photo"]
     inlines = [ProgramInline, PhotoInline, AwardInline]
@@ -171,6 +173,24 @@ class CityAdmin(UploaderRecordingMixin, PublishableAdmin, ContentAdmin, Translat
                 ]
             },
         ),
+        (
+            _("UNESCO profile"),
+            {
+                "fields": [
+                    ("mayor", "mayor_since"),
+                    "mayor_source_url",
+                    "focal_point_name",
+                    "focal_point_role",
+                    "focal_point_institution",
+                    "vision",
+                    "profile_source_url",
+                ],
+                "description": _(
+                    "As on the city's member profile at UNESCO. Every fact needs its source: "
+                    "the page it was read on."
+                ),
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -195,9 +215,18 @@ class CityAdmin(UploaderRecordingMixin, PublishableAdmin, ContentAdmin, Translat
 
 @admin.register(Program)
 class ProgramAdmin(PublishableAdmin, ContentAdmin, TranslationAdmin):
-    list_display = ["name", "city", "lifecycle", "replaced_by", "publication", "order"]
+    list_display = [
+        "name",
+        "city",
+        "theme",
+        "is_good_practice",
+        "lifecycle",
+        "replaced_by",
+        "publication",
+        "order",
+    ]
     list_editable = ["order"]
-    list_filter = [PublicationFilter, "lifecycle", "criteria", "city"]
+    list_filter = [PublicationFilter, "theme", "is_good_practice", "lifecycle", "criteria", "city"]
     list_select_related = ["city", "replaced_by"]
     search_fields = ["name", "summary", "description", "city__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -210,9 +239,11 @@ class ProgramAdmin(PublishableAdmin, ContentAdmin, TranslationAdmin):
         "summary",
         "description",
         "criteria",
+        ("theme", "is_good_practice"),
         ("lifecycle", "replaced_by"),
         ("start_year", "order"),
         "website",
+        "source_url",
     ]
 
 

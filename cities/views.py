@@ -93,9 +93,9 @@ class CityDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         city = self.object
         context["cover_photo"] = city.cover_for(**self.audience)
-        context["programs"] = [
+        context["program_groups"] = by_theme(
             (program, program.successor_for(**self.audience)) for program in city.programs.all()
-        ]
+        )
         context["gallery"] = [
             photo for photo in city.photos.all() if photo.pk != city.cover_photo_id
         ]
@@ -108,6 +108,20 @@ class CityDetailView(DetailView):
             # Only editors see this version of the page: no shared cache may keep it.
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def by_theme(entries):
+    """(program, successor) pairs under UNESCO's three policy themes, in the themes' order,
+    then those without a theme: a list of (theme label or None, entries), empty groups left
+    out."""
+    groups = {theme: [] for theme in [*Program.Theme.values, ""]}
+    for program, successor in entries:
+        groups.get(program.theme, groups[""]).append((program, successor))
+    return [
+        (Program.Theme(theme).label if theme else None, group)
+        for theme, group in groups.items()
+        if group
+    ]
 
 
 class DirectoryView(ListView):
