@@ -73,7 +73,7 @@ def profile_properties(city):
                 {
                     "@type": "PropertyValue",
                     "propertyID": "focalPoint",
-                    "name": gettext("Focal point for the network"),
+                    "name": gettext("Focal point"),
                     "value": city.focal_point_name,
                     "description": role,
                     "url": city.profile_source_url,

@@ -65,7 +65,7 @@ def test_the_city_page_shows_unescos_profile_with_its_sources(client, seeded):
 
     assert "<dt>Mayor</dt>" in html
     assert "Javier Serrano Cayamcela (since 2023)" in html
-    assert "<dt>Focal point for the network</dt>" in html
+    assert "<dt>Focal point</dt>" in html
     assert "Emily Adriana Riera Alvarez" in html
     assert '<h2 id="vision-heading">Vision and strategy</h2>' in html
     assert "unity, knowledge and perseverance" in html
@@ -81,7 +81,7 @@ def test_the_city_page_shows_the_profile_in_spanish(client, seeded):
 
     assert "<dt>Alcalde</dt>" in html
     assert "Javier Serrano Cayamcela (desde 2023)" in html
-    assert "<dt>Punto focal ante la red</dt>" in html
+    assert "<dt>Punto focal</dt>" in html
     assert '<h2 id="vision-heading">Visión y estrategia</h2>' in html
     assert "unidad, conocimiento y perseverancia" in html
     assert "Fuente: <a" in html
@@ -129,7 +129,7 @@ def test_quitos_page_shows_each_programs_source_and_lifecycle(client, seeded):
     assert ">pasajeros.quito.gob.ec</a>" in html
     # No vision or focal point was found for Quito: the page shows none.
     assert "vision-heading" not in html
-    assert "Focal point" not in html
+    assert "<dt>Focal point</dt>" not in html
 
 
 def test_json_ld_carries_the_profile_and_the_public_programs(client, seeded):
@@ -251,3 +251,21 @@ def test_city_page_query_count_stays_fixed_with_themes_good_practices_and_source
     add_programs(20)
     assert count_queries(client, city.get_absolute_url()) == few
     assert few <= 6
+
+
+def test_the_history_records_the_profile_in_both_languages():
+    city = make_city()
+    city.mayor = "A new mayor"
+    city.vision_es = "Una visión."
+    city.vision_en = "A vision."
+    city.save()
+    program = make_program(city, theme=Program.Theme.DECENT_WORK, source_url="https://example.org/")
+
+    version = city.history.first()
+    assert (version.mayor, version.vision_es, version.vision_en) == (
+        "A new mayor",
+        "Una visión.",
+        "A vision.",
+    )
+    assert program.history.first().theme == "decent_work"
+    assert program.history.first().source_url == "https://example.org/"

@@ -175,6 +175,7 @@ def test_load_seed_fills_a_database_seeded_before_the_profiles_without_touching_
     guagua.lifecycle = Program.Lifecycle.ACTIVE
     guagua.save()
     guagua.criteria.clear()
+    Program.objects.filter(slug="burgay-river-decontamination").update(is_good_practice=False)
     before = table_counts()
 
     call_command("load_seed")
@@ -193,6 +194,7 @@ def test_load_seed_fills_a_database_seeded_before_the_profiles_without_touching_
     assert guagua.summary_en == "An editor's summary."
     assert guagua.lifecycle == Program.Lifecycle.ACTIVE
     assert not guagua.criteria.exists()
+    assert not Program.objects.get(slug="burgay-river-decontamination").is_good_practice
 
 
 def test_load_seed_twice_leaves_the_history_alone():

@@ -18,9 +18,11 @@ FIRST_AWARD_YEAR = 2015
 
 
 # A source is a page people open: only web addresses (Django's URLField also takes ftp).
+# A code of its own, or a model form would show its field's "Enter a valid URL." instead.
 validate_web_address = URLValidator(
     schemes=["http", "https"],
     message=_("Enter a web address that starts with http:// or https://."),
+    code="not_web_address",
 )
 
 
