@@ -166,14 +166,14 @@ PROGRAMS = {
         },
         {
             "slug": "integrated-care-system-for-older-adults",
-            "summary": "The Patronato Municipal San José runs it as “60 y PiQuito”: workshops "
-            "and recreational activities for older adults in nine experience centres and "
-            "neighbourhood points across the district, for their social inclusion and active "
-            "participation.",
-            "summary_es": "El Patronato Municipal San José lo lleva a cabo como “60 y PiQuito”: "
-            "talleres y actividades recreativas para personas adultas mayores en nueve centros "
-            "de experiencia y puntos barriales de todo el distrito, para su inclusión social y "
-            "participación activa.",
+            "summary": "Quito's care for older adults includes “60 y PiQuito”, run by the "
+            "Patronato Municipal San José: workshops and recreational activities in nine "
+            "experience centres and neighbourhood points across the district, for their "
+            "social inclusion and active participation.",
+            "summary_es": "La atención de Quito a las personas adultas mayores incluye “60 y "
+            "PiQuito”, a cargo del Patronato Municipal San José: talleres y actividades "
+            "recreativas en nueve centros de experiencia y puntos barriales de todo el "
+            "distrito, para su inclusión social y participación activa.",
             "theme": SUSTAINABILITY_HEALTH,
             "criteria": [
                 "inclusive-learning",
