@@ -198,6 +198,9 @@ class ProgramInline(
                     "slug",
                     "summary",
                     "criteria",
+                    "theme",
+                    "is_good_practice",
+                    "source_url",
                     "lifecycle",
                     "replaced_by",
                     "published_at",
@@ -281,7 +284,7 @@ class CityAdmin(ReviewableAdmin, UploaderRecordingMixin, PublishableAdmin, Trans
     list_display_links = ["name", "cover_thumbnail"]
     list_filter = [PublicationFilter, "year_joined", "province"]
     list_select_related = ["cover_photo"]
-    search_fields = ["name", "province", "tagline", "narrative"]
+    search_fields = ["name", "province", "tagline", "narrative", "mayor", "vision"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ProgramInline, PhotoInline, AwardInline]
     formfield_overrides = {
@@ -316,6 +319,24 @@ class CityAdmin(ReviewableAdmin, UploaderRecordingMixin, PublishableAdmin, Trans
                     "uil_profile_url",
                 ],
                 "classes": ["collapse"],
+            },
+        ),
+        (
+            _("UNESCO profile"),
+            {
+                "fields": [
+                    ("mayor", "mayor_since"),
+                    "mayor_source_url",
+                    "focal_point_name",
+                    "focal_point_role",
+                    "focal_point_institution",
+                    "vision",
+                    "profile_source_url",
+                ],
+                "description": _(
+                    "As on the city's member profile at UNESCO. Every fact needs its source: "
+                    "the page it was read on."
+                ),
             },
         ),
     ]
@@ -377,9 +398,18 @@ class CityAdmin(ReviewableAdmin, UploaderRecordingMixin, PublishableAdmin, Trans
 
 @admin.register(Program)
 class ProgramAdmin(ReviewableAdmin, ProgramOrderMixin, PublishableAdmin, TranslatedContentAdmin):
-    list_display = ["name", "city", "lifecycle", "replaced_by", "publication", "order"]
+    list_display = [
+        "name",
+        "city",
+        "theme",
+        "is_good_practice",
+        "lifecycle",
+        "replaced_by",
+        "publication",
+        "order",
+    ]
     list_editable = ["order"]
-    list_filter = [PublicationFilter, "lifecycle", "criteria", "city"]
+    list_filter = [PublicationFilter, "theme", "is_good_practice", "lifecycle", "criteria", "city"]
     list_select_related = ["city", "replaced_by"]
     search_fields = ["name", "summary", "description", "city__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -392,9 +422,11 @@ class ProgramAdmin(ReviewableAdmin, ProgramOrderMixin, PublishableAdmin, Transla
         "summary",
         "description",
         "criteria",
+        ("theme", "is_good_practice"),
         ("lifecycle", "replaced_by"),
         ("start_year", "order"),
         "website",
+        "source_url",
     ]
 
 

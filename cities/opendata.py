@@ -102,6 +102,9 @@ def program_data(request, program):
         "replaced_by": successor.slug if successor else None,
         "start_year": program.start_year,
         "website": program.website,
+        "theme": program.theme,
+        "good_practice": program.is_good_practice,
+        "source_url": program.source_url,
         "criteria": [criterion.slug for criterion in program.criteria.all()],
     }
 
@@ -124,6 +127,18 @@ def city_data(request, city):
         "population_source": city.population_source,
         "website": city.website,
         "uil_profile_url": city.uil_profile_url,
+        "mayor": {
+            "name": city.mayor,
+            "since": city.mayor_since,
+            "source_url": city.mayor_source_url,
+        },
+        "focal_point": {
+            "name": city.focal_point_name,
+            "role": translations(city, "focal_point_role"),
+            "institution": translations(city, "focal_point_institution"),
+        },
+        **rich_translations(request, city, "vision"),
+        "profile_source_url": city.profile_source_url,
         "awards": [
             {"year": award.year, "source_url": award.source_url} for award in city.awards.all()
         ],
@@ -198,10 +213,11 @@ def localized_columns(*fields):
     return [build_localized_fieldname(field, code) for field in fields for code in LANGUAGE_CODES]
 
 
-def localized_values(data, *fields):
-    """The translated `fields` of an item's export data, under their CSV column names."""
+def localized_values(data, *fields, prefix=""):
+    """The translated `fields` of an item's export data, under their CSV column names
+    (`prefix` + field, for the fields of a part such as a city's focal point)."""
     return {
-        build_localized_fieldname(field, code): data[field][code]
+        build_localized_fieldname(prefix + field, code): data[field][code]
         for field in fields
         for code in LANGUAGE_CODES
     }
@@ -219,12 +235,25 @@ CITY_COLUMNS = [
     "population_year",
     "website",
     "uil_profile_url",
+    "mayor",
+    "mayor_since",
+    "mayor_source_url",
+    "focal_point_name",
+    *localized_columns("focal_point_role", "focal_point_institution", "vision"),
+    "profile_source_url",
     *[f"url_{code}" for code in LANGUAGE_CODES],
     "cover_photo_url",
     "cover_photo_credit",
     "cover_photo_licence",
 ]
-CITY_NUMBER_COLUMNS = {"year_joined", "latitude", "longitude", "population", "population_year"}
+CITY_NUMBER_COLUMNS = {
+    "year_joined",
+    "latitude",
+    "longitude",
+    "population",
+    "population_year",
+    "mayor_since",
+}
 
 
 @require_safe
@@ -236,7 +265,14 @@ def cities_csv(request):
         rows.append(
             {
                 **data,
-                **localized_values(data, "name", "tagline"),
+                **localized_values(data, "name", "tagline", "vision"),
+                **localized_values(
+                    data["focal_point"], "role", "institution", prefix="focal_point_"
+                ),
+                "mayor": data["mayor"]["name"],
+                "mayor_since": data["mayor"]["since"],
+                "mayor_source_url": data["mayor"]["source_url"],
+                "focal_point_name": data["focal_point"]["name"],
                 **{f"url_{code}": data["url"][code] for code in LANGUAGE_CODES},
                 "cover_photo_url": cover.get("url", ""),
                 "cover_photo_credit": cover.get("credit", ""),
@@ -254,6 +290,9 @@ PROGRAM_COLUMNS = [
     "replaced_by",
     "start_year",
     "website",
+    "theme",
+    "good_practice",
+    "source_url",
     "criteria",
 ]
 

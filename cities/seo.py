@@ -5,7 +5,7 @@ import json
 from django.utils.http import escape_leading_slashes
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from .rich_text import html_to_text
 
@@ -44,6 +44,71 @@ def social_image(request, photo):
     }
 
 
+def without_empty(data):
+    return {key: value for key, value in data.items() if value not in ("", None)}
+
+
+def profile_properties(city):
+    """The mayor and the focal point of UNESCO's member profile, as schema.org properties."""
+    properties = []
+    if city.mayor:
+        since = gettext("since %(year)s") % {"year": city.mayor_since} if city.mayor_since else ""
+        properties.append(
+            without_empty(
+                {
+                    "@type": "PropertyValue",
+                    "propertyID": "mayor",
+                    "name": gettext("Mayor"),
+                    "value": city.mayor,
+                    "description": since,
+                    "url": city.mayor_source_url,
+                }
+            )
+        )
+    if city.focal_point_name:
+        role = ", ".join(
+            text for text in (city.focal_point_role, city.focal_point_institution) if text
+        )
+        properties.append(
+            without_empty(
+                {
+                    "@type": "PropertyValue",
+                    "propertyID": "focalPoint",
+                    "name": gettext("Focal point"),
+                    "value": city.focal_point_name,
+                    "description": role,
+                    "url": city.profile_source_url,
+                }
+            )
+        )
+    return properties
+
+
+def vision_work(city):
+    return without_empty(
+        {
+            "@type": "CreativeWork",
+            "name": gettext("Vision and strategy"),
+            "text": html_to_text(city.vision),
+            "citation": city.profile_source_url,
+        }
+    )
+
+
+def program_work(request, program, city_url):
+    return without_empty(
+        {
+            "@type": "CreativeWork",
+            "name": program.name,
+            "abstract": program.summary,
+            "url": absolute_url(request, program.url_on_city_page(city_url)),
+            "about": str(program.get_theme_display()),
+            "keywords": gettext("Good practice") if program.is_good_practice else "",
+            "citation": program.source_url,
+        }
+    )
+
+
 def json_ld(request, city, image):
     """schema.org data for a city page: the city, as a member of the UNESCO network."""
     data = {
@@ -76,6 +141,18 @@ def json_ld(request, city, image):
         data["image"] = image["url"]
     if city.website:
         data["sameAs"] = [city.website]
+    profile = profile_properties(city)
+    if profile:
+        data["additionalProperty"] = profile
+    works = [vision_work(city)] if city.vision else []
+    # Only what the public sees: a staff preview of the page shows drafts too.
+    works += [
+        program_work(request, program, city.get_absolute_url())
+        for program in city.programs.all()
+        if program.is_published
+    ]
+    if works:
+        data["subjectOf"] = works
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))
 
 

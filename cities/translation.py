@@ -12,7 +12,14 @@ from .models import City, Criterion, Photo, Program, ResourceLink, SiteText
 
 @register(City)
 class CityTranslationOptions(TranslationOptions):
-    fields = ("name", "tagline", "narrative")
+    fields = (
+        "name",
+        "tagline",
+        "narrative",
+        "vision",
+        "focal_point_role",
+        "focal_point_institution",
+    )
 
 
 @register(Program)

@@ -85,10 +85,10 @@ class CityDetailView(DetailView):
             program.city = city  # its address is worked out without a query
         criteria = criteria_served(programs)
         shown_here = {program.pk: program for program in programs}
-        context["programs"] = [
+        context["program_groups"] = by_theme(
             (program, self.successor(program, shown_here), criteria[program.pk])
             for program in programs
-        ]
+        )
         photos = list(Photo.objects.shown(**self.audience).filter(city=city))
         for photo in photos:
             photo.city = city
@@ -125,6 +125,20 @@ def criteria_served(programs):
     for criteria in served.values():
         criteria.sort(key=lambda criterion: (criterion.order, criterion.title))
     return served
+
+
+def by_theme(entries):
+    """Entries (a program first, then what the page shows with it) under UNESCO's three
+    policy themes, in the themes' order, then those without a theme: a list of (theme label
+    or None, entries), empty groups left out."""
+    groups = {theme: [] for theme in [*Program.Theme.values, ""]}
+    for entry in entries:
+        groups.get(entry[0].theme, groups[""]).append(entry)
+    return [
+        (Program.Theme(theme).label if theme else None, group)
+        for theme, group in groups.items()
+        if group
+    ]
 
 
 class DirectoryView(ListView):

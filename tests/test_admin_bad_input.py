@@ -51,6 +51,10 @@ ADD_CITY = reverse("admin:cities_city_add")
         ({"status": "gone"}, "Select a valid choice."),
         ({"published_at_0": "2025-13-45", "published_at_1": "10:00"}, "Enter a valid date."),
         ({"population": 1000}, "Give the population together with the year"),
+        ({"mayor_source_url": "ftp://example.org/mayor"}, "starts with http:// or https://"),
+        ({"profile_source_url": "ftp://example.org/profile"}, "starts with http:// or https://"),
+        ({"mayor_since": 2999}, "2999 is in the future"),
+        ({"focal_point_role_es": "r" * 151}, "at most 150 characters"),
     ],
 )
 def test_bad_city_input_is_a_form_error_and_saves_nothing(client, changes, message):
@@ -130,6 +134,8 @@ def test_a_program_replaced_by_itself_is_a_form_error(client):
         ({"start_year": 1800}, "greater than or equal to 1900"),
         ({"website": "www example"}, "Enter a valid URL."),
         ({"city": 999999}, "Select a valid choice."),
+        ({"source_url": "ftp://example.org/report"}, "starts with http:// or https://"),
+        ({"theme": "happiness"}, "Select a valid choice."),
     ],
 )
 def test_bad_program_input_is_a_form_error(client, changes, message):

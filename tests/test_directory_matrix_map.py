@@ -27,11 +27,13 @@ class TestDirectory:
     def test_filters_by_year_province_and_criterion_and_they_combine(self, client):
         assert names(client.get("/en/cities/", {"year": 2022})) == ["loja"]
         assert names(client.get("/en/cities/", {"province": "Cañar"})) == ["azogues"]
-        serving = client.get("/en/cities/", {"criterion": "inclusive-learning"})
-        assert names(serving) == ["quito"]
-        both = client.get("/en/cities/", {"criterion": "inclusive-learning", "year": 2017})
-        assert names(both) == []
-        assert "No city matches these filters." in both.content.decode()
+        serving = client.get("/en/cities/", {"criterion": "learning-technologies"})
+        assert names(serving) == ["cuenca", "azogues"]
+        both = client.get("/en/cities/", {"criterion": "learning-technologies", "year": 2024})
+        assert names(both) == ["azogues"]
+        neither = client.get("/en/cities/", {"criterion": "learning-technologies", "year": 2018})
+        assert names(neither) == []
+        assert "No city matches these filters." in neither.content.decode()
 
     def test_filters_are_reflected_in_the_form_and_removable_by_link(self, client):
         html = client.get("/en/cities/?year=2018&province=Pichincha").content.decode()
@@ -88,11 +90,11 @@ class TestDirectory:
         make_city(name="Zamora", slug="zamora", year_joined=2022, status="draft")
         make_program(
             City.objects.get(slug="loja"),
-            criteria=[Criterion.objects.get(slug="workplace")],
+            criteria=[Criterion.objects.get(slug="quality-and-excellence")],
             status="draft",
         )
         assert names(client.get("/en/cities/", {"year": 2022})) == ["loja"]
-        assert names(client.get("/en/cities/", {"criterion": "workplace"})) == []
+        assert names(client.get("/en/cities/", {"criterion": "quality-and-excellence"})) == []
         assert "Zamora" not in client.get("/en/cities/").content.decode()
 
 
@@ -127,8 +129,10 @@ class TestMatrix:
             "integrated-care-system-for-older-adults",
             "jovenes-quito",
             "guagua-centros",
+            "quito-wawas",
         ]
-        assert served["workplace"] == []
+        assert served["workplace"] == ["cero-acoso"]
+        assert served["quality-and-excellence"] == []
         html = response.content.decode()
         assert "Not served yet" in html and ">Jóvenes Quito</a>" in html
         assert '<a href="/en/cities/quito/#program-jovenes-quito">Jóvenes Quito</a>' in html

@@ -64,10 +64,9 @@ class TestSearchPage:
 
     def test_an_english_word_is_found_from_the_spanish_page(self, client):
         response = self.results(client, "older adults")
-        programs = response.context["results"]["program"]
-        assert [result.obj.slug for result in programs] == [
-            "integrated-care-system-for-older-adults"
-        ]
+        programs = [result.obj.slug for result in response.context["results"]["program"]]
+        # Cuenca's digital training for older adults, among others, is found too.
+        assert "integrated-care-system-for-older-adults" in programs
         html = response.content.decode()
         # The title is in Spanish; the excerpt that matched is English, and says so.
         assert "Sistema Integral de Atención a Personas Adultas Mayores" in html

@@ -2,7 +2,7 @@
 and the cities' former addresses."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,15 @@ from .publishing import Publishable, PublishableQuerySet, shown_or_none
 GNLC_FOUNDING_YEAR = 2013
 # The first UNESCO Learning City Award round was in 2015.
 FIRST_AWARD_YEAR = 2015
+
+
+# A source is a page people open: only web addresses (Django's URLField also takes ftp).
+# A code of its own, or a model form would show its field's "Enter a valid URL." instead.
+validate_web_address = URLValidator(
+    schemes=["http", "https"],
+    message=_("Enter a web address that starts with http:// or https://."),
+    code="not_web_address",
+)
 
 
 def validate_not_in_future(year):
@@ -142,6 +151,7 @@ class City(Publishable):
     population_source = models.URLField(
         _("population source"),
         blank=True,
+        validators=[validate_web_address],
         help_text=_("Where the population figure comes from, e.g. the national census."),
     )
     website = models.URLField(_("official website"), blank=True)
@@ -149,6 +159,46 @@ class City(Publishable):
         _("UNESCO member profile"),
         blank=True,
         help_text=_("The city's page on the UNESCO Institute for Lifelong Learning site."),
+    )
+    # UNESCO's member profile: the mayor, the focal point, the vision and strategy.
+    mayor = models.CharField(_("mayor"), max_length=150, blank=True)
+    mayor_since = models.PositiveSmallIntegerField(
+        _("mayor since"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), validate_not_in_future],
+        help_text=_("The year the mayor took office."),
+    )
+    mayor_source_url = models.URLField(
+        _("source on the mayor"),
+        blank=True,
+        validators=[validate_web_address],
+        help_text=_("A public page naming the mayor and when they took office."),
+    )
+    focal_point_name = models.CharField(
+        _("focal point"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "The person the city named to UNESCO as its contact for the network. The page is "
+            "public: name, role and institution only, never an e-mail address or telephone."
+        ),
+    )
+    focal_point_role = models.CharField(_("focal point's role"), max_length=150, blank=True)
+    focal_point_institution = models.CharField(
+        _("focal point's institution"), max_length=200, blank=True
+    )
+    vision = RichTextField(
+        _("vision and strategy"),
+        blank=True,
+        max_text_length=4000,
+        help_text=_("What the city wants to achieve as a learning city, and how."),
+    )
+    profile_source_url = models.URLField(
+        _("source on the focal point and vision"),
+        blank=True,
+        validators=[validate_web_address],
+        help_text=_("Usually the city's member profile on the UNESCO site."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -245,7 +295,10 @@ class LearningCityAward(models.Model):
         help_text=_("The round of the UNESCO Learning City Award (2015, 2017, 2019, 2021, 2024…)."),
     )
     source_url = models.URLField(
-        _("source"), blank=True, help_text=_("A UNESCO page that names the city as awardee.")
+        _("source"),
+        blank=True,
+        validators=[validate_web_address],
+        help_text=_("A UNESCO page that names the city as awardee."),
     )
 
     class Meta:
@@ -271,6 +324,13 @@ class Program(Publishable):
         ACTIVE = "active", _("active")
         ENDED = "ended", _("ended")
         REPLACED = "replaced", _("replaced")
+
+    class Theme(models.TextChoices):
+        """The three policy themes under which UNESCO's member profiles group a city's work."""
+
+        SUSTAINABILITY_HEALTH = "sustainability_health", _("sustainability and health")
+        EQUITY_INCLUSION = "equity_inclusion", _("equity and inclusion")
+        DECENT_WORK = "decent_work", _("decent work and entrepreneurship")
 
     city = models.ForeignKey(
         City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="programs"
@@ -311,6 +371,29 @@ class Program(Publishable):
         validators=[MinValueValidator(1900), validate_not_in_future],
     )
     website = models.URLField(_("website"), blank=True)
+    theme = models.CharField(
+        _("policy theme"),
+        max_length=30,
+        choices=Theme.choices,
+        blank=True,
+        help_text=_("UNESCO's policy theme the program belongs to; the city page groups by it."),
+    )
+    is_good_practice = models.BooleanField(
+        _("good practice"),
+        default=False,
+        help_text=_(
+            "Named a good practice by UNESCO (the city's member profile or an award story); "
+            "give that page as the source."
+        ),
+    )
+    source_url = models.URLField(
+        _("source"),
+        blank=True,
+        validators=[validate_web_address],
+        help_text=_(
+            "A public page that documents what this entry says: the city's, UNESCO's or the press."
+        ),
+    )
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers are listed first on the city page.")
     )

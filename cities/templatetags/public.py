@@ -1,5 +1,7 @@
 """Template helpers of the public site: language links, translation notes and photos."""
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
@@ -138,6 +140,12 @@ def translated(
     if shared_note_with:
         language = language or fallback_language(obj, shared_note_with)
     return format_html("{}{}", translation_note(language), shown)
+
+
+@register.filter
+def site_name(url):
+    """The host of an address without "www.": a source link names the site it leads to."""
+    return (urlsplit(url).hostname or url).removeprefix("www.")
 
 
 @register.filter

@@ -1,8 +1,9 @@
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from modeltranslation.translator import translator
 
-from cities import images, seed
+from cities import images, seed, seed_sourced
 from cities.models import (
     City,
     Criterion,
@@ -18,11 +19,23 @@ from cities.placeholders import placeholder_jpeg
 from cities.rich_text import RichTextField, text_to_html
 
 
+def localized(model, facts):
+    """A source's facts as columns: a translated text's English under `field_en`, its Spanish
+    (`field_es`) as it is; names, years and addresses (one column) as they are."""
+    translated = translator.get_options_for_model(model).fields
+    return {
+        (f"{field}_en" if field in translated else field): value
+        for field, value in facts.items()
+        if value is not None
+    }
+
+
 class Command(BaseCommand):
     help = (
-        "Load the seed content of the original Learning Cities page in English and Spanish. "
-        "Creates only what is missing and never changes existing text, so editors' changes "
-        "survive a re-run; the only update is a seed row's Spanish text while still empty."
+        "Load the seed content of the original Learning Cities page in English and Spanish, "
+        "and what public sources add (cities/seed_sourced.py). Creates only what is missing "
+        "and never changes a value someone set, so editors' changes survive a re-run; the "
+        "only update is filling a seed row's empty fields (a Spanish text, a source, a mayor)."
     )
 
     @transaction.atomic
@@ -31,31 +44,34 @@ class Command(BaseCommand):
         self.filled = 0
         self.load_texts()
         criteria = self.load_criteria()
-        for order, city_data in enumerate(seed.CITIES):
-            self.load_city(city_data, criteria["inclusive-learning"], order)
+        for city_data in seed.CITIES:
+            self.load_city(city_data, criteria)
         if self.created or self.filled:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Seed content loaded: {self.created} new rows, "
-                    f"{self.filled} empty Spanish texts filled."
+                    f"{self.filled} empty fields filled."
                 )
             )
         else:
             self.stdout.write("Seed content already present; nothing changed.")
 
-    def get_or_create(self, model, defaults=None, spanish=None, **lookup):
-        """`spanish` maps a translated field to its seed Spanish text (`{"name": "…"}`)."""
-        spanish = as_stored(model, {f"{field}_es": text for field, text in (spanish or {}).items()})
+    def get_or_create(self, model, defaults=None, spanish=None, filled=None, **lookup):
+        """`spanish` maps a translated field to its seed Spanish text (`{"name": "…"}`);
+        `filled` maps columns to values a new row gets and an existing one only while empty."""
+        spanish = {f"{field}_es": text for field, text in (spanish or {}).items()}
+        fillable = as_stored(model, {**spanish, **(filled or {})})
         obj, created = model.objects.get_or_create(
-            defaults={**as_stored(model, defaults or {}), **spanish}, **lookup
+            defaults={**as_stored(model, defaults or {}), **fillable}, **lookup
         )
         self.created += created
         if not created:
-            self.fill_empty(obj, spanish)
+            self.fill_empty(obj, fillable)
         return obj, created
 
     def fill_empty(self, obj, values):
-        # Rows loaded before the site was bilingual lack Spanish: fill only empty fields.
+        # Rows loaded by an earlier version of the seed lack what it adds since (the Spanish
+        # texts, the sources): fill only empty fields, never one someone set.
         empty = [field for field, text in values.items() if text and not getattr(obj, field)]
         for field in empty:
             setattr(obj, field, values[field])
@@ -101,7 +117,7 @@ class Command(BaseCommand):
             )
         return criteria
 
-    def load_city(self, data, inclusive_learning, order):
+    def load_city(self, data, criteria):
         city, city_created = self.get_or_create(
             City,
             slug=data["slug"],
@@ -121,6 +137,7 @@ class Command(BaseCommand):
                 "tagline": data["tagline_es"],
                 "narrative": data["narrative_es"],
             },
+            filled=localized(City, seed_sourced.PROFILES.get(data["slug"], {})),
         )
         photo = self.load_photo(data, city)
         if city_created:
@@ -133,17 +150,48 @@ class Command(BaseCommand):
                 year=award["year"],
                 defaults={"source_url": award["source_url"]},
             )
-        programs = data.get("programs", [])
-        for program_order, (slug, name, name_es) in enumerate(programs, start=1):
+        self.load_programs(data, city, criteria)
+
+    def load_programs(self, data, city, criteria):
+        """The seed page's programs (Quito's four: they promote inclusive learning, it says)
+        with what sources add to them, then the programs sources add."""
+        sourced = {facts["slug"]: facts for facts in seed_sourced.PROGRAMS.get(data["slug"], [])}
+        named = {slug: (name, name_es) for slug, name, name_es in data.get("programs", [])}
+        created = {}
+        for order, slug in enumerate({**named, **sourced}, start=1):
+            facts = sourced.get(slug, {})
+            name, name_es = named.get(slug) or (facts["name"], facts["name_es"])
             program, program_created = self.get_or_create(
                 Program,
                 city=city,
                 slug=slug,
-                defaults={"name_en": name, "order": program_order, "status": Status.PUBLISHED},
+                defaults={
+                    "name_en": name,
+                    "order": order,
+                    "status": Status.PUBLISHED,
+                    "lifecycle": facts.get("lifecycle", Program.Lifecycle.ACTIVE),
+                    "is_good_practice": facts.get("good_practice", False),
+                },
                 spanish={"name": name_es},
+                filled=localized(
+                    Program,
+                    {
+                        field: facts.get(field)
+                        for field in ("summary", "summary_es", "theme", "start_year", "source_url")
+                    },
+                ),
             )
+            # What has no empty value (criteria, lifecycle, the good-practice mark) is the
+            # seed's only on the rows it creates: on the others, someone may have set it.
             if program_created:
-                program.criteria.add(inclusive_learning)
+                slugs = facts.get("criteria", ["inclusive-learning"] if slug in named else [])
+                program.criteria.set([criteria[criterion] for criterion in slugs])
+                created[slug] = program
+        for slug, program in created.items():
+            successor = sourced.get(slug, {}).get("replaced_by")
+            if successor:
+                program.replaced_by = Program.objects.get(city=city, slug=successor)
+                program.save(update_fields=["replaced_by"])
 
     def load_photo(self, city_data, city):
         data = city_data["photo"]
