@@ -109,8 +109,9 @@ def program_work(request, program, city_url):
     )
 
 
-def json_ld(request, city, image):
-    """schema.org data for a city page: the city, as a member of the UNESCO network."""
+def json_ld(request, city, image, programs):
+    """schema.org data for a city page: the city, as a member of the UNESCO network, and
+    its public `programs` among those the page shows."""
     data = {
         "@context": "https://schema.org",
         "@type": "City",
@@ -148,7 +149,7 @@ def json_ld(request, city, image):
     # Only what the public sees: a staff preview of the page shows drafts too.
     works += [
         program_work(request, program, city.get_absolute_url())
-        for program in city.programs.all()
+        for program in programs
         if program.is_published
     ]
     if works:
@@ -156,12 +157,12 @@ def json_ld(request, city, image):
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))
 
 
-def city_page_meta(request, city):
+def city_page_meta(request, city, programs):
     # Shared and cached by other sites: only ever the public cover, even in a staff preview.
     image = social_image(request, city.public_cover)
     return {
         "page_title": city.name,
         "page_description": description(city),
         "og_image": image,
-        "json_ld": json_ld(request, city, image) if city.is_published else "",
+        "json_ld": json_ld(request, city, image, programs) if city.is_published else "",
     }

@@ -95,7 +95,7 @@ class CityDetailView(DetailView):
         context["cover_photo"] = city.cover_for(**self.audience)
         context["gallery"] = [photo for photo in photos if photo.in_gallery]
         context["awards"] = list(city.awards.all())
-        context.update(city_page_meta(self.request, city))
+        context.update(city_page_meta(self.request, city, programs))
         return context
 
     def successor(self, program, shown_here):

@@ -124,7 +124,7 @@ def test_quitos_page_shows_each_programs_source_and_lifecycle(client, seeded):
     html = client.get("/en/cities/quito/").content.decode()
 
     assert "Pabel Muñoz (since 2023)" in html
-    assert "Replaced by Cero Acoso" in html
+    assert 'Replaced by <a href="/en/cities/quito/#program-cero-acoso">Cero Acoso</a>' in html
     assert 'Source: <a href="https://www.lahora.com.ec/pais/quito-guagua-centros-cierre/"' in html
     assert ">pasajeros.quito.gob.ec</a>" in html
     # No vision or focal point was found for Quito: the page shows none.

@@ -246,7 +246,8 @@ class TestNothingNonPublicIsNamedThroughARelation:
         )
         with translation.override("en"):
             page = client.get(quito.get_absolute_url()).content.decode()
-        assert "Replaced by Centros Wawa" in page
+            successor_url = Program.objects.get(name_en="Centros Wawa").get_absolute_url()
+        assert f'Replaced by <a href="{successor_url}">Centros Wawa</a>' in page
         assert self.DRAFT_ALT in page
 
     def test_the_preview_names_only_what_will_be_public(self, client, quito):

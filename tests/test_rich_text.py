@@ -163,7 +163,8 @@ def test_the_migration_turns_the_seed_texts_into_paragraphs_and_back():
     assert (
         plain[("City", city.pk)][1] == "First paragraph.\nSame paragraph.\n\nSecond <one> & more."
     )
-    quito = City.objects.get(slug="quito")
+    # Read through the migrated-back state: today's model has columns added since.
+    quito = before.get_model("cities", "City").objects.get(slug="quito")
     seeded = next(item for item in seed.CITIES if item["slug"] == "quito")
     assert plain[("City", quito.pk)] == (seeded["narrative_es"], seeded["narrative"])
     history = before.get_model("cities", "HistoricalCity").objects.filter(id=quito.pk).first()
