@@ -337,6 +337,7 @@ class CityAdmin(ReviewableAdmin, UploaderRecordingMixin, PublishableAdmin, Trans
                     "As on the city's member profile at UNESCO. Every fact needs its source: "
                     "the page it was read on."
                 ),
+                "classes": ["collapse"],
             },
         ),
     ]

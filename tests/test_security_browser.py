@@ -41,7 +41,6 @@ def test_the_admin_works_under_the_content_security_policy(live_server, page):
     # Every language's box where the site translates the field.
     typed = {
         "name": "Loja",
-        "narrative": "Aprender juntos.",
         "tagline": "Ciudad del aprendizaje",
         "photos-0-title": "Portada de Loja",
         "photos-0-alt_text": "Una plaza con árboles",
@@ -49,6 +48,9 @@ def test_the_admin_works_under_the_content_security_policy(live_server, page):
     for field, value in typed.items():
         for box in page.locator(f"input[id^=id_{field}], textarea[id^=id_{field}]").all():
             box.fill(value)
+    # The narrative is written in its rich-text editor, in each language.
+    for editor in page.locator(".prose-editor:has([id^=id_narrative]) .ProseMirror").all():
+        editor.fill("Aprender juntos.")
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
     violations += page.evaluate("window.cspViolations")
