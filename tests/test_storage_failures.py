@@ -119,6 +119,7 @@ def test_a_full_disk_while_adding_photos_to_a_city_leaves_no_row_and_no_file(
             author="Luis",
             licence="cc-by-4.0",
             status="draft",
+            order=0,  # the row's order box, filled as a browser sends it
         )
         data |= {name.replace("__prefix__", str(number)): value for name, value in row.items()}
     settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
