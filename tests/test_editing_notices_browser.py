@@ -136,7 +136,9 @@ def test_two_editors_on_one_city_both_changes_reach_the_public_page(
     maria.fill("#id_tagline_en", "Four rivers, one city")
     maria.click("input[name=_save]")
     maria.wait_for_url(f"{live_server.url}{reverse('admin:cities_city_changelist')}")
-    juan.fill("#id_narrative_en", "Cuenca learns in every parish.")
+    juan.locator(".prose-editor:has(#id_narrative_en) .ProseMirror").fill(
+        "Cuenca learns in every parish."
+    )
     juan.click("input[name=_save]")
 
     conflict = juan.locator("#edit-conflict")
