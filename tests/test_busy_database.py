@@ -7,6 +7,7 @@ from unittest import mock
 import psycopg.errors
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db import OperationalError
 from django.urls import reverse
 
@@ -115,11 +116,16 @@ def test_a_database_that_is_down_is_still_the_site_wide_503(client, superuser):
     assert response["Retry-After"] == "30"
 
 
-def test_every_content_admin_shows_save_failures_on_its_form():
+def test_every_content_admin_shows_save_failures_on_its_form(rf):
+    request = rf.get("/admin/")
+    request.user = User(is_active=True, is_staff=True, is_superuser=True)
     content_admins = [
         model_admin
         for model, model_admin in admin.site._registry.items()
-        if model._meta.app_label == "cities" and not model.__name__.startswith("Historical")
+        if model._meta.app_label == "cities"
+        and not model.__name__.startswith("Historical")
+        # A list that saves nothing (the review queue) has no form to keep.
+        and (model_admin.has_add_permission(request) or model_admin.has_change_permission(request))
     ]
     assert len(content_admins) >= 7
     assert all(isinstance(m, SaveFailureAdminMixin) for m in content_admins), [
