@@ -29,6 +29,11 @@ def quito_form(live_server, browser):
     )
     path = f"/admin/cities/city/{City.objects.get(slug='quito').pk}/change/"
     log_in_in_browser(page, live_server.url, "chief", path, next_path=path)
+    # Measured once every rich-text box has become its editor (a textarea is taller).
+    page.wait_for_function(
+        "document.querySelectorAll('textarea[data-django-prose-editor-configurable]').length"
+        " === document.querySelectorAll('.ProseMirror').length"
+    )
     yield page, refused
     context.close()
 
