@@ -21,6 +21,7 @@ from learningcities.admin_mixins import SaveFailureAdminMixin
 
 from .admin_messages import AgreeingMessagesAdmin
 from .admin_search import FoldedSearchAdmin
+from .drafts_admin import DraftableAdmin
 from .edit_conflicts import EditConflictAdmin
 from .editing_notices import EditingNoticesAdmin
 from .editorial_admin import EditorialHistoryAdmin, PublicationFilter, PublishableAdmin
@@ -271,7 +272,13 @@ class LearningCityAwardAdmin(ContentAdmin):
 
 
 @admin.register(City)
-class CityAdmin(ReviewableAdmin, UploaderRecordingMixin, PublishableAdmin, TranslatedContentAdmin):
+class CityAdmin(
+    DraftableAdmin,
+    ReviewableAdmin,
+    UploaderRecordingMixin,
+    PublishableAdmin,
+    TranslatedContentAdmin,
+):
     list_display = [
         "name",
         "cover_thumbnail",
@@ -398,7 +405,9 @@ class CityAdmin(ReviewableAdmin, UploaderRecordingMixin, PublishableAdmin, Trans
 
 
 @admin.register(Program)
-class ProgramAdmin(ReviewableAdmin, ProgramOrderMixin, PublishableAdmin, TranslatedContentAdmin):
+class ProgramAdmin(
+    DraftableAdmin, ReviewableAdmin, ProgramOrderMixin, PublishableAdmin, TranslatedContentAdmin
+):
     list_display = [
         "name",
         "city",
@@ -433,6 +442,7 @@ class ProgramAdmin(ReviewableAdmin, ProgramOrderMixin, PublishableAdmin, Transla
 
 @admin.register(Photo)
 class PhotoAdmin(
+    DraftableAdmin,
     ReviewableAdmin,
     KeptUploadsMixin,
     UploaderRecordingMixin,
@@ -574,7 +584,7 @@ class PhotoAdmin(
 
 
 @admin.register(Criterion)
-class CriterionAdmin(TranslatedContentAdmin):
+class CriterionAdmin(DraftableAdmin, TranslatedContentAdmin):
     list_display = ["title", "kind", "order"]
     list_editable = ["order"]
     list_filter = ["kind"]
@@ -583,7 +593,7 @@ class CriterionAdmin(TranslatedContentAdmin):
 
 
 @admin.register(SiteText)
-class SiteTextAdmin(TranslatedContentAdmin):
+class SiteTextAdmin(DraftableAdmin, TranslatedContentAdmin):
     list_display = ["key", "excerpt", "updated_at"]
     search_fields = ["text"]
 

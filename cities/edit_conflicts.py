@@ -271,7 +271,14 @@ class EditConflictAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method != "POST" or object_id is None or OPENED_FIELD not in request.POST:
+        # A draft changes nothing live: it meets the changes published since it was made when
+        # it is published (cities.drafts).
+        if (
+            request.method != "POST"
+            or object_id is None
+            or OPENED_FIELD not in request.POST
+            or getattr(request, "saving_draft", False)
+        ):
             return super().changeform_view(request, object_id, form_url, extra_context)
         with transaction.atomic(using=router.db_for_write(self.model)):
             obj = self.get_object(request, object_id)

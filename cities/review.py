@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import drafts
 from .models import PUBLISH_PERMISSION, ReviewRequest, ReviewState, Status
 from .notifications import queue_mail
 
@@ -41,20 +42,33 @@ def publishers():
     return users.filter(permission | Q(is_superuser=True)).distinct()
 
 
+def reviewed_version(review, item):
+    """What a publisher approves: the draft's revision for changes to a published item, else
+    the item's newest history record."""
+    if review.draft_id:
+        return review.draft.revision
+    return current_version(item)
+
+
 def current_version(item):
     """The id of the item's newest history record: what a submission or approval names."""
     return item.history.order_by("-history_id").values_list("history_id", flat=True).first()
 
 
-def submit(item, user, links):
-    """Queue `item` for review by `user`. `links(review)` gives the addresses the mails name
-    (the review page, the item's form), built from the request by the caller."""
-    if item.status == Status.PUBLISHED:
+def submit(item, user, links, draft=None):
+    """Queue `item` for review by `user`, or with `draft` the draft of its changes (for an
+    item the public sees). `links(review)` gives the addresses the mails name (the review
+    page, the item's form), built from the request by the caller."""
+    if draft is None and getattr(item, "status", Status.PUBLISHED) == Status.PUBLISHED:
         raise ReviewError(_("It is already published: there is nothing to approve."))
     if ReviewRequest.objects.of(item).awaiting().exists():
         raise ReviewError(_("It is already awaiting review."))
     review = ReviewRequest.objects.create(
-        item=item, version_id=current_version(item), submitted_by=user
+        item=item,
+        version_id=current_version(item),
+        submitted_by=user,
+        draft=draft,
+        draft_revision=draft and draft.revision,
     )
     recipients = [person.email for person in publishers().exclude(pk=user.pk)]
     queue_mail(
@@ -69,9 +83,9 @@ def submit(item, user, links):
 
 def approve(review_id, user, version_id, publish_at=None, links=None):
     """Publish the item of an open review, at `publish_at` or now. `version_id` is the
-    version the publisher looked at: if the item changed since, nothing is published
-    (`ItemChanged`). Two publishers approving at once publish once: the second finds the
-    review decided (`ReviewError`)."""
+    version the publisher looked at (`reviewed_version`): if the item, or the draft under
+    review, changed since, nothing is published (`ItemChanged`). Two publishers approving at
+    once publish once: the second finds the review decided (`ReviewError`)."""
     return _decide(review_id, user, ReviewState.APPROVED, "", version_id, publish_at, links)
 
 
@@ -92,7 +106,7 @@ def _decide(review_id, user, state, comment, version_id, publish_at, links):
         review.refresh_from_db()
         if review.state != ReviewState.SUBMITTED:
             raise already_decided(review)
-        if state == ReviewState.APPROVED and current_version(item) != version_id:
+        if state == ReviewState.APPROVED and reviewed_version(review, item) != version_id:
             raise ItemChanged(_("It was changed after you opened it: look at it again."))
         # And decided once even without the lock: the second of two updates changes nothing.
         if not ReviewRequest.objects.filter(pk=review.pk, state=ReviewState.SUBMITTED).update(
@@ -101,7 +115,17 @@ def _decide(review_id, user, state, comment, version_id, publish_at, links):
             review.refresh_from_db()
             raise already_decided(review)
         review.refresh_from_db()
-        if state == ReviewState.APPROVED:
+        if state == ReviewState.APPROVED and review.draft_id:
+            # The draft goes public as a save of its form by the publisher, now or later.
+            try:
+                if publish_at:
+                    drafts.schedule(review.draft_id, user, publish_at)
+                else:
+                    drafts.publish(review.draft_id, user, expected_revision=version_id)
+            except drafts.DraftError as refusal:
+                raise ReviewError(str(refusal)) from refusal
+            subject, template = _("Approved: %(item)s"), "cities/email/approved.txt"
+        elif state == ReviewState.APPROVED:
             # One published meanwhile (by a publisher's own save) keeps its date unless a
             # new one is chosen.
             if publish_at or item.status != Status.PUBLISHED:

@@ -14,8 +14,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from . import review
-from .models import City, ReviewRequest, ReviewState, Status
+from . import drafts, review
+from .models import City, DraftState, ReviewRequest, ReviewState, Status
 
 SUBMIT_BUTTON = "_submit_for_review"
 
@@ -232,7 +232,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
             raise Http404(_("The item was deleted since it was submitted."))
         status = 200
         form = ReviewDecisionForm(
-            request.POST or None, initial={"version": review.current_version(item)}
+            request.POST or None, initial={"version": review.reviewed_version(review_request, item)}
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -242,8 +242,12 @@ class ReviewRequestAdmin(admin.ModelAdmin):
                 status = 409
                 self.message_user(request, refusal, messages.ERROR)
                 item.refresh_from_db()
+                review_request.refresh_from_db()
                 form = ReviewDecisionForm(
-                    initial={**form.cleaned_data, "version": review.current_version(item)}
+                    initial={
+                        **form.cleaned_data,
+                        "version": review.reviewed_version(review_request, item),
+                    }
                 )
             except review.ReviewError as refusal:
                 status = 409
@@ -251,6 +255,17 @@ class ReviewRequestAdmin(admin.ModelAdmin):
             else:
                 return redirect("admin:cities_reviewrequest_changelist")
             review_request.refresh_from_db()
+        draft = review_request.draft
+        submitted = review_request.draft_revision if draft else review_request.version_id
+        if draft is not None and draft.state == DraftState.OPEN:
+            item_admin = self.admin_site._registry[type(item)]
+            draft_context = {
+                "draft": draft,
+                "draft_changes": drafts.draft_changes(item_admin, request, item, draft),
+                "preview_url": reverse("cities:draft_preview", args=[draft.pk]),
+            }
+        else:
+            draft_context = {"preview_url": preview_url(item)}
         context = {
             **self.admin_site.each_context(request),
             "title": _("Review “%(item)s”") % {"item": item},
@@ -259,8 +274,8 @@ class ReviewRequestAdmin(admin.ModelAdmin):
             "item": item,
             "item_opts": item._meta,
             "form": form,
-            "changed_since_submitted": review.current_version(item) != review_request.version_id,
-            "preview_url": preview_url(item),
+            "changed_since_submitted": review.reviewed_version(review_request, item) != submitted,
+            **draft_context,
         }
         return TemplateResponse(request, "admin/cities/review.html", context, status=status)
 

@@ -1,26 +1,40 @@
 import mimetypes
 from collections import defaultdict
+from functools import partial
 from pathlib import PurePosixPath
 
+from django.contrib import admin, messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.db import router, transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from learningcities.views import sandboxed_media
 
-from . import images
+from . import drafts, images
 from .forms import DirectoryFilterForm, SearchForm
 from .geo import ecuador_map
-from .models import City, Criterion, Photo, Program, ResourceLink, SiteText, change_permission
+from .models import (
+    City,
+    Criterion,
+    Draft,
+    Photo,
+    Program,
+    ResourceLink,
+    SiteText,
+    change_permission,
+)
 from .search import search
 from .seo import city_page_meta
 
@@ -322,6 +336,51 @@ class PhotoCreditsView(ListView):
             .prefetch_related(Prefetch("covered_cities", queryset=published_cities))
             .order_by("city__name", "order", "title")
         )
+
+
+@never_cache
+def draft_preview(request, pk):
+    """The page that shows a draft's item as it will be once the draft is published, for
+    those who may change the item: the draft is published inside a transaction that is
+    rolled back once the page is rendered (cities.drafts)."""
+    user = request.user
+    # Checked before the look-up, so that refusals do not reveal which drafts exist.
+    if not (user.is_active and user.is_staff):
+        raise PermissionDenied
+    draft = get_object_or_404(Draft.objects.open().select_related("content_type"), pk=pk)
+    model = draft.content_type.model_class()
+    item = draft.item
+    if item is None or not admin.site._registry[model].has_change_permission(request, item):
+        raise PermissionDenied
+    with transaction.atomic(using=router.db_for_write(model)):
+        try:
+            drafts.apply(draft, user)
+        except drafts.DraftNotApplicable as refusal:
+            transaction.set_rollback(True)
+            messages.error(
+                request, _("The changes cannot be previewed: %(problem)s") % {"problem": refusal}
+            )
+            return redirect(draft.get_absolute_url())
+        page = page_showing(model._default_manager.get(pk=draft.object_id), user, draft)
+        response = page(request)
+        response.render()
+        transaction.set_rollback(True)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def page_showing(item, user, draft):
+    """The public page (as a view taking the request) where `item` appears."""
+    shown = {"extra_context": {"draft_preview": draft}}
+    city = item if isinstance(item, City) else getattr(item, "city", None)
+    if city is not None:
+        view = CityPreviewView if user.has_perm(change_permission(City)) else CityDetailView
+        return partial(view.as_view(**shown), slug=city.slug)
+    if isinstance(item, Criterion):
+        return CriteriaMatrixView.as_view(**shown)
+    if isinstance(item, Photo):
+        return PhotoCreditsView.as_view(**shown)
+    return OverviewView.as_view(**shown)
 
 
 def photo_file(request, pk, name):

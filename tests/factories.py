@@ -7,6 +7,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import MultiWidget
 from django.test import Client
 from django.urls import reverse
 from modeltranslation.settings import AVAILABLE_LANGUAGES
@@ -163,8 +164,18 @@ def posted(form):
     data = {}
     for name, field in form.fields.items():
         value = form[name].value()
-        if value is not None and value is not False and value != "":
-            data[form.add_prefix(name)] = field.prepare_value(value)
+        if value is None or value is False or value == "":
+            continue
+        value = field.prepare_value(value)
+        widget = field.widget
+        if isinstance(widget, MultiWidget):
+            # A date and a time in two inputs (published_at_0, published_at_1).
+            parts = value if isinstance(value, list) else widget.decompress(value)
+            for suffix, part in zip(widget.widgets_names, parts, strict=True):
+                if part is not None:
+                    data[form.add_prefix(name) + suffix] = part
+            continue
+        data[form.add_prefix(name)] = value
     return data
 
 

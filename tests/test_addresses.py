@@ -11,7 +11,14 @@ from django.urls import reverse
 
 from cities.models import City, FormerCitySlug, Program, Status
 
-from .factories import change_url, make_city, make_program, make_staff, posted, typed
+from .factories import (
+    change_url,
+    make_city,
+    make_program,
+    make_publisher,
+    posted,
+    typed,
+)
 from .test_accessibility import AXE_OPTIONS
 from .test_admin_editorial import city_form
 
@@ -79,8 +86,8 @@ def test_a_slug_that_leads_to_another_city_is_refused_with_its_name(client, visi
     azogues = make_city(name="Azogues", slug="azogues")
     # Two editors at once: one opens Azogues' form while the other renames Loja.
     first, second = Client(HTTP_ACCEPT_LANGUAGE="en"), Client(HTTP_ACCEPT_LANGUAGE="en")
-    first.force_login(make_staff("Editors"))
-    second.force_login(make_staff("Editors"))
+    first.force_login(make_publisher())
+    second.force_login(make_publisher())
     assert first.get(change_url(azogues)).status_code == 200
     second.post(change_url(loja), city_form(loja, slug="loja-ciudad"))
 

@@ -31,8 +31,8 @@ def editor_browser(name, full_name=""):
 
 
 def opened_form(client, obj):
-    """Everything the change form of `obj` posts when saved as shown, the inline rows and the
-    versions it was opened at included."""
+    """Everything the change form of `obj` posts when saved as shown, the inline rows, the
+    versions it was opened at and the revision of the draft it shows included."""
     response = client.get(change_url(obj))
     assert response.status_code == 200
     context = response.context
@@ -43,6 +43,8 @@ def opened_form(client, obj):
         for form in formset.forms:
             data |= posted(form)
     data["_opened_versions"] = context["opened_versions"]
+    if context.get("draft_revision") is not None:
+        data["_draft_revision"] = str(context["draft_revision"])
     data["_save"] = "Save"
     return data
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from cities.models import LearningCityAward, Photo, ResourceLink, ReviewRequest, SiteText
+from cities.models import LearningCityAward, Photo, ResourceLink, ReviewRequest, SiteText, Status
 from tests.factories import (
     make_city,
     make_criterion,
@@ -218,7 +218,10 @@ def test_an_uploader_cannot_open_the_city_form(client, people, objects):
 
 def test_an_editor_may_change_anyones_photo(client, people, objects):
     client.force_login(people["editor"])
+    # A draft photo: the change is saved as made (one of a published photo is kept as a draft
+    # of changes until published, tests/test_drafts.py).
     photo = objects["others_photo"]
+    Photo.objects.filter(pk=photo.pk).update(status=Status.DRAFT)
     url = reverse("admin:cities_photo_change", args=[photo.pk])
     form = client.get(url).context["adminform"].form
     data = {key: value for key, value in form.initial.items() if value is not None}

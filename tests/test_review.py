@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cities import review
-from cities.models import City, OutgoingMail, Photo, ReviewRequest, ReviewState, Status
+from cities.models import City, Draft, OutgoingMail, Photo, ReviewRequest, ReviewState, Status
 
 from .factories import (
     change_url,
@@ -120,7 +120,7 @@ class TestOnlyPublishersPublish:
         photo.refresh_from_db()
         assert (photo.status, photo.title_en) == (Status.DRAFT, "Renamed")
 
-    def test_an_editor_without_the_right_keeps_a_published_city_published_when_editing_it(
+    def test_an_editors_change_to_a_published_city_waits_in_a_draft_for_a_publisher(
         self, people, quito
     ):
         client = logged_in_client(people["editor"])
@@ -129,7 +129,9 @@ class TestOnlyPublishersPublish:
 
         assert response.status_code == 302
         quito.refresh_from_db()
-        assert (quito.status, quito.tagline_en) == (Status.PUBLISHED, "Nueva")
+        assert (quito.status, quito.tagline_en) == (Status.PUBLISHED, quito.tagline_en)
+        assert quito.tagline_en != "Nueva"
+        assert Draft.objects.of(quito).open().get().data["tagline_en"] == ["Nueva"]
 
     def test_the_publish_action_is_refused_without_the_right(self, people):
         city = make_city(status=Status.DRAFT, cover=False)

@@ -37,6 +37,7 @@ from .texts import ResourceLink, SiteText
 # a restore loads the content before the page-cache counter, which keeps its saved value.
 # isort: split
 from .content_version import ContentVersion, next_scheduled_publication
+from .drafts import Draft, DraftQuerySet, DraftState
 from .editing import EditingSession, EditingSessionQuerySet, item_of
 from .review import (
     PUBLISH_PERMISSION,
@@ -55,6 +56,9 @@ __all__ = [
     "ContentVersion",
     "Criterion",
     "CriterionQuerySet",
+    "Draft",
+    "DraftQuerySet",
+    "DraftState",
     "EditingSession",
     "EditingSessionQuerySet",
     "FormerCitySlug",

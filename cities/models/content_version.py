@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Modules, not names: the photos module bumps this version, and this one looks up what
 # they schedule, so each reads the other's names only when called.
-from . import network, photos
+from . import drafts, network, photos
 
 
 class ContentVersion(models.Model):
@@ -56,6 +56,10 @@ class ContentVersion(models.Model):
                 pk=1, version=row[0], changed_at=changed_at, next_publication_at=next_publication_at
             )
         if version.next_publication_at and version.next_publication_at <= timezone.now():
+            # Imported here: publishing a draft posts its admin form, which needs the models.
+            from ..drafts import publish_due
+
+            publish_due()
             photos.move_photo_files_to_match_publication()
             cls.bump()
             version.refresh_from_db()
@@ -75,9 +79,16 @@ class ContentVersion(models.Model):
 
 
 def next_scheduled_publication():
-    """When the first scheduled city, program or photo goes public (None: nothing is due)."""
+    """When the first scheduled city, program, photo or draft of changes goes public (None:
+    nothing is due)."""
     moments = [
         model.objects.scheduled().order_by().values_list("published_at", flat=True)
         for model in (network.City, network.Program, photos.Photo)
     ]
+    moments.append(
+        drafts.Draft.objects.open()
+        .filter(publish_at__isnull=False)
+        .order_by()
+        .values_list("publish_at", flat=True)
+    )
     return moments[0].union(*moments[1:]).order_by("published_at").first()

@@ -53,6 +53,16 @@ class ReviewRequest(models.Model):
     item = GenericForeignKey("content_type", "object_id")
     # The item's newest history record when it was submitted: the version under review.
     version_id = models.PositiveBigIntegerField(_("version submitted"), null=True, blank=True)
+    # For a published item, the draft of its changes under review, and the draft's revision.
+    draft = models.ForeignKey(
+        "cities.Draft",
+        verbose_name=_("draft changes"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
+    draft_revision = models.PositiveIntegerField(_("draft revision"), null=True, blank=True)
     state = models.CharField(
         _("state"),
         max_length=20,

@@ -1,0 +1,329 @@
+"""Draft changes in the admin: "Save draft" on the form of a live item, the form showing the
+draft while there is one, "published, with unpublished changes" in the lists, and the pages
+that publish, schedule or discard a draft (cities.drafts holds the rules)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import drafts, review
+from .edit_conflicts import OPENED_FIELD
+from .models import Draft, DraftState, Publishable, Status
+from .review_admin import SUBMIT_BUTTON, review_links
+
+SAVE_DRAFT = "_save_draft"
+SCHEDULE_DRAFT = "_schedule_draft"
+PUBLISH_AT_FIELD = "_draft_publish_at"
+
+
+def is_live(item):
+    """Whether the public sees `item` (as read from the database; criteria and site texts
+    always): its changes then wait in a draft instead of going public with the save."""
+    if item is None or item.pk is None:
+        return False
+    return not isinstance(item, Publishable) or item.status == Status.PUBLISHED
+
+
+class WithUnpublishedChangesFilter(admin.SimpleListFilter):
+    title = _("unpublished changes")
+    parameter_name = "draft"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("with unpublished changes")), ("no", _("without"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(has_open_draft=True)
+        if self.value() == "no":
+            return queryset.filter(has_open_draft=False)
+        return queryset
+
+
+class DraftableAdmin:
+    """For the admins of live content: cities, programs, photos, criteria and site texts.
+
+    Saving a live item's form as a draft keeps the posted form (cities.drafts) and changes
+    nothing public. Those who may publish save it straight away too ("Save" publishes, the
+    draft included); the others only save drafts, and submit them for review.
+    """
+
+    def drafting(self, request, obj):
+        """Whether this post of `obj`'s form is kept as a draft rather than saved."""
+        if getattr(request, "replaying_draft", False) or not request.item_is_live:
+            return False
+        return (
+            SAVE_DRAFT in request.POST
+            or SCHEDULE_DRAFT in request.POST
+            or not review.may_publish(request.user)
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = None
+        if object_id is not None:
+            obj = self.get_object(request, unquote(object_id))
+        # Read once, before the form changes the object in memory.
+        request.item_is_live = is_live(obj)
+        if obj is not None and self.has_change_permission(request, obj):
+            if request.method == "POST":
+                request.saving_draft = self.drafting(request, obj)
+            elif request.item_is_live:
+                request.shown_draft = drafts.open_draft(obj)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        # The admin reads the object again after changeform_view above did: one query.
+        read = request.__dict__.setdefault("objects_read", {})
+        key = (self.model, object_id, from_field)
+        if key not in read:
+            read[key] = super().get_object(request, object_id, from_field)
+        return read[key]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        shown = getattr(request, "shown_draft", None)
+        if shown is not None:
+            return showing(form_class, shown)
+        if getattr(request, "saving_draft", False):
+            return refusing_stale_draft(form_class, request)
+        return form_class
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        shown = getattr(request, "shown_draft", None)
+        if shown is not None:
+            kwargs.update(data=drafts.as_post(shown.data), files=MultiValueDict())
+        return kwargs
+
+    def get_queryset(self, request):
+        open_drafts = Draft.objects.of_model(self.model).open().filter(object_id=OuterRef("pk"))
+        return super().get_queryset(request).annotate(has_open_draft=Exists(open_drafts))
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), WithUnpublishedChangesFilter]
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if "publication" in columns:
+            columns[columns.index("publication")] = "publication_with_draft"
+            return columns
+        return [*columns, "unpublished_changes"]
+
+    @admin.display(description=_("publication"), ordering="published_at")
+    def publication_with_draft(self, item):
+        shown = self.publication(item)
+        if not item.has_open_draft:
+            return shown
+        return format_html("{}<br>{}", shown, self.unpublished_changes(item))
+
+    @admin.display(description=_("unpublished changes"))
+    def unpublished_changes(self, item):
+        if not item.has_open_draft:
+            return "—"
+        return format_html(
+            '<span class="publication publication--changes">{}</span>',
+            _("published, with unpublished changes"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not getattr(request, "saving_draft", False):
+            return super().save_model(request, obj, form, change)
+        seen = request.POST.get(drafts.REVISION_FIELD)
+        request.saved_draft = drafts.save_draft(
+            obj, request.user, request.POST, int(seen) if seen else None
+        )
+
+    def save_related(self, request, form, formsets, change):
+        if not getattr(request, "saving_draft", False):
+            super().save_related(request, form, formsets, change)
+            self.close_published_draft(request, form.instance)
+            return
+        draft = request.saved_draft
+        if SCHEDULE_DRAFT in request.POST and review.may_publish(request.user):
+            drafts.schedule(draft.pk, request.user, request.draft_publish_at)
+        if SUBMIT_BUTTON in request.POST:
+            self.submit_draft(request, form.instance, draft)
+
+    def close_published_draft(self, request, item):
+        """A publisher's save of the form that showed the draft publishes the draft."""
+        seen = request.POST.get(drafts.REVISION_FIELD)
+        draft = Draft.objects.of(item).open().select_for_update().first()
+        if draft is None:
+            return
+        if str(draft.revision) == seen:
+            drafts.close(draft, DraftState.PUBLISHED, request.user)
+        else:
+            self.message_user(
+                request,
+                _("%(person)s saved a draft of it after you opened it: that draft stays open.")
+                % {"person": draft.updated_by or _("someone")},
+                messages.WARNING,
+            )
+
+    def submit_draft(self, request, item, draft):
+        try:
+            review.submit(item, request.user, review_links(request), draft=draft)
+        except review.ReviewError as refusal:
+            self.message_user(request, refusal, messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                _(
+                    "The changes to “%(item)s” are submitted for review; the publishers are "
+                    "told by mail."
+                )
+                % {"item": item},
+                messages.SUCCESS,
+            )
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "saving_draft", False):
+            return []  # nothing of the item was saved
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        # A draft is recorded in its own row (who, when), not as a change of the item.
+        if not getattr(request, "saving_draft", False):
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_change(self, request, obj):
+        if not getattr(request, "saving_draft", False):
+            return super().response_change(request, obj)
+        draft = request.saved_draft
+        if draft.publish_at:
+            done = _("Changes saved as a draft, to be published on %(date)s.") % {
+                "date": date_format(timezone.localtime(draft.publish_at), "DATETIME_FORMAT")
+            }
+        else:
+            done = _(
+                "Changes saved as a draft: the public page is unchanged until they are published."
+            )
+        self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(request.path)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        live = change and getattr(request, "item_is_live", False)
+        shown = getattr(request, "shown_draft", None)
+        if request.method == "POST" and live:
+            shown = drafts.open_draft(obj)
+            context["draft_revision"] = request.POST.get(drafts.REVISION_FIELD, "")
+        elif shown is not None:
+            context["draft_revision"] = shown.revision
+            # The versions the draft was made from: publishing it over changes published
+            # since goes through the conflict page, like any stale form.
+            opened = shown.data.get(OPENED_FIELD)
+            if opened:
+                context["opened_versions"] = opened[0]
+        context.update(
+            is_live=live,
+            draft=shown,
+            may_publish=review.may_publish(request.user),
+            draft_preview_url=shown and reverse("cities:draft_preview", args=[shown.pk]),
+            draft_discard_url=shown
+            and reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_discard_draft", args=[obj.pk]
+            ),
+        )
+        # Those who may not publish save drafts of live items and submit them.
+        if live and not review.may_publish(request.user):
+            context["show_submit_for_review"] = True
+        return response
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/draft/discard/",
+                self.admin_site.admin_view(self.discard_draft_view),
+                name="{}_{}_discard_draft".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def discard_draft_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[object_id]
+                )
+            )
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        draft = get_object_or_404(Draft.objects.of(obj).open())
+        try:
+            drafts.discard(draft.pk, request.user)
+        except drafts.DraftError as refusal:
+            self.message_user(request, refusal, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("The unpublished changes to “%(item)s” are discarded.") % {"item": obj},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        )
+
+
+def showing(form_class, draft):
+    """`form_class` filled with `draft`'s changes when the form is opened."""
+
+    class FormShowingDraft(form_class):
+        def __init__(self, data=None, files=None, *args, **kwargs):
+            if data is None:
+                data, files = drafts.as_post(draft.data), MultiValueDict()
+            super().__init__(data, files, *args, **kwargs)
+
+    return FormShowingDraft
+
+
+def refusing_stale_draft(form_class, request):
+    """`form_class` refusing to save over a draft saved by someone else since the form was
+    opened (the editor's changes stay in the form), and checking a scheduled time."""
+
+    class DraftForm(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            draft = Draft.objects.of(self.instance).open().select_for_update().first()
+            seen = request.POST.get(drafts.REVISION_FIELD) or None
+            if draft is not None and str(draft.revision) != seen:
+                raise ValidationError(drafts.stale_draft_message(draft), code="stale_draft")
+            if request.FILES:
+                raise ValidationError(
+                    _(
+                        "A draft keeps texts, not files: publish the new file, or save the "
+                        "draft without it."
+                    ),
+                    code="file_in_draft",
+                )
+            if SCHEDULE_DRAFT in request.POST:
+                request.draft_publish_at = scheduled_time(request.POST.get(PUBLISH_AT_FIELD))
+            return cleaned
+
+    return DraftForm
+
+
+def scheduled_time(value):
+    field = forms.DateTimeField(
+        required=True,
+        error_messages={"required": _("Choose when the changes are to be published.")},
+    )
+    moment = field.clean(value)
+    if moment <= timezone.now():
+        raise ValidationError(
+            _("Choose a time in the future to schedule the changes, or publish them now."),
+            code="past",
+        )
+    return moment

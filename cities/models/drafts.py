@@ -1,0 +1,133 @@
+"""Draft changes to live content: a change prepared in the admin while the public keeps
+seeing the item as it is, until someone publishes the change (now or at a chosen time) or
+discards it (cities.drafts holds the rules)."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class DraftState(models.TextChoices):
+    OPEN = "open", _("unpublished changes")
+    PUBLISHED = "published", _("published")
+    DISCARDED = "discarded", _("discarded")
+
+
+class DraftQuerySet(models.QuerySet):
+    def of(self, item):
+        return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
+
+    def of_model(self, model):
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+    def open(self):
+        return self.filter(state=DraftState.OPEN)
+
+    def due(self, at=None):
+        return self.open().filter(publish_at__lte=at or timezone.now())
+
+
+class Draft(models.Model):
+    """The changes of one item's change form, kept as the form posted them (its fields, and
+    its inline rows for a city), so that publishing replays them through the same form, with
+    the same checks, as a save would have.
+
+    A row is never deleted when the draft ends: it is marked published or discarded, with
+    who and when, so that an item's drafts are part of its history.
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of item"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("item id"))
+    item = GenericForeignKey("content_type", "object_id")
+    # The posted form: {field name: [values]}, without files, buttons or the CSRF token.
+    data = models.JSONField(_("changes"), default=dict)
+    # Counts the saves of this draft: a save over a newer one than the editor opened is
+    # refused, as saves of the item itself are (cities.edit_conflicts).
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=DraftState.choices,
+        default=DraftState.OPEN,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
+    publish_at = models.DateTimeField(
+        _("to be published at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When the changes go public by themselves; empty: when someone publishes."),
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scheduled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published or discarded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("published or discarded"), null=True, blank=True)
+    # Why a scheduled publication could not be made (the form refused the changes by then).
+    problem = models.TextField(_("problem"), blank=True)
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("draft change")
+        verbose_name_plural = _("draft changes")
+        default_permissions = ()
+        constraints = [
+            # One draft per item, shared by its editors (as the item itself is).
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(state="open"),
+                name="one_open_draft_per_item",
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.item or '—'} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        """The item's form, which shows the draft while it is open."""
+        return reverse(
+            f"admin:{self.content_type.app_label}_{self.content_type.model}_change",
+            args=[self.object_id],
+        )
+
+    @property
+    def kind(self):
+        return self.content_type.model_class()._meta.verbose_name
