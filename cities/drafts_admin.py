@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import drafts, review
 from .edit_conflicts import OPENED_FIELD
+from .history import PUBLISHED_FROM_DRAFT
 from .models import Draft, DraftState, Publishable, Status
 from .review_admin import SUBMIT_BUTTON, review_links
 
@@ -136,6 +137,10 @@ class DraftableAdmin:
 
     def save_model(self, request, obj, form, change):
         if not getattr(request, "saving_draft", False):
+            if getattr(request, "replaying_draft", False) or request.POST.get(
+                drafts.REVISION_FIELD
+            ):
+                obj._change_reason = PUBLISHED_FROM_DRAFT
             return super().save_model(request, obj, form, change)
         seen = request.POST.get(drafts.REVISION_FIELD)
         request.saved_draft = drafts.save_draft(
@@ -239,6 +244,23 @@ class DraftableAdmin:
         if live and not review.may_publish(request.user):
             context["show_submit_for_review"] = True
         return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring a version of a live item publishes it: for those who may publish only.
+        if request.method == "POST" and not review.may_publish(request.user):
+            obj = self.get_object(request, unquote(object_id))
+            if is_live(obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        item_drafts = Draft.objects.filter(
+            content_type__app_label=self.opts.app_label,
+            content_type__model=self.opts.model_name,
+            object_id=object_id if str(object_id).isdigit() else 0,
+        ).select_related("created_by", "updated_by", "closed_by")
+        extra_context = {"item_drafts": item_drafts, **(extra_context or {})}
+        return super().history_view(request, object_id, extra_context)
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

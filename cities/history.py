@@ -53,6 +53,8 @@ def leave_loaded_rows_out(sender, instance, raw=False, **kwargs):
 PUBLISHED = gettext_noop("published")
 MADE_DRAFTS = gettext_noop("made drafts")
 ARCHIVED = gettext_noop("archived")
+PUBLISHED_FROM_DRAFT = gettext_noop("changes published from a draft")
+APPROVED = gettext_noop("approved and published")
 RESTORED_FROM = "restored from version %d"
 RESTORED_WITH = "restored with %s"
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import drafts
+from .history import APPROVED
 from .models import PUBLISH_PERMISSION, ReviewRequest, ReviewState, Status
 from .notifications import queue_mail
 
@@ -131,7 +132,7 @@ def _decide(review_id, user, state, comment, version_id, publish_at, links):
             if publish_at or item.status != Status.PUBLISHED:
                 item.published_at = publish_at or timezone.now()
             item.status = Status.PUBLISHED
-            item._change_reason = _("approved and published")
+            item._change_reason = APPROVED
             item.save()
             subject, template = _("Approved: %(item)s"), "cities/email/approved.txt"
         else:

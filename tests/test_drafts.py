@@ -404,3 +404,39 @@ def test_the_review_page_lists_what_the_draft_changes(quito, publisher):
         "Quito learns in every parish, from its markets to its parks.",
     )
     assert reverse("cities:draft_preview", args=[Draft.objects.get().pk]) in page.text
+
+
+def test_the_history_records_the_drafts_and_still_restores_the_version_before(quito, publisher):
+    client = logged_in_client(publisher)
+    before = quito.history.latest()
+    save_draft(client, quito, narrative_en=DRAFTED)
+    client.post(change_url(quito), opened_form(client, quito))  # publishes it
+    save_draft(client, quito, narrative_en="<p>A second thought.</p>")
+    client.post(reverse("admin:cities_city_discard_draft", args=[quito.pk]))
+
+    history = client.get(reverse("admin:cities_city_history", args=[quito.pk]))
+    assert "changes published from a draft" in history.text
+    drafts = history.context["item_drafts"]
+    assert [d.state for d in drafts] == [DraftState.DISCARDED, DraftState.PUBLISHED]
+    assert "Drafts of changes" in history.text
+
+    revert_url = reverse("admin:cities_city_simple_history", args=[quito.pk, before.pk])
+    form = client.get(revert_url).context["adminform"].form
+    from .factories import posted
+
+    data = posted(form)
+    for inline in ("programs", "photos", "awards"):
+        data |= {f"{inline}-TOTAL_FORMS": 0, f"{inline}-INITIAL_FORMS": 0}
+    assert client.post(revert_url, data).status_code == 302
+    quito.refresh_from_db()
+    assert quito.narrative_en == LIVE
+    assert "every parish" not in public_page(quito).text
+
+
+def test_an_editor_without_the_right_cannot_publish_by_restoring_a_live_items_version(quito):
+    before = quito.history.latest()
+    editor = logged_in_client(make_staff("Editors", username="eva"))
+    revert_url = reverse("admin:cities_city_simple_history", args=[quito.pk, before.pk])
+    assert editor.post(revert_url, {"name": "Hacked"}).status_code == 403
+    quito.refresh_from_db()
+    assert quito.name == "Quito"
