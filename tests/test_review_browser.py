@@ -1,7 +1,8 @@
 """The review workflow in the browser: an uploader submits a photo, a publisher is mailed
 (a real SMTP server) and finds it on the dashboard, rejects it with a comment, the uploader
 reads the comment, fixes the photo and submits it again, the publisher approves, and the
-photo appears on Quito's public page."""
+photo appears on Quito's public page; meanwhile an editor's draft change to Quito's narrative
+stays off the public page until a publisher publishes it."""
 
 import importlib
 
@@ -39,8 +40,34 @@ def site(live_server):
     ).create_groups(apps, None)
     importlib.import_module("cities.migrations.0015_publishers_group").create_publishers(apps, None)
     make_staff("Photo uploaders", username="rosa", email="rosa@example.org")
+    make_staff("Editors", username="eva", email="eva@example.org")
     make_publisher(username="pablo", email="pablo@example.org")
     return live_server.url
+
+
+DRAFTED = "Quito aprende en cada parroquia, de sus mercados a sus parques."
+QUITO_FORM = "/admin/cities/city/{}/change/"
+
+
+def write_draft_of_quitos_narrative(page, site):
+    """An editor without the right to publish changes Quito's Spanish narrative and saves
+    it: the only button is "Save draft"."""
+    quito = apps.get_model("cities", "City").objects.get(slug="quito")
+    form = QUITO_FORM.format(quito.pk)
+    log_in_in_browser(page, site, "eva", form, next_path=form)
+    assert page.locator("input[name=_save]").count() == 0
+    editor = page.locator(".prose-editor:has(#id_narrative_es) .ProseMirror")
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type(DRAFTED)
+    page.click("input[name=_save_draft]")
+    page.wait_for_url(f"**{form}")
+    assert "saved as a draft" in page.locator(".messagelist").first.inner_text()
+    # The form shows the draft, and says the public page does not.
+    assert DRAFTED in page.input_value("#id_narrative_es")
+    assert "unpublished changes" in page.locator(".draft-notice").inner_text()
+    return form
 
 
 def new_page(browser):
@@ -48,8 +75,16 @@ def new_page(browser):
 
 
 def test_a_photo_goes_through_review_to_the_public_page(site, inbox, browser):
-    uploader, publisher = new_page(browser), new_page(browser)
-    errors = {"uploader": watch_errors(uploader), "publisher": watch_errors(publisher)}
+    uploader, publisher, editor = new_page(browser), new_page(browser), new_page(browser)
+    errors = {
+        "uploader": watch_errors(uploader),
+        "publisher": watch_errors(publisher),
+        "editor": watch_errors(editor),
+    }
+    visitor = new_page(browser)
+    quito_form = write_draft_of_quitos_narrative(editor, site)
+    visitor.goto(f"{site}/es/cities/quito/")
+    assert DRAFTED not in visitor.inner_text("main")
 
     # The uploader cannot publish, only submit.
     log_in_in_browser(uploader, site, "rosa", ADD_PHOTO, next_path=ADD_PHOTO)
@@ -108,7 +143,6 @@ def test_a_photo_goes_through_review_to_the_public_page(site, inbox, browser):
     assert "approved and published" in publisher.locator(".messagelist").inner_text()
     assert inbox.wait_for(4)[3]["Subject"] == "Approved: Plaza Grande"
 
-    visitor = new_page(browser)
     visitor.goto(f"{site}/en/cities/quito/")
     figure = visitor.locator("figure", has_text="Plaza Grande")
     figure.scroll_into_view_if_needed()
@@ -116,8 +150,26 @@ def test_a_photo_goes_through_review_to_the_public_page(site, inbox, browser):
     image.evaluate("img => img.complete || new Promise(done => img.onload = done)")
     assert image.evaluate("img => img.naturalWidth") > 0
     assert "Rosa Quizhpe / Municipio de Quito" in figure.locator("figcaption").inner_text()
+
+    # All along, the editor's draft stayed off the public page; the publisher previews it
+    # and publishes it, and then the public reads it.
+    visitor.goto(f"{site}/es/cities/quito/")
+    assert DRAFTED not in visitor.inner_text("main")
+    publisher.goto(site + quito_form)
+    with publisher.expect_popup() as preview:
+        publisher.click("text=Preview the changes")
+    preview = preview.value
+    # The preview opens in the admin's language; the draft changed the Spanish text.
+    preview.goto(preview.url.replace("/en/", "/es/"))
+    assert "/es/preview/" in preview.url
+    assert DRAFTED in preview.inner_text("main")
+    preview.close()
+    publisher.click("input[name=_save]")
+    publisher.wait_for_url("**/admin/cities/city/")
+    visitor.goto(f"{site}/es/cities/quito/")
+    assert DRAFTED in visitor.inner_text("main")
     # Django's admin pages name no icon, so Chromium asks for /favicon.ico: not this workflow's.
     assert {
         person: [error for error in found if "status of 404" not in error]
         for person, found in errors.items()
-    } == {"uploader": [], "publisher": []}
+    } == {"uploader": [], "publisher": [], "editor": []}
