@@ -18,11 +18,12 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import router, transaction
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .editorial_admin import marked_changes
 from .history import field_label, readable_value
 from .models import PUBLISH_PERMISSION, ContentVersion, Draft, DraftState
 from .notifications import queue_mail
@@ -82,11 +83,16 @@ def save_draft(item, user, post, seen_revision):
                 # this one starts afresh from what is posted.
                 logger.info("Draft of %s ended while %s edited it", item, user)
             return Draft.objects.create(
-                item=item, data=posted_content(post), created_by=user, updated_by=user
+                item=item,
+                data=posted_content(post),
+                language=translation.get_language(),
+                created_by=user,
+                updated_by=user,
             )
         if seen_revision != draft.revision:
             raise DraftError(stale_draft_message(draft))
         draft.data = posted_content(post)
+        draft.language = translation.get_language()
         draft.revision += 1
         draft.updated_by = user
         draft.updated_at = timezone.now()
@@ -167,7 +173,8 @@ def apply(draft, user):
     model = draft.content_type.model_class()
     model_admin = admin.site._registry[model]
     request = replayed_request(draft, user)
-    with transaction.atomic(using=router.db_for_write(model)):
+    # Posted again in the language it was typed in: dates and numbers are in its format.
+    with transaction.atomic(using=router.db_for_write(model)), translation.override(draft.language):
         response = model_admin.changeform_view(request, str(draft.object_id))
         # The admin answers a save with a redirect; anything else is the form (or the conflict
         # page) shown again with what stopped it.
@@ -176,11 +183,39 @@ def apply(draft, user):
 
 
 def draft_changes(model_admin, request, item, draft):
-    """What `draft` changes in the published `item`, for a reviewer: a list of (row, field,
-    before, after) in words, the item's own fields first, then its inline rows."""
+    """What `draft` changes in the published `item`, for a reviewer: for each changed field
+    its row ("" for the item itself), name and old and new value in words, the changed words
+    of texts marked; the item's own fields first, then its inline rows."""
+    # Read in the language its author typed it in: dates and numbers are in that format.
+    with translation.override(draft.language):
+        found = list(changed_fields(model_admin, request, item, draft))
+    changes = []
+    for row, model, name, old, new in found:
+        label = ""
+        if row is not None:
+            label = str(row) if row.pk else _("new %(kind)s") % {"kind": model._meta.verbose_name}
+        if name is None:
+            changes.append({"row": label, "field": _("deleted"), "old": "", "new": ""})
+            continue
+        changes.append(
+            {
+                "row": label,
+                "field": field_label(model, name),
+                **marked_changes(
+                    readable_value(model, name, old), readable_value(model, name, new)
+                ),
+            }
+        )
+    return changes
+
+
+def changed_fields(model_admin, request, item, draft):
+    """(row, model, field name, old value, new value) of each field `draft` changes; the
+    name is None for a row it deletes."""
     data, files = as_post(draft.data), MultiValueDict()
     form = model_admin.get_form(request, item, change=True)(data, files, instance=item)
-    changes = [("", *change) for change in changed_values(form)]
+    for name, old, new in changed_values(form):
+        yield None, type(item), name, old, new
     for FormSet, inline in model_admin.get_formsets_with_inlines(request, item):
         prefix = FormSet.get_default_prefix()
         formset = FormSet(
@@ -191,16 +226,11 @@ def draft_changes(model_admin, request, item, draft):
         for row in formset.forms:
             if not row.has_changed():
                 continue
-            label = (
-                str(row.instance)
-                if row.instance.pk
-                else _("new %(kind)s") % {"kind": FormSet.model._meta.verbose_name}
-            )
             if row in deleted:
-                changes.append((label, _("deleted"), "", ""))
+                yield row.instance, FormSet.model, None, None, None
                 continue
-            changes += [(label, *change) for change in changed_values(row)]
-    return changes
+            for name, old, new in changed_values(row):
+                yield row.instance, FormSet.model, name, old, new
 
 
 def changed_values(form):
@@ -215,12 +245,7 @@ def changed_values(form):
         old = before.get(name)
         if model_field.many_to_one and old is not None:
             old = model_field.related_model._default_manager.filter(pk=old).first()
-        new = form.cleaned_data.get(name, form.data.get(form.add_prefix(name)))
-        yield (
-            field_label(model, name),
-            readable_value(model, name, old),
-            readable_value(model, name, new),
-        )
+        yield name, old, form.cleaned_data.get(name, form.data.get(form.add_prefix(name)))
 
 
 class KeptAside(BaseStorage):

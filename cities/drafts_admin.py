@@ -205,15 +205,17 @@ class DraftableAdmin:
         if not getattr(request, "saving_draft", False):
             return super().response_change(request, obj)
         draft = request.saved_draft
+        # A submission says so itself (save_related).
         if draft.publish_at:
             done = _("Changes saved as a draft, to be published on %(date)s.") % {
                 "date": date_format(timezone.localtime(draft.publish_at), "DATETIME_FORMAT")
             }
-        else:
+            self.message_user(request, done, messages.SUCCESS)
+        elif SUBMIT_BUTTON not in request.POST:
             done = _(
                 "Changes saved as a draft: the public page is unchanged until they are published."
             )
-        self.message_user(request, done, messages.SUCCESS)
+            self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(request.path)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from cities import review
 from cities.models import (
@@ -396,12 +396,10 @@ def test_the_review_page_lists_what_the_draft_changes(quito, publisher):
     client.post(change_url(quito), data)
     page = logged_in_client(publisher).get(ReviewRequest.objects.get().get_absolute_url())
     changes = page.context["draft_changes"]
-    assert [(row, field) for row, field, _before, _after in changes] == [
-        ("", "Narrative (English)")
-    ]
-    assert changes[0][2:] == (
-        "Quito learns in its neighbourhoods.",
-        "Quito learns in every parish, from its markets to its parks.",
+    assert [(change["row"], change["field"]) for change in changes] == [("", "Narrative (English)")]
+    assert changes[0]["old"] == "Quito learns in its <del>neighbourhoods.</del>"
+    assert changes[0]["new"] == (
+        "Quito learns in <ins>every parish, from</ins> its <ins>markets to its parks.</ins>"
     )
     assert reverse("cities:draft_preview", args=[Draft.objects.get().pk]) in page.text
 
@@ -440,3 +438,25 @@ def test_an_editor_without_the_right_cannot_publish_by_restoring_a_live_items_ve
     assert editor.post(revert_url, {"name": "Hacked"}).status_code == 403
     quito.refresh_from_db()
     assert quito.name == "Quito"
+
+
+def test_a_draft_typed_in_spanish_is_published_by_an_english_publisher_as_typed(quito, publisher):
+    published_at = quito.published_at
+    eva = logged_in_client(make_staff("Editors", username="eva"), language="es")
+    data = opened_form(eva, quito) | {"narrative_es": "<p>Quito aprende.</p>"}
+    # The date as the Spanish admin writes it (the English admin reads 30/11 as no date).
+    with translation.override("es"):
+        data["published_at_0"] = formats.localize_input(data["published_at_0"])
+    assert "/" in data["published_at_0"]
+    data.pop("_save")
+    eva.post(change_url(quito), {**data, "_submit_for_review": "1"})
+    submission = ReviewRequest.objects.get()
+
+    english = logged_in_client(publisher, language="en")
+    page = english.get(submission.get_absolute_url())
+    assert [change["field"] for change in page.context["draft_changes"]] == ["Narrative (Spanish)"]
+    version = review.reviewed_version(submission, quito)
+    english.post(submission.get_absolute_url(), {"version": version, "_approve": "1"})
+    quito.refresh_from_db()
+    assert quito.narrative_es == "<p>Quito aprende.</p>"
+    assert quito.published_at.replace(microsecond=0) == published_at.replace(microsecond=0)

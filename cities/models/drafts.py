@@ -48,6 +48,8 @@ class Draft(models.Model):
     item = GenericForeignKey("content_type", "object_id")
     # The posted form: {field name: [values]}, without files, buttons or the CSRF token.
     data = models.JSONField(_("changes"), default=dict)
+    # The language of the admin it was typed in, whose formats its dates and numbers follow.
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     # Counts the saves of this draft: a save over a newer one than the editor opened is
     # refused, as saves of the item itself are (cities.edit_conflicts).
     revision = models.PositiveIntegerField(_("revision"), default=1)
