@@ -11,6 +11,7 @@ rendered, so it shows exactly what publishing would, and nothing of it remains.
 import logging
 import threading
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.messages.storage.base import BaseStorage
@@ -54,9 +55,24 @@ class DraftNotApplicable(DraftError):
     """The form refused the draft's changes (they no longer fit the item as it is now)."""
 
 
-def posted_content(post):
-    """The item's content in a posted change form, as `Draft.data` keeps it."""
-    return {key: post.getlist(key) for key in post if key not in NOT_CONTENT}
+def posted_content(post, posted_forms):
+    """The item's content in a posted change form, as `Draft.data` keeps it: as posted, but
+    with dates and times in ISO 8601, which forms read in every language (a date typed as
+    30/11/2026 in the Spanish admin is no date in the English one)."""
+    data = {key: post.getlist(key) for key in post if key not in NOT_CONTENT}
+    for form in posted_forms:
+        for name, value in getattr(form, "cleaned_data", {}).items():
+            field = form.fields.get(name)
+            if isinstance(field, forms.SplitDateTimeField) and value is not None:
+                moment = timezone.localtime(value) if timezone.is_aware(value) else value
+                date_key, time_key = (
+                    form.add_prefix(name) + suffix for suffix in field.widget.widgets_names
+                )
+                data[date_key] = [moment.date().isoformat()]
+                data[time_key] = [moment.time().isoformat()]
+            elif isinstance(field, forms.DateField | forms.TimeField) and value is not None:
+                data[form.add_prefix(name)] = [value.isoformat()]
+    return data
 
 
 def as_post(data):
@@ -71,10 +87,11 @@ def open_draft(item):
     return Draft.objects.of(item).open().select_related("created_by", "updated_by").first()
 
 
-def save_draft(item, user, post, seen_revision):
-    """Keep the posted form as `item`'s draft. `seen_revision` is the draft's revision the
-    editor's form showed (None: they opened the item without a draft); a draft saved by
-    someone else since is not overwritten (`DraftError`)."""
+def save_draft(item, user, post, posted_forms, seen_revision):
+    """Keep the posted form (validated as `posted_forms`: the item's and its inline rows') as
+    `item`'s draft. `seen_revision` is the draft's revision the editor's form showed (None:
+    they opened the item without a draft); a draft saved by someone else since is not
+    overwritten (`DraftError`)."""
     with transaction.atomic(using=router.db_for_write(Draft)):
         draft = Draft.objects.of(item).open().select_for_update().first()
         if draft is None:
@@ -84,14 +101,14 @@ def save_draft(item, user, post, seen_revision):
                 logger.info("Draft of %s ended while %s edited it", item, user)
             return Draft.objects.create(
                 item=item,
-                data=posted_content(post),
+                data=posted_content(post, posted_forms),
                 language=translation.get_language(),
                 created_by=user,
                 updated_by=user,
             )
         if seen_revision != draft.revision:
             raise DraftError(stale_draft_message(draft))
-        draft.data = posted_content(post)
+        draft.data = posted_content(post, posted_forms)
         draft.language = translation.get_language()
         draft.revision += 1
         draft.updated_by = user

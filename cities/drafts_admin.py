@@ -141,18 +141,19 @@ class DraftableAdmin:
                 drafts.REVISION_FIELD
             ):
                 obj._change_reason = PUBLISHED_FROM_DRAFT
-            return super().save_model(request, obj, form, change)
-        seen = request.POST.get(drafts.REVISION_FIELD)
-        request.saved_draft = drafts.save_draft(
-            obj, request.user, request.POST, int(seen) if seen else None
-        )
+            super().save_model(request, obj, form, change)
+        # A draft is kept with its inline rows, in save_related.
 
     def save_related(self, request, form, formsets, change):
         if not getattr(request, "saving_draft", False):
             super().save_related(request, form, formsets, change)
             self.close_published_draft(request, form.instance)
             return
-        draft = request.saved_draft
+        seen = request.POST.get(drafts.REVISION_FIELD)
+        posted_forms = [form, *(row for formset in formsets for row in formset.forms)]
+        draft = request.saved_draft = drafts.save_draft(
+            form.instance, request.user, request.POST, posted_forms, int(seen) if seen else None
+        )
         if SCHEDULE_DRAFT in request.POST and review.may_publish(request.user):
             drafts.schedule(draft.pk, request.user, request.draft_publish_at)
         if SUBMIT_BUTTON in request.POST:

@@ -453,6 +453,9 @@ def test_a_draft_typed_in_spanish_is_published_by_an_english_publisher_as_typed(
     submission = ReviewRequest.objects.get()
 
     english = logged_in_client(publisher, language="en")
+    form = english.get(change_url(quito)).context["adminform"].form
+    assert form.errors == {}
+    assert form["published_at"].value()[0] == timezone.localtime(published_at).date().isoformat()
     page = english.get(submission.get_absolute_url())
     assert [change["field"] for change in page.context["draft_changes"]] == ["Narrative (Spanish)"]
     version = review.reviewed_version(submission, quito)
