@@ -114,17 +114,20 @@ class DraftableAdmin:
 
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))
-        if "publication" in columns:
-            columns[columns.index("publication")] = "publication_with_draft"
-            return columns
+        if issubclass(self.model, Publishable):
+            return columns  # said in the publication column
         return [*columns, "unpublished_changes"]
 
     @admin.display(description=_("publication"), ordering="published_at")
-    def publication_with_draft(self, item):
-        shown = self.publication(item)
+    def publication(self, item):
+        shown = super().publication(item)
         if not item.has_open_draft:
             return shown
-        return format_html("{}<br>{}", shown, self.unpublished_changes(item))
+        return format_html(
+            '{}<br><span class="publication publication--changes">{}</span>',
+            shown,
+            _("with unpublished changes"),
+        )
 
     @admin.display(description=_("unpublished changes"))
     def unpublished_changes(self, item):

@@ -119,7 +119,7 @@ def test_the_list_says_published_with_unpublished_changes_and_filters_them(quito
     client = logged_in_client(publisher)
     save_draft(client, quito, narrative_en=DRAFTED)
     listing = client.get(reverse("admin:cities_city_changelist"))
-    assert listing.text.count("published, with unpublished changes") == 1
+    assert listing.text.count("with unpublished changes</span>") == 1
     filtered = client.get(reverse("admin:cities_city_changelist"), {"draft": "yes"})
     assert list(filtered.context["cl"].result_list) == [quito]
     unfiltered = client.get(reverse("admin:cities_city_changelist"), {"draft": "no"})
@@ -463,3 +463,12 @@ def test_a_draft_typed_in_spanish_is_published_by_an_english_publisher_as_typed(
     quito.refresh_from_db()
     assert quito.narrative_es == "<p>Quito aprende.</p>"
     assert quito.published_at.replace(microsecond=0) == published_at.replace(microsecond=0)
+
+
+def test_the_criteria_list_says_which_have_unpublished_changes(publisher):
+    changed = make_criterion(title="Learning in families", statement="<p>Old.</p>")
+    make_criterion(title="Learning at work", statement="<p>Work.</p>")
+    client = logged_in_client(publisher)
+    save_draft(client, changed, statement_en="<p>New.</p>")
+    listing = client.get(reverse("admin:cities_criterion_changelist"))
+    assert listing.text.count("published, with unpublished changes") == 1
