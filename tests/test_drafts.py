@@ -96,7 +96,8 @@ def test_publishing_the_form_that_shows_the_draft_publishes_it(quito, publisher)
     draft = Draft.objects.get()
     assert (draft.state, draft.closed_by) == (DraftState.PUBLISHED, publisher)
     assert quito.history.count() == versions_before + 1
-    assert "every parish" not in client.get(change_url(quito)).text.split("draft-notice")[0]
+    form = client.get(change_url(quito))
+    assert form.context["draft"] is None and "draft-notice" not in form.text
 
 
 def test_discarding_a_draft_keeps_the_published_version_and_the_drafts_record(quito, publisher):
@@ -325,6 +326,8 @@ class TestScheduledDrafts:
         assert draft.publish_at is not None and draft.scheduled_by == publisher
         assert "every parish" not in public_page(quito).text  # cached now
         assert ContentVersion.current().next_publication_at == draft.publish_at
+        form = client.get(change_url(quito)).text
+        assert "They will be published on" in form and 'name="_schedule_draft"' in form
 
         # Its time comes: no save happens, the next visitor gets the new page.
         Draft.objects.filter(pk=draft.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
