@@ -160,7 +160,7 @@ def schedule(draft_id, user, publish_at):
         draft.problem = ""
         draft.save()
         # The counter keeps the next moment something is due; it now includes this one.
-        ContentVersion.bump()
+        ContentVersion.reschedule()
     return draft
 
 

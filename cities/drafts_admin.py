@@ -1,6 +1,6 @@
-"""Draft changes in the admin: "Save draft" on the form of a live item, the form showing the
-draft while there is one, "published, with unpublished changes" in the lists, and the pages
-that publish, schedule or discard a draft (cities.drafts holds the rules)."""
+"""Draft changes in the admin: "Save draft" (and "Schedule") on the form of a live item, the
+form showing the draft while there is one, "with unpublished changes" in the lists, and the
+page that discards a draft (cities.drafts holds the rules)."""
 
 from django import forms
 from django.contrib import admin, messages

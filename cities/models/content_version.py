@@ -78,6 +78,15 @@ class ContentVersion(models.Model):
             cls.objects.get_or_create(pk=1, defaults={"next_publication_at": next_publication_at})
 
 
+    @classmethod
+    def reschedule(cls):
+        """Only the next moment something is due changed (a draft was scheduled): the cached
+        pages stay valid."""
+        next_publication_at = next_scheduled_publication()
+        if not cls.objects.filter(pk=1).update(next_publication_at=next_publication_at):
+            cls.objects.get_or_create(pk=1, defaults={"next_publication_at": next_publication_at})
+
+
 def next_scheduled_publication():
     """When the first scheduled city, program, photo or draft of changes goes public (None:
     nothing is due)."""
