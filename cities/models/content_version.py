@@ -77,7 +77,6 @@ class ContentVersion(models.Model):
         ):
             cls.objects.get_or_create(pk=1, defaults={"next_publication_at": next_publication_at})
 
-
     @classmethod
     def reschedule(cls):
         """Only the next moment something is due changed (a draft was scheduled): the cached
