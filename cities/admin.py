@@ -411,10 +411,8 @@ class ProgramAdmin(
     list_display = [
         "name",
         "city",
-        "theme",
-        "is_good_practice",
-        "lifecycle",
-        "replaced_by",
+        "theme_column",
+        "lifecycle_column",
         "publication",
         "order",
     ]
@@ -439,6 +437,25 @@ class ProgramAdmin(
         "source_url",
     ]
 
+    @admin.display(description=_("policy theme"), ordering="theme")
+    def theme_column(self, program):
+        """The theme, and whether it is a good practice (a column each would not fit)."""
+        if not program.is_good_practice:
+            return program.get_theme_display() or "—"
+        return format_html(
+            "{}<br><strong>{}</strong>", program.get_theme_display() or "—", _("good practice")
+        )
+
+    @admin.display(description=_("lifecycle"), ordering="lifecycle")
+    def lifecycle_column(self, program):
+        if program.replaced_by is None:
+            return program.get_lifecycle_display()
+        return format_html(
+            "{}<br>{}",
+            program.get_lifecycle_display(),
+            _("by %(program)s") % {"program": program.replaced_by},
+        )
+
 
 @admin.register(Photo)
 class PhotoAdmin(
@@ -453,7 +470,6 @@ class PhotoAdmin(
         "title",
         "small_thumbnail",
         "credit_column",
-        "licence",
         "city",
         "publication",
         "is_placeholder",
@@ -570,7 +586,8 @@ class PhotoAdmin(
 
     @admin.display(description=_("credit"))
     def credit_column(self, photo):
-        return photo.credit
+        # With its licence: a column of its own would not fit at 1280 pixels.
+        return format_html("{}<br>{}", photo.credit, photo.get_licence_display())
 
     @admin.display(description=_("subject"))
     def focal_point_picker(self, photo):

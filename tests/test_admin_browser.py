@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from cities.models import City
+from cities.models import City, ReviewRequest, ReviewState
 from tests.factories import log_in_in_browser, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,3 +60,35 @@ def test_quitos_form_is_short_and_its_rows_open_on_demand(quito_form, tmp_path):
     page.locator("summary", has_text="Cover photo").click()
     assert page.locator(".cover-photo-picker img").first.is_visible()
     assert [text for text in refused if "Content Security Policy" in text] == []
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_content_lists_fit_a_1280_pixel_screen(live_server, browser, language):
+    call_command("load_seed", verbosity=0)
+    chief = make_user("chief", is_staff=True, is_superuser=True)
+    quito = City.objects.get(slug="quito")
+    # A submission rejected with a comment: the longest a publication cell gets.
+    ReviewRequest.objects.create(
+        item=quito,
+        submitted_by=chief,
+        state=ReviewState.REJECTED,
+        comment="Add the source of the 2018 membership and shorten the second paragraph.",
+    )
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        locale={"en": "en-US", "es": "es-EC"}[language],
+        timezone_id=settings.TIME_ZONE,
+    )
+    page = context.new_page()
+    log_in_in_browser(page, live_server.url, "chief", "/admin/")
+    overflowing = {}
+    for model in ("city", "program", "photo", "criterion", "sitetext", "learningcityaward"):
+        page.goto(f"{live_server.url}/admin/cities/{model}/")
+        widths = page.evaluate(
+            "(() => { const r = document.querySelector('#changelist .results');"
+            " return [r.scrollWidth, r.clientWidth]; })()"
+        )
+        if widths[0] > widths[1]:
+            overflowing[model] = widths
+    context.close()
+    assert overflowing == {}
