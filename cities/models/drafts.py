@@ -3,13 +3,12 @@ seeing the item as it is, until someone publishes the change (now or at a chosen
 discards it (cities.drafts holds the rules)."""
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .items import AboutAnItem, AboutAnItemQuerySet
 
 
 class DraftState(models.TextChoices):
@@ -18,13 +17,7 @@ class DraftState(models.TextChoices):
     DISCARDED = "discarded", _("discarded")
 
 
-class DraftQuerySet(models.QuerySet):
-    def of(self, item):
-        return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
-
-    def of_model(self, model):
-        return self.filter(content_type=ContentType.objects.get_for_model(model))
-
+class DraftQuerySet(AboutAnItemQuerySet):
     def open(self):
         return self.filter(state=DraftState.OPEN)
 
@@ -32,7 +25,7 @@ class DraftQuerySet(models.QuerySet):
         return self.open().filter(publish_at__lte=at or timezone.now())
 
 
-class Draft(models.Model):
+class Draft(AboutAnItem):
     """The changes of one item's change form, kept as the form posted them (its fields, and
     its inline rows for a city), so that publishing replays them through the same form, with
     the same checks, as a save would have.
@@ -41,11 +34,6 @@ class Draft(models.Model):
     who and when, so that an item's drafts are part of its history.
     """
 
-    content_type = models.ForeignKey(
-        ContentType, verbose_name=_("kind of item"), on_delete=models.CASCADE
-    )
-    object_id = models.PositiveBigIntegerField(_("item id"))
-    item = GenericForeignKey("content_type", "object_id")
     # The posted form: {field name: [values]}, without files, buttons or the CSRF token.
     data = models.JSONField(_("changes"), default=dict)
     # The language of the admin it was typed in, whose formats its dates and numbers follow.
@@ -125,11 +113,4 @@ class Draft(models.Model):
 
     def get_absolute_url(self):
         """The item's form, which shows the draft while it is open."""
-        return reverse(
-            f"admin:{self.content_type.app_label}_{self.content_type.model}_change",
-            args=[self.object_id],
-        )
-
-    @property
-    def kind(self):
-        return self.content_type.model_class()._meta.verbose_name
+        return self.item_admin_url

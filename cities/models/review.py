@@ -3,17 +3,16 @@
 Each submission is a row of its own and is never overwritten by the next one, so the rows
 of an item are the history of its reviews (who submitted, who decided, when, and why it was
 refused). The item is named generically, with the version of it that was submitted (its
-history record's id), so that the same workflow can later review a draft revision of a
-published item rather than the item itself.
+history record's id), or the draft of its changes when it is published (cities.drafts).
 """
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from .items import AboutAnItem, AboutAnItemQuerySet
 
 # The right to publish: held by the "Publishers" group (migration 0014) and superusers.
 PUBLISH_PERMISSION = "cities.publish_content"
@@ -25,13 +24,7 @@ class ReviewState(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
-class ReviewRequestQuerySet(models.QuerySet):
-    def of(self, item):
-        return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
-
-    def of_model(self, model):
-        return self.filter(content_type=ContentType.objects.get_for_model(model))
-
+class ReviewRequestQuerySet(AboutAnItemQuerySet):
     def awaiting(self):
         return self.filter(state=ReviewState.SUBMITTED)
 
@@ -45,12 +38,7 @@ class ReviewRequestQuerySet(models.QuerySet):
         return self.exclude(models.Exists(newer))
 
 
-class ReviewRequest(models.Model):
-    content_type = models.ForeignKey(
-        ContentType, verbose_name=_("kind of item"), on_delete=models.CASCADE
-    )
-    object_id = models.PositiveBigIntegerField(_("item id"))
-    item = GenericForeignKey("content_type", "object_id")
+class ReviewRequest(AboutAnItem):
     # The item's newest history record when it was submitted: the version under review.
     version_id = models.PositiveBigIntegerField(_("version submitted"), null=True, blank=True)
     # For a published item, the draft of its changes under review, and the draft's revision.
@@ -118,18 +106,6 @@ class ReviewRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:cities_reviewrequest_review", args=[self.pk])
-
-    @property
-    def kind(self):
-        """What kind of item it is (photo, city…), for lists."""
-        return self.content_type.model_class()._meta.verbose_name
-
-    @property
-    def item_admin_url(self):
-        return reverse(
-            f"admin:{self.content_type.app_label}_{self.content_type.model}_change",
-            args=[self.object_id],
-        )
 
 
 class OutgoingMail(models.Model):
