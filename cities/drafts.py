@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.messages.storage.base import BaseStorage
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db import router, transaction
+from django.db import IntegrityError, router, transaction
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -99,13 +99,18 @@ def save_draft(item, user, post, posted_forms, seen_revision):
                 # Theirs was published or discarded meanwhile: theirs is gone from the form,
                 # this one starts afresh from what is posted.
                 logger.info("Draft of %s ended while %s edited it", item, user)
-            return Draft.objects.create(
-                item=item,
-                data=posted_content(post, posted_forms),
-                language=translation.get_language(),
-                created_by=user,
-                updated_by=user,
-            )
+            try:
+                with transaction.atomic(using=router.db_for_write(Draft)):
+                    return Draft.objects.create(
+                        item=item,
+                        data=posted_content(post, posted_forms),
+                        language=translation.get_language(),
+                        created_by=user,
+                        updated_by=user,
+                    )
+            except IntegrityError:
+                # Someone else's first draft of the item, saved at the same moment.
+                raise DraftError(stale_draft_message(open_draft(item))) from None
         if seen_revision != draft.revision:
             raise DraftError(stale_draft_message(draft))
         draft.data = posted_content(post, posted_forms)

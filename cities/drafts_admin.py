@@ -79,7 +79,13 @@ class DraftableAdmin:
                 request.saving_draft = self.drafting(request, obj)
             elif request.item_is_live:
                 request.shown_draft = drafts.open_draft(obj)
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except drafts.DraftError:
+            # Another draft of the item was saved at the same moment, and nothing of this
+            # save was kept: the form is checked again, and says whose draft it met, with
+            # what this editor typed.
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_object(self, request, object_id, from_field=None):
         # The admin reads the object again after changeform_view above did: one query.

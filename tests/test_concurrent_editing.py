@@ -270,3 +270,75 @@ def test_a_crash_in_the_middle_of_saves_leaves_nothing_half_written(vendor, tmp_
         assert set(photo["files"]) <= stored, f"{photo['title']} lost files in the crash"
     referenced = {name for photo in state["photos"] for name in photo["files"]}
     assert files_after_cleanup == referenced
+
+
+SET_UP_LIVE_CITY = """
+import json
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, User
+from cities.models import City, Status
+password = make_password("%(password)s")
+groups = Group.objects.filter(name__in=["Editors", "Publishers"])
+for name in ("drafts-publisher-1", "drafts-publisher-2"):
+    User.objects.create(username=name, password=password, is_staff=True).groups.set(groups)
+city = City.objects.get(pk=%(city)d)
+city.status = Status.PUBLISHED
+city.save()
+print(json.dumps({"tagline": city.tagline_es}))
+"""
+
+DRAFT_STATE = """
+import json
+from cities.models import City, Draft
+city = City.objects.get(pk=%(city)d)
+drafts = Draft.objects.of(city)
+print(json.dumps({
+    "drafts": [[d.state, d.created_by.username, d.data["tagline_es"][0]] for d in drafts],
+    "tagline": city.tagline_es,
+    "publications": city.history.filter(
+        history_change_reason="changes published from a draft"
+    ).count(),
+}))
+"""
+
+
+def test_two_drafts_of_one_live_city_at_once_and_two_publications_of_it(site):
+    """Two editors save a draft of one published city at the same moment: one draft is kept,
+    the other editor is told whose draft theirs met, with their typing still in the form.
+    Then two publishers publish that draft at the same moment: it is published once."""
+    city = site.accounts[7]["city"]
+    live = json.loads(
+        site.manage(script=SET_UP_LIVE_CITY % {"password": EDITOR_PASSWORD, "city": city})
+        .strip()
+        .splitlines()[-1]
+    )["tagline"]
+    saves = []
+    for account in site.accounts[6:8]:
+        editor = Editor(site.url, account["username"])
+        editor.http.headers["Accept-Language"] = "en"
+        url, fields = editor.change_city(city, tagline=f"Draft by {editor.username}")
+        saves.append(partial(editor.save, url, fields))
+
+    responses = at_once(saves)
+
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    refused = next(response for response in responses if response.status_code == 200)
+    assert "after you opened it" in refused.text
+    state = json.loads(site.manage(script=DRAFT_STATE % {"city": city}).strip().splitlines()[-1])
+    ((draft_state, author, tagline),) = state["drafts"]
+    assert draft_state == "open" and tagline == f"Draft by {author}"
+    assert f"Draft by {'editor-6' if author == 'editor-7' else 'editor-7'}" in refused.text
+    assert state["tagline"] == live  # nothing public changed
+
+    publications = []
+    for name in ("drafts-publisher-1", "drafts-publisher-2"):
+        publisher = Editor(site.url, name)
+        url, fields = publisher.change_city(city)
+        publications.append(partial(publisher.save, url, fields))
+
+    responses = at_once(publications)
+
+    assert sorted(response.status_code for response in responses) == [302, 409]
+    state = json.loads(site.manage(script=DRAFT_STATE % {"city": city}).strip().splitlines()[-1])
+    assert state["drafts"] == [["published", author, f"Draft by {author}"]]
+    assert state["tagline"] == f"Draft by {author}" and state["publications"] == 1
