@@ -29,10 +29,14 @@ from simple_history.models import DeletedObject
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 from .rich_text import RichTextField, html_to_text
 
+# Every model whose changes are recorded, in the order the activity log offers them.
+RECORDED_MODELS = (City, Program, Photo, Criterion, SiteText, ResourceLink, LearningCityAward)
+
 
 def record_history():
-    for model in (City, Criterion, LearningCityAward, Photo, ResourceLink, SiteText):
-        register(model)
+    for model in RECORDED_MODELS:
+        if model is not Program:
+            register(model)
     # A program's former slugs are kept by its saves, never restored: an old version must
     # not drop anchors that links out there still use.
     register(
