@@ -167,8 +167,8 @@ KINDS = {
 
 
 def describe(records):
-    """Set `description` (what happened, in the reader's language) and `author` on each
-    history record."""
+    """Set `description` (what happened, in the reader's language) and `made_by` on each
+    history record (not "author": a photo's own field of that name would be overwritten)."""
     records = list(records)
     restored_ids = {
         int(match[1])
@@ -184,7 +184,7 @@ def describe(records):
             .select_related("history_user")
         }
     for record in records:
-        record.author = who(record.history_user)
+        record.made_by = who(record.history_user)
         reason = record.history_change_reason or ""
         restored = RESTORED_FROM_PATTERN.match(reason)
         if restored:

@@ -62,7 +62,7 @@ def log(client, **filters):
 def rows(response):
     """(who, what, kind, item) of each row, as read."""
     return [
-        (e.record.author, str(e.record.description), str(e.kind), e.item)
+        (e.record.made_by, str(e.record.description), str(e.kind), e.item)
         for e in response.context["entries"]
     ]
 

@@ -132,7 +132,7 @@ class TestRecentChangesByOthers:
             "city",
             "changed",
         )
-        assert first.record.author == "Pablo Vera"
+        assert first.record.made_by == "Pablo Vera"
         assert [str(name) for name in first.changed] == ["Tagline (English)"]
         assert [str(name) for name in second.changed] == ["Narrative (English)"]
         compare = reverse("admin:cities_city_compare", args=[city.pk])
@@ -167,6 +167,19 @@ class TestRecentChangesByOthers:
         assert [entry.item for entry in response.context["recent_changes"]] == ["Plaza Grande"]
         assert "secret draft" not in response.text.lower()
         assert "Loja" not in response.text  # uploaders may not view cities
+
+    def test_a_photos_credit_is_not_mistaken_for_who_saved_it(self, people):
+        photo = make_photo(title="Plaza Grande", author="Ana Ríos")
+        saved_by(people["publisher"], photo, alt_text="A square with a cathedral")
+
+        (entry,) = dashboard_of(people["editor"]).context["recent_changes"]
+        history = logged_in_client(people["editor"]).get(
+            reverse("admin:cities_photo_history", args=[photo.pk])
+        )
+
+        assert [str(name) for name in entry.changed] == ["Alt text (English)"]
+        (latest, _first) = history.context["page_obj"]
+        assert [str(row["field"]) for row in latest.history_delta_changes] == ["Alt text (English)"]
 
     def test_approvals_and_restorations_are_worded_as_such(self, people):
         city = make_city(name="Loja", status="draft", cover=False)
