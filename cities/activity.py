@@ -184,6 +184,8 @@ def activity_log_view(request, admin_site):
     )
     context = {
         **admin_site.each_context(request),
+        # Its six columns need the width of the screen, as the content lists do.
+        "is_nav_sidebar_enabled": False,
         "title": _("Activity log"),
         "form": form,
         "page": page,
