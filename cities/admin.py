@@ -19,6 +19,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from learningcities.admin_mixins import SaveFailureAdminMixin
 
+from .activity import activity_log_view
 from .admin_messages import AgreeingMessagesAdmin
 from .admin_search import FoldedSearchAdmin
 from .drafts_admin import DraftableAdmin
@@ -625,3 +626,7 @@ class ResourceLinkAdmin(TranslatedContentAdmin):
     formfield_overrides = HTTPS_URLS
     list_editable = ["order"]
     search_fields = ["title", "url", "description"]
+
+
+# Who changed what across all content, for superusers (cities.activity).
+admin.site.register_page("activity/", activity_log_view, "activity_log")

@@ -176,6 +176,7 @@ class DraftableAdmin:
             return
         if str(draft.revision) == seen:
             drafts.close(draft, DraftState.PUBLISHED, request.user)
+            review.close_with_draft(draft, request.user, review_links(request))
         else:
             self.message_user(
                 request,

@@ -30,7 +30,8 @@ from .history import (
     readable_changes,
 )
 from .models import PublicationState, Publishable, Status
-from .review import may_publish
+from .review import close_when_published, may_publish
+from .review_admin import review_links
 
 
 class PublicationFilter(admin.SimpleListFilter):
@@ -68,7 +69,7 @@ class PublishableAdmin(admin.ModelAdmin):
         # One save per item, not a bulk update, so that each change is in the history. Each
         # row is read afresh and locked until the end, so that a change saved by someone
         # else meanwhile is kept, not overwritten with what the list had loaded.
-        changed = 0
+        changed = []
         with transaction.atomic(using=router.db_for_write(self.model)):
             pks = list(queryset.values_list("pk", flat=True))
             for obj in self.model._default_manager.filter(pk__in=pks).select_for_update():
@@ -78,11 +79,12 @@ class PublishableAdmin(admin.ModelAdmin):
                 obj._change_reason = reason
                 obj.save()
                 self.log_change(request, obj, [{"changed": {"fields": ["status"]}}])
-                changed += 1
+                changed.append(obj)
+            close_when_published(changed, request.user, review_links(request))
         self.message_user(
             request,
-            ngettext("%(count)d item: %(done)s.", "%(count)d items: %(done)s.", changed)
-            % {"count": changed, "done": gettext(reason)},
+            ngettext("%(count)d item: %(done)s.", "%(count)d items: %(done)s.", len(changed))
+            % {"count": len(changed), "done": gettext(reason)},
             messages.SUCCESS,
         )
 
@@ -94,6 +96,8 @@ class PublishableAdmin(admin.ModelAdmin):
         saved = [form.instance]
         for formset in formsets:
             saved += [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]
+        # Published by a publisher's own save: a submission of it is decided by that.
+        close_when_published(saved, request.user, review_links(request))
         not_public = [obj for obj in saved if isinstance(obj, Publishable) and not obj.is_published]
         if not_public:
             # Said outright: a draft saved among published items is easily taken for public.

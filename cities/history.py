@@ -29,10 +29,14 @@ from simple_history.models import DeletedObject
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 from .rich_text import RichTextField, html_to_text
 
+# Every model whose changes are recorded, in the order the activity log offers them.
+RECORDED_MODELS = (City, Program, Photo, Criterion, SiteText, ResourceLink, LearningCityAward)
+
 
 def record_history():
-    for model in (City, Criterion, LearningCityAward, Photo, ResourceLink, SiteText):
-        register(model)
+    for model in RECORDED_MODELS:
+        if model is not Program:
+            register(model)
     # A program's former slugs are kept by its saves, never restored: an old version must
     # not drop anchors that links out there still use.
     register(
@@ -165,8 +169,8 @@ KINDS = {
 
 
 def describe(records):
-    """Set `description` (what happened, in the reader's language) and `author` on each
-    history record."""
+    """Set `description` (what happened, in the reader's language) and `made_by` on each
+    history record (not "author": a photo's own field of that name would be overwritten)."""
     records = list(records)
     restored_ids = {
         int(match[1])
@@ -182,7 +186,7 @@ def describe(records):
             .select_related("history_user")
         }
     for record in records:
-        record.author = who(record.history_user)
+        record.made_by = who(record.history_user)
         reason = record.history_change_reason or ""
         restored = RESTORED_FROM_PATTERN.match(reason)
         if restored:

@@ -7,7 +7,11 @@ a comment for its author, who may change it and submit it again. Each step is ke
 reviewers are mailed on a submission, the author on the decision (cities.notifications).
 """
 
+import operator
+from functools import reduce
+
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import Q
@@ -17,7 +21,14 @@ from django.utils.translation import gettext as _
 
 from . import drafts
 from .history import APPROVED
-from .models import PUBLISH_PERMISSION, ReviewRequest, ReviewState, Status
+from .models import (
+    PUBLISH_PERMISSION,
+    DraftState,
+    Publishable,
+    ReviewRequest,
+    ReviewState,
+    Status,
+)
 from .notifications import queue_mail
 
 
@@ -125,7 +136,6 @@ def _decide(review_id, user, state, comment, version_id, publish_at, links):
                     drafts.publish(review.draft_id, user, expected_revision=version_id)
             except drafts.DraftError as refusal:
                 raise ReviewError(str(refusal)) from refusal
-            subject, template = _("Approved: %(item)s"), "cities/email/approved.txt"
         elif state == ReviewState.APPROVED:
             # One published meanwhile (by a publisher's own save) keeps its date unless a
             # new one is chosen.
@@ -134,17 +144,63 @@ def _decide(review_id, user, state, comment, version_id, publish_at, links):
             item.status = Status.PUBLISHED
             item._change_reason = APPROVED
             item.save()
-            subject, template = _("Approved: %(item)s"), "cities/email/approved.txt"
-        else:
-            subject, template = _("Not approved: %(item)s"), "cities/email/rejected.txt"
-        if review.submitted_by and review.submitted_by.email:
-            context = {"review": review, "item": item, **(links(review) if links else {})}
-            queue_mail(
-                [review.submitted_by.email],
-                subject % {"item": item},
-                render_to_string(template, context),
-            )
+        tell_author(review, item, links)
     return review
+
+
+def close_when_published(items, user, links=None):
+    """Close the open submissions of those `items` that a publisher has just published
+    directly (saved as published, or with the list's "publish now"), as approved by that
+    publisher now: the queue no longer holds them, and their authors are told as of an
+    approval. Called in the transaction of the save."""
+    published = {
+        (ContentType.objects.get_for_model(item).pk, item.pk): item
+        for item in items
+        if isinstance(item, Publishable) and item.status == Status.PUBLISHED
+    }
+    if not published or not may_publish(user):
+        return
+    named = reduce(
+        operator.or_,
+        (Q(content_type=type_id, object_id=pk) for type_id, pk in published),
+    )
+    # A submitted draft of changes is approved so only once it is published (a publisher's
+    # save of the form that showed it); a save that left it open leaves its review too.
+    awaiting = ReviewRequest.objects.awaiting().filter(named)
+    for review in awaiting.exclude(draft__state=DraftState.OPEN):
+        # Decided once, even if another publisher approves it at this very moment.
+        if ReviewRequest.objects.filter(pk=review.pk, state=ReviewState.SUBMITTED).update(
+            state=ReviewState.APPROVED, reviewer=user, decided_at=timezone.now()
+        ):
+            review.refresh_from_db()
+            tell_author(review, published[review.content_type_id, review.object_id], links)
+
+
+def close_with_draft(draft, user, links=None):
+    """Approve the open submission of `draft`, which `user` (a publisher) has just published
+    from the item's form."""
+    for review in ReviewRequest.objects.awaiting().filter(draft=draft):
+        if ReviewRequest.objects.filter(pk=review.pk, state=ReviewState.SUBMITTED).update(
+            state=ReviewState.APPROVED, reviewer=user, decided_at=timezone.now()
+        ):
+            review.refresh_from_db()
+            tell_author(review, draft.item, links)
+
+
+def tell_author(review, item, links=None):
+    """Mail the author of `review` the decision on it (`links` as for `submit`)."""
+    if not (review.submitted_by and review.submitted_by.email):
+        return
+    if review.state == ReviewState.APPROVED:
+        subject, template = _("Approved: %(item)s"), "cities/email/approved.txt"
+    else:
+        subject, template = _("Not approved: %(item)s"), "cities/email/rejected.txt"
+    context = {"review": review, "item": item, **(links(review) if links else {})}
+    queue_mail(
+        [review.submitted_by.email],
+        subject % {"item": item},
+        render_to_string(template, context),
+    )
 
 
 def already_decided(review):

@@ -100,15 +100,27 @@ class TranslationStatusAdmin:
         )
 
 
+def translated_admins(admin_site):
+    """The admins of translated models, those with the "missing translation" column."""
+    return [
+        model_admin
+        for model_admin in admin_site._registry.values()
+        if isinstance(model_admin, TranslationStatusAdmin)
+    ]
+
+
+def lacking_translation(request, model_admin):
+    """The items of `model_admin`'s list, as the user sees it, that lack a translation."""
+    return model_admin.get_queryset(request).filter(missing_anywhere(model_admin.model))
+
+
 def missing_translations_view(request, admin_site):
     """Every missing translation the user may fix, per model, field and language."""
     sections = []
-    for model, model_admin in admin_site._registry.items():
-        if not isinstance(model_admin, TranslationStatusAdmin):
-            continue
+    for model_admin in translated_admins(admin_site):
         if not model_admin.has_view_or_change_permission(request):
             continue
-        opts = model._meta
+        opts = model_admin.model._meta
         rows = [
             {
                 "object": obj,
@@ -117,7 +129,7 @@ def missing_translations_view(request, admin_site):
                 "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
                 + f"#id_{build_localized_fieldname(field, code)}",
             }
-            for obj in model_admin.get_queryset(request).filter(missing_anywhere(model))
+            for obj in lacking_translation(request, model_admin)
             for field, code in missing_translations(obj)
         ]
         sections.append({"opts": opts, "rows": rows})

@@ -100,16 +100,28 @@ class AdminSite(admin.AdminSite):
     """The admin site, open to staff only once they have given their second factor (while
     `REQUIRE_2FA` is on). Installed as Django's default site by learningcities.apps."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pages = []
+
     def has_permission(self, request):
         # The device that verified this session: set by django-otp's middleware, or by
         # django_otp.login() for the request that completes a login.
         verified = getattr(request.user, "otp_device", None) is not None
         return super().has_permission(request) and (not settings.REQUIRE_2FA or verified)
 
+    def register_page(self, route, view, name):
+        """Add a page of an app's own to the admin, not a model's (the activity log):
+        at `route`, named `admin:<name>`, behind the admin's login. `view(request, site)`."""
+        self.pages.append(
+            path(route, self.admin_view(lambda request: view(request, self)), name=name)
+        )
+
     def get_urls(self):
         return [
             path("two-factor/", self.second_step, name="two_factor"),
             path("two-factor/setup/", self.enrolment, name="two_factor_setup"),
+            *self.pages,
             *super().get_urls(),
         ]
 

@@ -475,3 +475,17 @@ def test_the_criteria_list_says_which_have_unpublished_changes(publisher):
     save_draft(client, changed, statement_en="<p>New.</p>")
     listing = client.get(reverse("admin:cities_criterion_changelist"))
     assert listing.text.count("published, with unpublished changes") == 1
+
+
+def test_publishing_a_submitted_draft_from_the_form_approves_its_submission(quito, publisher):
+    editor = make_staff("Editors", username="eva", email="eva@example.org")
+    client = logged_in_client(editor)
+    data = opened_form(client, quito) | {"narrative_en": DRAFTED, "_submit_for_review": "1"}
+    data.pop("_save")
+    client.post(change_url(quito), data)
+
+    reviewer = logged_in_client(publisher)
+    assert reviewer.post(change_url(quito), opened_form(reviewer, quito)).status_code == 302
+    submission = ReviewRequest.objects.get()
+    assert (submission.state, submission.reviewer) == (ReviewState.APPROVED, publisher)
+    assert OutgoingMail.objects.filter(recipient="eva@example.org", subject__startswith="Approved")

@@ -33,7 +33,7 @@ def editor_page(live_server, browser):
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.set_default_timeout(10_000)
-    page.wait_for_selector("#editorial-dashboard-heading")
+    page.wait_for_selector(".editor-dashboard")
     yield page
     context.close()
 

@@ -122,6 +122,7 @@ def admin_urls(objects):
     queue = reverse("admin:cities_reviewrequest_changelist")
     urls["reviewrequest:changelist"] = f"{queue}?state__exact=submitted"
     urls["reviewrequest:review"] = objects["review"].get_absolute_url()
+    urls["activity:log"] = reverse("admin:activity_log")
     return urls
 
 
@@ -134,7 +135,7 @@ def expected_for(role, name):
         return LOGIN
     if role == "superuser":
         return ALLOWED
-    if model in ("user", "group"):
+    if model in ("user", "group", "activity"):
         return FORBIDDEN
     if model == "reviewrequest":
         return ALLOWED if role == "publisher" else FORBIDDEN

@@ -345,6 +345,71 @@ class TestSubmitApproveReject:
         assert Photo.objects.get().status == Status.DRAFT
 
 
+class TestPublishingDirectlyDecidesTheSubmission:
+    """A publisher who publishes a submitted item without the queue approves it so: the
+    queue does not keep it, and its author is told."""
+
+    def test_saving_a_submitted_photo_as_published_approves_its_submission(self, people, quito):
+        submit_new_photo(logged_in_client(people["uploader"]), quito, title="Plaza Grande")
+        photo = Photo.objects.get()
+        publisher = logged_in_client(people["publisher"])
+
+        response = publisher.post(
+            change_url(photo), form_data(publisher, photo, status="published")
+        )
+
+        assert response.status_code == 302
+        submission = ReviewRequest.objects.get()
+        assert (submission.state, submission.reviewer) == (
+            ReviewState.APPROVED,
+            people["publisher"],
+        )
+        assert timezone.now() - submission.decided_at < timedelta(minutes=1)
+        assert OutgoingMail.objects.filter(
+            recipient="ana@example.org", subject="Approved: Plaza Grande"
+        ).exists()
+        queue = publisher.get(reverse("admin:cities_reviewrequest_changelist"), follow=True)
+        assert list(queue.context["cl"].result_list) == []
+        assert publisher.get("/admin/").context["awaiting"] == []
+
+    def test_the_publish_now_action_approves_the_open_submissions(self, people):
+        editor = logged_in_client(people["editor"])
+        city = make_city(name="Loja", slug="loja", status=Status.DRAFT, cover=False)
+        editor.post(change_url(city), {**form_data(editor, city), "_submit_for_review": "1"})
+        other = make_city(name="Ambato", status=Status.DRAFT, cover=False)
+
+        logged_in_client(people["publisher"]).post(
+            reverse("admin:cities_city_changelist"),
+            {"action": "publish_now", "_selected_action": [city.pk, other.pk]},
+        )
+
+        submission = ReviewRequest.objects.get()
+        assert submission.state == ReviewState.APPROVED
+        assert submission.reviewer == people["publisher"]
+        assert City.objects.published().count() == 2
+
+    def test_a_decided_submission_is_left_as_it_was(self, people, quito):
+        submit_new_photo(logged_in_client(people["uploader"]), quito)
+        publisher = logged_in_client(people["publisher"])
+        decide(publisher, ReviewRequest.objects.get(), "_reject", comment="Name the holder.")
+        photo = Photo.objects.get()
+
+        publisher.post(change_url(photo), form_data(publisher, photo, status="published"))
+
+        submission = ReviewRequest.objects.get()
+        assert submission.state == ReviewState.REJECTED
+        assert submission.comment == "Name the holder."
+
+    def test_a_save_that_leaves_it_a_draft_keeps_it_in_the_queue(self, people, quito):
+        submit_new_photo(logged_in_client(people["uploader"]), quito)
+        photo = Photo.objects.get()
+        publisher = logged_in_client(people["publisher"])
+
+        publisher.post(change_url(photo), form_data(publisher, photo, holder="Municipio"))
+
+        assert ReviewRequest.objects.get().state == ReviewState.SUBMITTED
+
+
 class TestDashboard:
     def test_a_publisher_sees_what_awaits_review_with_a_link_to_decide(self, people, quito):
         submit_new_photo(logged_in_client(people["uploader"]), quito, title="Plaza Grande")
@@ -374,7 +439,7 @@ class TestDashboard:
         client = logged_in_client(people["publisher"])
         client.get("/admin/")
 
-        with django_assert_max_num_queries(25):
+        with django_assert_max_num_queries(26):
             client.get("/admin/")
 
 
@@ -404,5 +469,5 @@ def test_a_photo_deleted_under_review_leaves_nothing_to_decide(people, quito):
     publisher = logged_in_client(people["publisher"])
 
     assert review_page(publisher, submission).status_code == 404
-    assert "Plaza Grande" not in publisher.get("/admin/").text
+    assert publisher.get("/admin/").context["awaiting"] == []
     assert "My submissions" not in author.get("/admin/").text

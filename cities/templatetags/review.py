@@ -3,13 +3,11 @@ submissions with their state. Each person sees only what they may act on."""
 
 from django import template
 
+from cities.dashboard import DASHBOARD_ITEMS
 from cities.models import ReviewRequest
 from cities.review import may_publish
 
 register = template.Library()
-
-# How many submissions each section lists; the queue has the rest.
-DASHBOARD_ITEMS = 10
 
 
 @register.inclusion_tag("admin/includes/review_dashboard.html", takes_context=True)

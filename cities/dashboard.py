@@ -1,0 +1,191 @@
+"""The admin's first page: for each person only what they may act on, each item linked to
+where it is acted on. Their drafts, what is scheduled, recent changes by others, missing
+translations and placeholder photos still to be replaced are here; what awaits their review
+and their submissions come from cities.templatetags.review. Each section takes a fixed number
+of queries, however much content there is.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .activity import entries, history_rows
+from .history import RECORDED_MODELS
+from .models import (
+    City,
+    Criterion,
+    Draft,
+    Photo,
+    Program,
+    PublicationState,
+    SiteText,
+    Status,
+    change_permission,
+    view_permission,
+)
+from .translation_status import lacking_translation, translated_admins
+
+# How many items each section lists; the lists have the rest.
+DASHBOARD_ITEMS = 10
+
+PUBLISHABLE = (City, Program, Photo)
+# What may have draft changes while it is public (cities.drafts).
+DRAFTABLE = (*PUBLISHABLE, Criterion, SiteText)
+
+
+@dataclass
+class Item:
+    """An item to act on: its name, its kind, where it is changed, and the date that matters
+    (last changed, or public from)."""
+
+    label: str
+    kind: str
+    url: str
+    date: datetime | None = None
+
+
+def change_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def changeable(model, user):
+    """The items of `model` that `user` may change: photo uploaders only their own photos."""
+    if not user.has_perm(change_permission(model)):
+        return model.objects.none()
+    if model is Photo:
+        return Photo.objects.for_user(user)
+    return model.objects.all()
+
+
+def lists(user, state):
+    """The lists of the items in publication `state` that `user` may change: (name, url)."""
+    return [
+        (
+            model._meta.verbose_name_plural,
+            reverse(f"admin:cities_{model._meta.model_name}_changelist") + f"?publication={state}",
+        )
+        for model in PUBLISHABLE
+        if user.has_perm(change_permission(model))
+    ]
+
+
+def first_items(items, key, descending=False):
+    """The first DASHBOARD_ITEMS of `items`, found per model, and whether there are more."""
+    items = sorted(items, key=key, reverse=descending)
+    return items[:DASHBOARD_ITEMS], len(items) > DASHBOARD_ITEMS
+
+
+def my_drafts(user):
+    """Drafts whose newest version is the user's, and the live items with unpublished changes
+    the user saved last, the latest first: a query per model."""
+    found = []
+    for model in PUBLISHABLE:
+        newest = model.history.filter(id=OuterRef("pk")).order_by("-history_id")
+        drafts = (
+            changeable(model, user)
+            .filter(status=Status.DRAFT)
+            .annotate(
+                last_author=Subquery(newest.values("history_user")[:1]),
+                last_changed=Subquery(newest.values("history_date")[:1]),
+            )
+            .filter(last_author=user.pk)
+            .order_by("-last_changed")
+        )
+        found += [
+            Item(str(obj), model._meta.verbose_name, change_url(obj), obj.last_changed)
+            for obj in drafts[: DASHBOARD_ITEMS + 1]
+        ]
+    for model in DRAFTABLE:
+        mine = Draft.objects.of_model(model).open().filter(object_id=OuterRef("pk"))
+        changed = (
+            changeable(model, user)
+            .annotate(
+                draft_saved_by=Subquery(mine.values("updated_by")[:1]),
+                draft_saved=Subquery(mine.values("updated_at")[:1]),
+            )
+            .filter(draft_saved_by=user.pk)
+            .order_by("-draft_saved")
+        )
+        found += [
+            Item(
+                _("%(item)s, with unpublished changes") % {"item": obj},
+                model._meta.verbose_name,
+                change_url(obj),
+                obj.draft_saved,
+            )
+            for obj in changed[: DASHBOARD_ITEMS + 1]
+        ]
+    return first_items(found, key=lambda item: item.date, descending=True)
+
+
+def scheduled_publications(user):
+    """Items published with a date still to come that the user may change, soonest first."""
+    found = []
+    for model in PUBLISHABLE:
+        scheduled = changeable(model, user).scheduled().order_by("published_at", "pk")
+        found += [
+            Item(str(obj), model._meta.verbose_name, change_url(obj), obj.published_at)
+            for obj in scheduled[: DASHBOARD_ITEMS + 1]
+        ]
+    return first_items(found, key=lambda item: item.date)
+
+
+def recent_changes_by_others(user):
+    """The newest versions made by other people of the content the user may view (photo
+    uploaders: of their own photos only), worded by the history."""
+    histories = {}
+    for model in RECORDED_MODELS:
+        if not user.has_perm(view_permission(model)):
+            continue
+        # Versions saved by scripts and the seed name no person to ask about them.
+        history = model.history.filter(history_user__isnull=False).exclude(history_user=user.pk)
+        if model is Photo and not user.has_perm("cities.change_others_photos"):
+            # The twin of PhotoQuerySet.for_user: nobody else's photo, not even its title.
+            history = history.filter(uploaded_by=user.pk)
+        histories[model] = history
+    return entries(history_rows(histories)[:DASHBOARD_ITEMS])
+
+
+def missing_translation_count(request):
+    """How many items the user may change lack a translation; None if they may change no
+    translated content."""
+    admins = [a for a in translated_admins(admin.site) if a.has_change_permission(request)]
+    if not admins:
+        return None
+    return sum(lacking_translation(request, model_admin).count() for model_admin in admins)
+
+
+def placeholder_covers(user):
+    """Cities whose cover is still a seed placeholder, for those who may replace that photo
+    (on its form), and whether there are more."""
+    placeholders = changeable(Photo, user).filter(is_placeholder=True)
+    cities = (
+        City.objects.filter(cover_photo__in=placeholders)
+        .select_related("cover_photo")
+        .order_by("name")
+    )
+    found = list(cities[: DASHBOARD_ITEMS + 1])
+    return found[:DASHBOARD_ITEMS], len(found) > DASHBOARD_ITEMS
+
+
+def dashboard(request):
+    """Everything the first page shows the user, by section."""
+    user = request.user
+    drafts, more_drafts = my_drafts(user)
+    scheduled, more_scheduled = scheduled_publications(user)
+    placeholders, more_placeholders = placeholder_covers(user)
+    return {
+        "drafts": drafts,
+        "draft_lists": lists(user, PublicationState.DRAFT) if more_drafts else [],
+        "scheduled": scheduled,
+        "scheduled_lists": lists(user, PublicationState.SCHEDULED) if more_scheduled else [],
+        "recent_changes": recent_changes_by_others(user),
+        "missing_translations": missing_translation_count(request),
+        "placeholders": placeholders,
+        "more_placeholders": more_placeholders,
+    }
