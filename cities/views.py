@@ -4,7 +4,8 @@ from pathlib import PurePosixPath
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import F, Prefetch
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,7 +21,16 @@ from learningcities.views import sandboxed_media
 from . import images
 from .forms import DirectoryFilterForm, SearchForm
 from .geo import ecuador_map
-from .models import City, Criterion, Photo, Program, ResourceLink, SiteText, change_permission
+from .models import (
+    City,
+    Criterion,
+    LearningCityAward,
+    Photo,
+    Program,
+    ResourceLink,
+    SiteText,
+    change_permission,
+)
 from .search import search
 from .seo import city_page_meta
 
@@ -77,24 +87,24 @@ class CityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
-        # One plain query per relation rather than prefetch_related: on this page Django's
-        # prefetching (the criteria's join with its extra column, the filters it builds per
-        # relation) cost more than the queries themselves, a third of the page's time.
-        programs = list(Program.objects.shown(**self.audience).filter(city=city))
+        audience = self.audience
+        # Each relation is read whole with one plain query (see `CityRows`) and what the page
+        # may show is kept by `is_shown`, the twin of the querysets' rule.
+        programs = [program for program in city_programs(city) if program.is_shown(**audience)]
         for program in programs:
             program.city = city  # its address is worked out without a query
-        criteria = criteria_served(programs)
+        criteria = criteria_served(city, programs)
         shown_here = {program.pk: program for program in programs}
         context["program_groups"] = by_theme(
             (program, self.successor(program, shown_here), criteria[program.pk])
             for program in programs
         )
-        photos = list(Photo.objects.shown(**self.audience).filter(city=city))
+        photos = [photo for photo in city_photos(city) if photo.is_shown(**audience)]
         for photo in photos:
             photo.city = city
-        context["cover_photo"] = city.cover_for(**self.audience)
+        context["cover_photo"] = city.cover_for(**audience)
         context["gallery"] = [photo for photo in photos if photo.in_gallery]
-        context["awards"] = list(city.awards.all())
+        context["awards"] = city_awards(city)
         context.update(city_page_meta(self.request, city, programs))
         return context
 
@@ -116,12 +126,50 @@ class CityDetailView(DetailView):
         return response
 
 
-def criteria_served(programs):
-    """The criteria each of `programs` serves, by program pk, in their usual order."""
-    served = defaultdict(list)
-    links = Program.criteria.through.objects.filter(program__in=programs)
-    for link in links.select_related("criterion"):
-        served[link.program_id].append(link.criterion)
+class CityRows:
+    """One city's rows of a relation, read by SQL that the ORM makes once per process and
+    language (modeltranslation orders by the visitor's language) and that is then run as a
+    raw query with the city's id.
+
+    On the city page Django's compiling of these queries (the wide models carry every text in
+    both languages) took two thirds of their time. Everything is read, drafts too: the page
+    keeps what it may show by the models' own rule (`is_shown`), not by a copy of it in SQL.
+    """
+
+    def __init__(self, queryset_of_city):
+        self.queryset_of_city = queryset_of_city  # a city's id -> the queryset of its rows
+        self.sql = {}
+
+    def __call__(self, city):
+        key = (get_language(), connection.vendor)
+        if key not in self.sql:
+            queryset = self.queryset_of_city(0)
+            sql, params = queryset.query.sql_with_params()
+            if params != (0,):
+                raise ValueError(f"the city's id must be the query's only value: {sql}")
+            self.sql[key] = queryset.model, sql
+        model, sql = self.sql[key]
+        return list(model.objects.raw(sql, [city.pk]))
+
+
+city_programs = CityRows(lambda city_id: Program.objects.filter(city_id=city_id))
+city_photos = CityRows(lambda city_id: Photo.objects.filter(city_id=city_id))
+city_awards = CityRows(lambda city_id: LearningCityAward.objects.filter(city_id=city_id))
+# Each criterion once per program of the city that serves it, with that program's id.
+city_criteria = CityRows(
+    lambda city_id: Criterion.objects.filter(programs__city_id=city_id).annotate(
+        program_id=F("programs")
+    )
+)
+
+
+def criteria_served(city, programs):
+    """The criteria each of `programs` (the city's programs the page shows) serves, by
+    program pk, in their usual order."""
+    served = {program.pk: [] for program in programs}
+    for criterion in city_criteria(city):
+        if criterion.program_id in served:
+            served[criterion.program_id].append(criterion)
     for criteria in served.values():
         criteria.sort(key=lambda criterion: (criterion.order, criterion.title))
     return served
