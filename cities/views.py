@@ -95,8 +95,8 @@ class CityDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         city = self.object
         audience = self.audience
-        # Each relation is read whole with one plain query (see `CityRows`) and what the page
-        # may show is kept by `is_shown`, the twin of the querysets' rule.
+        # Each relation is read whole by a prepared query (see `PreparedQuery`); what the page
+        # may show is kept by `is_shown`, the twin of the querysets' `shown`.
         programs = [program for program in city_programs(city.pk) if program.is_shown(**audience)]
         for program in programs:
             program.city = city  # its address is worked out without a query
