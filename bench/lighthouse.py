@@ -1,7 +1,8 @@
 """Lighthouse (mobile) on the overview and a city page, served by `make serve` on 127.0.0.1.
 
 Installs npm `lighthouse@12.2.3` into bench/node_modules on first use and drives Debian's
-Chromium. Prints the four category scores, LCP and CLS of each page.
+Chromium. Prints the four category scores, LCP and CLS of each page, and under a category
+below 100 the audits it failed.
 
 Usage: python bench/lighthouse.py
 """
@@ -14,7 +15,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from loadtest import BASE, ROOT, Server, server_env, stop
+from loadtest import BASE, server_env, stop
+
+from tests.live_site import Server
 
 HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
@@ -53,7 +56,22 @@ def run_lighthouse(url, report, attempts=3):
         scores,
         audits["largest-contentful-paint"]["numericValue"] / 1000,
         audits["cumulative-layout-shift"]["numericValue"],
+        failed_audits(result),
     )
+
+
+def failed_audits(result):
+    """(category, audit id, title) of each scored audit that failed in a category below 100:
+    a score alone does not say what to fix."""
+    failed = []
+    for name, category in result["categories"].items():
+        if category["score"] == 1:
+            continue
+        for ref in category["auditRefs"]:
+            audit = result["audits"][ref["id"]]
+            if ref["weight"] > 0 and audit["score"] is not None and audit["score"] < 1:
+                failed.append((name, ref["id"], audit["title"]))
+    return failed
 
 
 def main():
@@ -72,22 +90,21 @@ def main():
             check=True,
         )
     workdir = Path(tempfile.mkdtemp(prefix="learningcities-lighthouse-"))
-    env = server_env(workdir, size=4, cache="local")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    server = Server(env, workdir / "serve.log")
-    # make serve loads the seed content: the overview and Quito's page are the seed's.
+    server = Server(server_env(workdir, size=4, cache="local"), workdir / "serve.log")
     server.start(ready_path="/es/")
     try:
         print(
             f"{'page':<10} {'perf':>4} {'a11y':>4} {'best':>4} {'seo':>4} {'LCP s':>6} {'CLS':>6}"
         )
         for name, path in PAGES.items():
-            scores, lcp, cls = run_lighthouse(BASE + path, workdir / "report.json")
+            scores, lcp, cls, failed = run_lighthouse(BASE + path, workdir / "report.json")
             print(
                 f"{name:<10} {scores['performance']:>4} {scores['accessibility']:>4} "
                 f"{scores['best-practices']:>4} {scores['seo']:>4} {lcp:>6.2f} {cls:>6.3f}",
                 flush=True,
             )
+            for category, audit, title in failed:
+                print(f"  failed in {category}: {audit} ({title})", flush=True)
     finally:
         stop(server)
         shutil.rmtree(workdir, ignore_errors=True)

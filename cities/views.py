@@ -7,8 +7,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import router, transaction
-from django.db.models import Prefetch
+from django.db import connection, router, transaction
+from django.db.models import F, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -29,6 +29,7 @@ from .models import (
     City,
     Criterion,
     Draft,
+    LearningCityAward,
     Photo,
     Program,
     ResourceLink,
@@ -70,8 +71,15 @@ class CityDetailView(DetailView):
         picks the programs and photos, and whether a cover or a successor may be named."""
         return {"user": self.request.user}
 
-    def get_queryset(self):
-        return City.objects.visible_to(self.request.user).select_related("cover_photo")
+    def get_object(self, queryset=None):
+        if queryset is not None:  # the preview's own look-up
+            return super().get_object(queryset)
+        # Read by a prepared query (see `PreparedQuery`) and kept if `City.objects.visible_to`
+        # would find it; its cover comes with its photos.
+        city = next(iter(city_by_slug(self.kwargs["slug"])), None)
+        if city is None or not city.is_visible_to(self.request.user):
+            raise Http404("No city found matching the query")
+        return city
 
     def get(self, request, *args, **kwargs):
         try:
@@ -91,24 +99,29 @@ class CityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
-        # One plain query per relation rather than prefetch_related: on this page Django's
-        # prefetching (the criteria's join with its extra column, the filters it builds per
-        # relation) cost more than the queries themselves, a third of the page's time.
-        programs = list(Program.objects.shown(**self.audience).filter(city=city))
+        audience = self.audience
+        # Each relation is read whole by a prepared query (see `PreparedQuery`); what the page
+        # may show is kept by `is_shown`, the twin of the querysets' `shown`.
+        programs = [program for program in city_programs(city.pk) if program.is_shown(**audience)]
         for program in programs:
             program.city = city  # its address is worked out without a query
-        criteria = criteria_served(programs)
+        criteria = criteria_served(city, programs)
         shown_here = {program.pk: program for program in programs}
         context["program_groups"] = by_theme(
             (program, self.successor(program, shown_here), criteria[program.pk])
             for program in programs
         )
-        photos = list(Photo.objects.shown(**self.audience).filter(city=city))
-        for photo in photos:
-            photo.city = city
-        context["cover_photo"] = city.cover_for(**self.audience)
+        photos = []
+        # 0 for no cover: no photo has that id, and the query's SQL stays the same.
+        for photo in city_photos(city.pk, city.cover_photo_id or 0):
+            if photo.pk == city.cover_photo_id:
+                city.cover_photo = photo
+            if photo.city_id == city.pk and photo.is_shown(**audience):
+                photo.city = city
+                photos.append(photo)
+        context["cover_photo"] = city.cover_for(**audience)
         context["gallery"] = [photo for photo in photos if photo.in_gallery]
-        context["awards"] = list(city.awards.all())
+        context["awards"] = city_awards(city.pk)
         context.update(city_page_meta(self.request, city, programs))
         return context
 
@@ -130,12 +143,57 @@ class CityDetailView(DetailView):
         return response
 
 
-def criteria_served(programs):
-    """The criteria each of `programs` serves, by program pk, in their usual order."""
-    served = defaultdict(list)
-    links = Program.criteria.through.objects.filter(program__in=programs)
-    for link in links.select_related("criterion"):
-        served[link.program_id].append(link.criterion)
+class PreparedQuery:
+    """Rows read by SQL that the ORM makes once per process and language (modeltranslation
+    orders by the visitor's language) and that is then run as a raw query with each call's
+    values.
+
+    On the city page Django's compiling of its queries (the wide models carry every text in
+    both languages) took two thirds of their time. The page reads each relation whole, drafts
+    too, and keeps what it may show by the models' own rule (`is_shown`), not by a copy of
+    that rule in SQL.
+    """
+
+    def __init__(self, queryset_of):
+        self.queryset_of = queryset_of  # the query's values -> its queryset
+        self.sql = {}
+
+    def __call__(self, *values):
+        key = (get_language(), connection.vendor)
+        if key not in self.sql:
+            queryset = self.queryset_of(*values)
+            sql, params = queryset.query.sql_with_params()
+            if params != values:
+                # SQL that does not take the values as they are (None as IS NULL, say) would
+                # not hold for the next call's.
+                raise ValueError(f"{sql} must take exactly the values {values}")
+            self.sql[key] = queryset.model, sql
+        model, sql = self.sql[key]
+        return list(model.objects.raw(sql, values))
+
+
+city_by_slug = PreparedQuery(lambda slug: City.objects.filter(slug=slug))
+city_programs = PreparedQuery(lambda city_id: Program.objects.filter(city_id=city_id))
+# The city's photos and its cover, which may be a photo of no city.
+city_photos = PreparedQuery(
+    lambda city_id, cover_id: Photo.objects.filter(Q(city_id=city_id) | Q(pk=cover_id))
+)
+city_awards = PreparedQuery(lambda city_id: LearningCityAward.objects.filter(city_id=city_id))
+# Each criterion once per program of the city that serves it, with that program's id.
+city_criteria = PreparedQuery(
+    lambda city_id: Criterion.objects.filter(programs__city_id=city_id).annotate(
+        program_id=F("programs")
+    )
+)
+
+
+def criteria_served(city, programs):
+    """The criteria each of `programs` (the city's programs the page shows) serves, by
+    program pk, in their usual order."""
+    served = {program.pk: [] for program in programs}
+    for criterion in city_criteria(city.pk):
+        if criterion.program_id in served:
+            served[criterion.program_id].append(criterion)
     for criteria in served.values():
         criteria.sort(key=lambda criterion: (criterion.order, criterion.title))
     return served

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cities.models import Program, Status
+from cities.models import City, Program, Status
+from cities.views import PreparedQuery
 
 from .factories import make_city, make_criterion, make_photo, make_program
 
@@ -108,3 +109,20 @@ def test_a_city_page_takes_six_queries_whatever_it_shows(client, settings):
     assert len(queries) == 6
     assert page.count("Replaced by <a") == 4
     assert page.count('class="photo__open"') == 3
+
+
+def test_a_prepared_query_runs_its_sql_with_each_calls_values():
+    cuenca, loja = make_city(slug="cuenca"), make_city(slug="loja")
+    by_slug = PreparedQuery(lambda slug: City.objects.filter(slug=slug))
+    assert [city.pk for city in by_slug("cuenca")] == [cuenca.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert [city.pk for city in by_slug("loja")] == [loja.pk]
+        assert by_slug("nowhere") == []
+    assert len(queries) == 2
+
+
+def test_a_prepared_query_refuses_sql_that_would_not_hold_for_other_values():
+    """`pk=None` becomes `IS NULL`: that SQL, kept, would answer every later call wrongly."""
+    by_pk = PreparedQuery(lambda pk: City.objects.filter(pk=pk))
+    with pytest.raises(ValueError, match="must take exactly the values"):
+        by_pk(None)

@@ -1,5 +1,6 @@
 """The Atom feed of the network's news, per language: only what is public, valid Atom."""
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
@@ -94,13 +95,25 @@ def test_the_feed_is_valid_atom_with_unique_ids_dates_and_absolute_links(client,
 def test_every_page_links_both_feeds_from_its_head(client, network):
     head = client.get("/en/cities/loja/").content.decode().split("</head>")[0]
     assert (
-        '<link rel="alternate" type="application/atom+xml" hreflang="es" href="/es/feed/" '
+        '<link rel="alternate" type="application/atom+xml" lang="es" href="/es/feed/" '
         'title="Ciudades del Aprendizaje del Ecuador: novedades">'
     ) in head
     assert (
-        '<link rel="alternate" type="application/atom+xml" hreflang="en" href="/en/feed/" '
+        '<link rel="alternate" type="application/atom+xml" lang="en" href="/en/feed/" '
         'title="Learning Cities of Ecuador: what is new">'
     ) in head
+
+
+def test_only_the_pages_language_versions_carry_hreflang(client, network):
+    """`hreflang` on an alternate link names this page in another language, at an absolute
+    address (Lighthouse's SEO audit failed when the feeds' relative links carried it)."""
+    head = client.get("/en/cities/loja/").content.decode().split("</head>")[0]
+    hreflang_links = [link for link in re.findall(r"<link [^>]*>", head) if "hreflang=" in link]
+    assert hreflang_links == [
+        '<link rel="alternate" hreflang="es" href="http://testserver/es/cities/loja/">',
+        '<link rel="alternate" hreflang="en" href="http://testserver/en/cities/loja/">',
+        '<link rel="alternate" hreflang="x-default" href="http://testserver/cities/loja/">',
+    ]
 
 
 def test_unknown_parameters_are_ignored(client, network):

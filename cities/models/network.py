@@ -87,7 +87,12 @@ class Criterion(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return f"{reverse('cities:criteria')}#criterion-{self.slug}"
+        return self.url_on_matrix(reverse("cities:criteria"))
+
+    def url_on_matrix(self, matrix_url):
+        """The criterion's column of the criteria matrix at `matrix_url`: lists of many
+        criteria work out the matrix's address once."""
+        return f"{matrix_url}#criterion-{self.slug}"
 
 
 class City(Publishable):

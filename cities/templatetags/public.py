@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info, gettext
@@ -189,6 +189,90 @@ def matrix_label(criterion, number):
         lang_attribute(criterion, "title"),
         number,
         criterion.title,
+    )
+
+
+@register.simple_tag
+def program_entry(program, successor, criteria, heading, matrix_url):
+    """A program on its city's page: name, lifecycle (or its successor), texts, the criteria
+    it serves (links to the matrix at `matrix_url`) and its source; `heading` is the name's
+    element.
+
+    Rendered here rather than in the template: the page repeats it for every program, and
+    the template engine's cost per node was most of the page's rendering time.
+    """
+    if successor:
+        lifecycle = mark_safe(
+            gettext('Replaced by <a href="%(url)s">%(successor)s</a>')
+            % {
+                "url": conditional_escape(successor.get_absolute_url()),
+                "successor": conditional_escape(successor.name),
+            }
+        )
+    else:
+        lifecycle = capfirst(program.get_lifecycle_display())
+        if program.start_year:
+            lifecycle = format_html(
+                "{} · {}", lifecycle, gettext("since %(year)s") % {"year": program.start_year}
+            )
+    if not program.is_published:
+        lifecycle = format_html(
+            "{} · <strong>{}</strong>", lifecycle, program.publication_state.label
+        )
+    name = (
+        format_html('<a href="{}" rel="noopener">{}</a>', program.website, program.name)
+        if program.website
+        else program.name
+    )
+    return format_html(
+        '<li class="program" id="program-{}">{}<{} class="program__name"{}>{}</{}>{}'
+        '<p class="program__lifecycle lifecycle lifecycle--{}">{}</p>{}{}{}{}</li>',
+        program.slug,
+        # Links shared with a slug the program had before land here too.
+        format_html_join(
+            "", '<span id="program-{}"></span>', ((slug,) for slug in program.former_slugs)
+        ),
+        heading,
+        lang_attribute(program, "name"),
+        name,
+        heading,
+        format_html('<p class="good-practice">{}</p>', gettext("Good practice"))
+        if program.is_good_practice
+        else "",
+        program.lifecycle,
+        lifecycle,
+        translated(program, "summary", shared_note_with="description"),
+        translated(program, "description", css_class="prose", block=True, note=False),
+        criteria_tags(criteria, matrix_url) if criteria else "",
+        format_html(
+            '<p class="source">{} <a href="{}" rel="noopener">{}</a></p>',
+            gettext("Source:"),
+            program.source_url,
+            site_name(program.source_url),
+        )
+        if program.source_url
+        else "",
+    )
+
+
+def criteria_tags(criteria, matrix_url):
+    """Links to the criteria a program serves, on the criteria matrix at `matrix_url`."""
+    return format_html(
+        '<p class="visually-hidden">{}</p><ul class="tags" aria-label="{}">{}</ul>',
+        gettext("Criteria served:"),
+        gettext("Criteria served"),
+        format_html_join(
+            "",
+            '<li class="tag"><a href="{}"{}>{}</a></li>',
+            (
+                (
+                    criterion.url_on_matrix(matrix_url),
+                    lang_attribute(criterion, "title"),
+                    criterion.title,
+                )
+                for criterion in criteria
+            ),
+        ),
     )
 
 
