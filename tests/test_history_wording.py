@@ -147,11 +147,11 @@ class TestHistoryPage:
     def test_the_wording_adds_no_query_per_version(
         self, editor, replaced_program, django_assert_num_queries
     ):
-        # Session, user, the program, its versions, the names they link to, and the criteria
-        # of each compared pair (django-simple-history reads those per pair).
+        # Session, user, the program, its versions, the names they link to, the criteria of
+        # each compared pair (django-simple-history reads those per pair), and its drafts.
         client = browser(editor, "es")
         client.get(history_url(replaced_program))  # caches (content types) filled
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             client.get(history_url(replaced_program))
 
 
