@@ -94,7 +94,8 @@ def test_photo_credits_page_fits_a_phone(site, page):
 
 def test_editor_sets_the_focal_point_by_clicking_the_subject(site, page):
     editor = make_user("elena", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    # A publisher: the photo is public, and others' changes to it wait in a draft.
+    editor.groups.add(*Group.objects.filter(name__in=["Editors", "Publishers"]))
     quito = Photo.objects.get(reference="Patrimonio_Quito_01")
     change = f"/admin/cities/photo/{quito.pk}/change/"
     log_in_in_browser(page, site, "elena", change, next_path=change)
