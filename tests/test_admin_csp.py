@@ -107,7 +107,6 @@ def test_no_admin_page_carries_inline_code_the_policy_refuses(client, superuser,
     assert refused == {}
 
 
-
 def test_the_login_page_carries_no_inline_code_either(client):
     html = client.get(reverse("admin:login")).content.decode()
     parser = InlineCode()
