@@ -234,7 +234,7 @@ def photo_credit(photo):
         gettext("Photo:"),
         _link(photo.credit, photo.source_url, "noopener"),
         _link(photo.get_licence_display(), photo.licence_url, "license noopener"),
-        format_html(' <span class="credit__ref">({})</span>', breakable_reference(photo.reference))
+        format_html(' <span class="credit__ref">({})</span>', breakable(photo.reference))
         if photo.reference
         else "",
     )
@@ -243,10 +243,11 @@ def photo_credit(photo):
 _REFERENCE_PARTS = re.compile(r"(?<=[_\-./])")
 
 
-def breakable_reference(reference):
-    """A file reference (LOJA_Daniel_Morejon_Ministerio_01) that a narrow caption may break
-    after its underscores, hyphens, dots and slashes, never inside one of its words."""
-    return mark_safe("<wbr>".join(escape(part) for part in _REFERENCE_PARTS.split(reference)))
+@register.filter
+def breakable(text):
+    """Text holding a file reference (LOJA_Daniel_Morejon_Ministerio_01) that a narrow column
+    may break after its underscores, hyphens, dots and slashes, never inside one of its words."""
+    return mark_safe("<wbr>".join(escape(part) for part in _REFERENCE_PARTS.split(text)))
 
 
 @register.simple_tag
