@@ -16,23 +16,31 @@ AXE_OPTIONS = {
     },
     "resultTypes": ["violations"],
 }
+# Every public page: the directory filtered to some cities and to none, every city of the
+# seed (and one in English only), the search with results, with none, with a "did you mean"
+# suggestion and with markup typed in, the page of a missing city.
 PAGES = [
     "",
     "cities/",
+    "cities/?year=2018",
     "cities/?year=1999&criterion=workplace",
     "cities/quito/",
     "cities/cuenca/",
+    "cities/loja/",
+    "cities/azogues/",
     "cities/ibarra/",
     "criteria/",
     "map/",
     "photo-credits/",
     "search/",
     "search/?q=jovenes+quito",
+    "search/?q=adultos+mayores",
     "search/?q=zzzz",
     "search/?q=quitto",
     "search/?q=%3C%3E",
     "cities/nowhere/",
 ]
+FEED_LINKS = "head link[rel=alternate][type='application/atom+xml']"
 
 
 @pytest.fixture
@@ -66,6 +74,12 @@ def test_every_public_page_has_no_axe_violations_in_either_language(site, browse
             results = axe.run(page, options=AXE_OPTIONS)
             if results.violations_count:
                 found[url] = results.generate_snapshot()
+            # Each page names the feed of each language, with a title, in its head.
+            feeds = page.locator(FEED_LINKS).evaluate_all(
+                "links => links.map(l => [l.hreflang, l.getAttribute('href'), !!l.title])"
+            )
+            if feeds != [["es", "/es/feed/", True], ["en", "/en/feed/", True]]:
+                found[url] = f"feed links: {feeds}"
             # Nothing may make the page scroll sideways (WCAG 1.4.10, reflow).
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             if scroll_width > width:

@@ -77,6 +77,44 @@ def test_city_search_finds_a_city_by_its_narrative_in_either_language(client, ed
     assert listed(client.get(CITIES, {"q": "rivers"})) == ["Cuenca"]
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        # The markup of the narrative and the vision is not their text.
+        ("strong", []),
+        ("href", []),
+        ("example.org", []),
+        ("<p>", []),
+        ("amp", []),
+        ("nbsp", []),
+        # Their text is, bold, linked, across tags, with its entities as characters.
+        ("rios", ["Cuenca"]),
+        ("puentes", ["Cuenca"]),
+        ('"de rios y puentes"', ["Cuenca"]),
+        ('"rivers & bridges"', ["Cuenca"]),
+        ('"a < b"', ["Cuenca"]),
+        ('"older adults"', ["Loja"]),
+    ],
+)
+def test_city_search_reads_rich_texts_as_their_readers_do_not_their_markup(
+    client, editor_client, query, found
+):
+    make_city(
+        name="Cuenca",
+        narrative_es=(
+            "<p>Una ciudad de <strong>ríos</strong> y "
+            '<a href="https://example.org/puentes">puentes</a>.</p>'
+        ),
+        narrative_en="<p>A city of <em>rivers</em> &amp; bridges,&nbsp;where a &lt; b.</p>",
+    )
+    make_city(
+        name="Loja",
+        narrative="<p>Music.</p>",
+        vision="<ul><li>Learning for older\n<strong>adults</strong></li></ul>",
+    )
+    assert listed(client.get(CITIES, {"q": query})) == found
+
+
 @pytest.fixture
 def half_translated():
     city = make_city(name="Azogues", tagline_es="Ciudad de sombreros.", tagline_en="")

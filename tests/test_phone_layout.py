@@ -110,3 +110,38 @@ def test_a_gallery_photo_opens_large_without_scripts(site, browser):
     assert page.url.endswith(photo.picture.largest_src)
     assert page.evaluate("document.images[0].naturalWidth") == photo.picture.jpegs[-1].width
     context.close()
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_long_file_reference_breaks_between_its_words_never_inside_one(site, phone, language):
+    phone.goto(f"{site}/{language}/photo-credits/")
+    # The reference in the credit, and in the title of the seed's placeholder photo.
+    for selector in (".credit__ref", ".credits-list__item h2"):
+        reference = phone.locator(selector, has_text="LOJA_Daniel_Morejon")
+        # The lines each piece of the reference between two break points (after "_") takes:
+        # one each (pieces with a space are words of the title, which break at the space),
+        # and the reference as a whole takes more than one.
+        lines = reference.evaluate(
+            """el => [...el.childNodes].filter(n => n.nodeType === Node.TEXT_NODE
+                                                && !/\\s/.test(n.textContent)).map(n => {
+              const range = document.createRange();
+              range.selectNodeContents(n);
+              return [...new Set([...range.getClientRects()].map(r => Math.round(r.top)))];
+            })"""
+        )
+        assert all(len(tops) == 1 for tops in lines), (selector, lines)
+        assert len({tops[0] for tops in lines}) > 1
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_program_card_starts_with_its_name(site, browser, width):
+    # Under a policy theme the name is an h4, which browsers give a margin of its own.
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site}/en/cities/quito/")
+    card = page.locator(".program", has=page.locator(".program__name", has_text="Cero Acoso"))
+    name = card.locator(".program__name")
+    assert name.evaluate("el => el.tagName") == "H4"
+    gap = name.bounding_box()["y"] - card.bounding_box()["y"]
+    assert gap < 30  # the card's top border and padding only
+    context.close()

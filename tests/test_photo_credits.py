@@ -147,7 +147,7 @@ def test_what_uploaders_type_is_shown_as_text_never_as_markup(client):
         assert "<script>alert(1)" not in html and "<b>Plaza" not in html
         assert 'alt="A plaza&quot; onerror=&quot;alert(1)"' in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-        assert '<span class="credit__ref">(&lt;i&gt;ref&lt;/i&gt;)</span>' in html
+        assert '<span class="credit__ref">(&lt;i&gt;ref&lt;/<wbr>i&gt;)</span>' in html
         assert 'href="https://example.org/?a=1&amp;b=&quot;2&quot;"' in html
     city_page = client.get(city.get_absolute_url()).content.decode()
     assert (

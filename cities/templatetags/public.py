@@ -1,11 +1,12 @@
 """Template helpers of the public site: language links, translation notes and photos."""
 
+import re
 from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info, gettext
@@ -317,10 +318,20 @@ def photo_credit(photo):
         gettext("Photo:"),
         _link(photo.credit, photo.source_url, "noopener"),
         _link(photo.get_licence_display(), photo.licence_url, "license noopener"),
-        format_html(' <span class="credit__ref">({})</span>', photo.reference)
+        format_html(' <span class="credit__ref">({})</span>', breakable(photo.reference))
         if photo.reference
         else "",
     )
+
+
+_REFERENCE_PARTS = re.compile(r"(?<=[_\-./])")
+
+
+@register.filter
+def breakable(text):
+    """Text holding a file reference (LOJA_Daniel_Morejon_Ministerio_01) that a narrow column
+    may break after its underscores, hyphens, dots and slashes, never inside one of its words."""
+    return mark_safe("<wbr>".join(escape(part) for part in _REFERENCE_PARTS.split(text)))
 
 
 @register.simple_tag
