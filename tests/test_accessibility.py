@@ -76,7 +76,7 @@ def test_every_public_page_has_no_axe_violations_in_either_language(site, browse
                 found[url] = results.generate_snapshot()
             # Each page names the feed of each language, with a title, in its head.
             feeds = page.locator(FEED_LINKS).evaluate_all(
-                "links => links.map(l => [l.hreflang, l.getAttribute('href'), !!l.title])"
+                "links => links.map(l => [l.lang, l.getAttribute('href'), !!l.title])"
             )
             if feeds != [["es", "/es/feed/", True], ["en", "/en/feed/", True]]:
                 found[url] = f"feed links: {feeds}"

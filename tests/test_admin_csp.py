@@ -72,9 +72,11 @@ def test_no_admin_page_carries_inline_code_the_policy_refuses(client, superuser,
     quito, awaiting = history
     versions = quito.history.order_by("-history_id")
     compare = reverse("admin:cities_city_compare", args=[quito.pk])
-    # The admin's index and what no link leads to (a form's GET, a search).
+    # The admin's index and what no link leads to (a form's GET, a search; the missing
+    # translations, which the dashboard links only when some are missing).
     to_visit = [
         ADMIN,
+        reverse("admin:cities_missing_translations"),
         reverse("admin:cities_city_simple_history", args=[quito.pk, versions[1].pk]),
         f"{compare}?old={versions[1].pk}&new={versions[0].pk}",
         reverse("admin:cities_city_changelist") + "?q=quito",
