@@ -5,6 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from . import images, kept_uploads
 from .search import MAX_QUERY_LENGTH
@@ -176,7 +177,9 @@ class DirectoryFilterForm(forms.Form):
         super().__init__(data)
         everything = [("", _("All"))]
         self.fields["year"].choices = everything + [(str(year), year) for year in years]
-        self.fields["province"].choices = everything + [(name, name) for name in provinces]
+        # "Todas", in Spanish: provincia is feminine.
+        all_provinces = [("", pgettext("all provinces", "All"))]
+        self.fields["province"].choices = all_provinces + [(name, name) for name in provinces]
         self.fields["criterion"].choices = everything + [(c.slug, c.title) for c in criteria]
 
 

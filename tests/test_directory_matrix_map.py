@@ -185,3 +185,10 @@ class TestMap:
         load_seed()
         markers = {m["city"].slug: m for m in ecuador_map(City.objects.all())["markers"]}
         assert markers["cuenca"]["label_left"] and not markers["azogues"]["label_left"]
+
+
+def test_the_spanish_province_filter_offers_all_provinces_in_the_feminine(client):
+    make_city(name="Loja", province="Loja")
+    html = client.get("/es/cities/").text
+    assert '<option value="" selected>Todas</option>' in html.split('name="province"')[1]
+    assert '<option value="" selected>Todos</option>' in html.split('name="year"')[1]
