@@ -34,6 +34,14 @@ def quito_form(live_server, browser):
         "document.querySelectorAll('textarea[data-django-prose-editor-configurable]').length"
         " === document.querySelectorAll('.ProseMirror').length"
     )
+    # And once the page has settled (its scripts done: under CI's load a measure taken while
+    # they ran read 2,107 px, the screenshot right after 1,963): the height read the same
+    # ten times, 100 ms apart.
+    heights = []
+    while len(heights) < 10 or len(set(heights[-10:])) > 1:
+        heights.append(page.evaluate("document.body.scrollHeight"))
+        assert len(heights) < 100, f"the form's height never settled: {heights[-10:]}"
+        page.wait_for_timeout(100)
     yield page, refused
     context.close()
 
