@@ -37,6 +37,7 @@ def quito_form(live_server, browser):
     # And once the page has settled (its scripts done: under CI's load a measure taken while
     # they ran read 2,107 px, the screenshot right after 1,963): the height read the same
     # ten times, 100 ms apart.
+    page.wait_for_load_state("networkidle")  # the editor's stylesheet, added by its script
     heights = []
     while len(heights) < 10 or len(set(heights[-10:])) > 1:
         heights.append(page.evaluate("document.body.scrollHeight"))
