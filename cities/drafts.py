@@ -322,7 +322,7 @@ def refusal_of(response):
         for form_errors in inline.formset.errors:
             errors += [" ".join(e) for e in form_errors.values()]
         errors += list(inline.formset.non_form_errors())
-    if "conflicts" in context or "rows" in context:
+    if "rows" in context:  # the conflict page
         errors.append(_("The published version was changed after this draft was saved."))
     return "; ".join(e.strip(": ") for e in errors) or _("The form refused the changes.")
 

@@ -168,23 +168,26 @@ def close_when_published(items, user, links=None):
     # save of the form that showed it); a save that left it open leaves its review too.
     awaiting = ReviewRequest.objects.awaiting().filter(named)
     for review in awaiting.exclude(draft__state=DraftState.OPEN):
-        # Decided once, even if another publisher approves it at this very moment.
-        if ReviewRequest.objects.filter(pk=review.pk, state=ReviewState.SUBMITTED).update(
-            state=ReviewState.APPROVED, reviewer=user, decided_at=timezone.now()
-        ):
-            review.refresh_from_db()
-            tell_author(review, published[review.content_type_id, review.object_id], links)
+        approve_as_published(
+            review, published[review.content_type_id, review.object_id], user, links
+        )
 
 
 def close_with_draft(draft, user, links=None):
     """Approve the open submission of `draft`, which `user` (a publisher) has just published
     from the item's form."""
     for review in ReviewRequest.objects.awaiting().filter(draft=draft):
-        if ReviewRequest.objects.filter(pk=review.pk, state=ReviewState.SUBMITTED).update(
-            state=ReviewState.APPROVED, reviewer=user, decided_at=timezone.now()
-        ):
-            review.refresh_from_db()
-            tell_author(review, draft.item, links)
+        approve_as_published(review, draft.item, user, links)
+
+
+def approve_as_published(review, item, user, links):
+    """Record `review` approved by `user` now, who published its `item` themselves, and tell
+    its author; decided once, even if another publisher approves it at this very moment."""
+    if ReviewRequest.objects.filter(pk=review.pk, state=ReviewState.SUBMITTED).update(
+        state=ReviewState.APPROVED, reviewer=user, decided_at=timezone.now()
+    ):
+        review.refresh_from_db()
+        tell_author(review, item, links)
 
 
 def tell_author(review, item, links=None):
