@@ -232,9 +232,10 @@ def test_a_crash_in_the_middle_of_saves_leaves_nothing_half_written(vendor, tmp_
             burst = Burst(editors, accounts)
             for thread in burst.threads:
                 thread.start()
-            # Killed once saves are under way and some are being written at this moment.
+            # Killed once saves are under way, every editor's first one among them (the
+            # uploader's are slower: once it had none yet), and some are being written now.
             deadline = time.monotonic() + 120
-            while burst.saves() < 20 or burst.saving == 0:
+            while burst.saves() < 20 or burst.saving == 0 or not all(burst.acknowledged.values()):
                 assert time.monotonic() < deadline, "the burst of saves did not get going"
                 time.sleep(0.01)
             server.stop(signal.SIGKILL)
