@@ -13,6 +13,11 @@ class BilingualSitemap(Sitemap):
     x_default = True
 
 
+def to_the_second(moment):
+    """A moment as the sitemap gives it: to the second (its template adds the offset)."""
+    return moment.replace(microsecond=0) if moment else None
+
+
 class CitySitemap(BilingualSitemap):
     changefreq = "monthly"
 
@@ -20,7 +25,7 @@ class CitySitemap(BilingualSitemap):
         return City.objects.published().order_by("slug")
 
     def lastmod(self, city):
-        return city.updated_at
+        return to_the_second(city.updated_at)
 
 
 class PageSitemap(BilingualSitemap):
@@ -42,7 +47,7 @@ class PageSitemap(BilingualSitemap):
         return reverse(name)
 
     def lastmod(self, name):
-        return self.latest
+        return to_the_second(self.latest)
 
 
 SITEMAPS = {"pages": PageSitemap, "cities": CitySitemap}

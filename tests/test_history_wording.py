@@ -2,7 +2,11 @@
 each field once, no noise, restores named as such, and Spanish sentences that agree with each
 model's name."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
@@ -116,6 +120,7 @@ class TestHistoryPage:
         assert newest.history_delta_changes == []
         assert "Guardado de nuevo, sin cambios." in response.text
 
+    @time_machine.travel(datetime(2026, 11, 3, 9, 5, tzinfo=ZoneInfo("America/Guayaquil")))
     def test_a_restore_is_recorded_and_shown_with_the_version_and_its_author(self, editor):
         city = make_city(name="Quito", tagline="First tagline", cover=False)
         first = city.history.get()
@@ -129,17 +134,15 @@ class TestHistoryPage:
         assert "Restaurar “Quito” tal como estaba el" in form.text
         assert "Revert" not in form.text
         response = client.post(restore_url, as_shown(form), follow=True)
-        date = timezone.localtime(first.history_date)
         assert messages_of(response) == [
-            "La ciudad “Quito” se restauró desde la versión del "
-            f"{date.day} de noviembre de {date.year} a las {date:%H:%M}."
+            "La ciudad “Quito” se restauró desde la versión del 3 de noviembre de 2026 a las 09:05."
         ]
         restored = city.history.latest()
         assert restored.history_change_reason == f"restored from version {first.pk}"
         html = client.get(history_url(city)).text
         assert (
-            f"Restaurado desde la versión del {date.day} de noviembre de {date.year} "
-            f"a las {date:%H:%M} por María Pérez" in html
+            "Restaurado desde la versión del 3 de noviembre de 2026 a las 09:05 por María Pérez"
+            in html
         )
         english = browser(editor, "en").get(history_url(city)).text
         assert "Restored from the version of " in english and " by María Pérez" in english

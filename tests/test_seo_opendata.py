@@ -5,8 +5,11 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import translation
 
@@ -35,14 +38,29 @@ def test_sitemap_lists_public_pages_in_both_languages_with_lastmod(client, seede
             assert f"http://testserver/{language}/{path}" in urls
     assert not [url for url in urls if "zamora" in url or "search" in url]
     quito = urls["http://testserver/es/cities/quito/"]
-    assert quito.find("s:lastmod", SITEMAP_NS).text == City.objects.get(
-        slug="quito"
-    ).updated_at.strftime("%Y-%m-%d")
+    lastmod = datetime.fromisoformat(quito.find("s:lastmod", SITEMAP_NS).text)
+    assert lastmod == City.objects.get(slug="quito").updated_at.replace(microsecond=0)
     alternates = {
         link.get("hreflang"): link.get("href") for link in quito.findall("xhtml:link", SITEMAP_NS)
     }
     assert alternates["en"] == "http://testserver/en/cities/quito/"
     assert alternates["x-default"] == "http://testserver/cities/quito/"
+
+
+def test_the_sitemap_dates_an_evening_change_in_ecuador_at_its_moment_not_the_utc_day(client):
+    """At 21:30 in Ecuador it is already the next day in UTC: a date alone would be wrong
+    for one of them, so lastmod is the moment with its offset, the same instant for both."""
+    evening = datetime(2026, 6, 3, 21, 30, tzinfo=ZoneInfo("America/Guayaquil"))
+    with time_machine.travel(evening, tick=False):
+        make_city(slug="quito")
+        root = ET.fromstring(client.get("/sitemap.xml").content)
+    lastmods = [
+        url.find("s:lastmod", SITEMAP_NS).text
+        for url in root.findall("s:url", SITEMAP_NS)
+        if url.find("s:loc", SITEMAP_NS).text.endswith("/cities/quito/")
+    ]
+    assert lastmods == ["2026-06-03T21:30:00-05:00"] * 2
+    assert datetime.fromisoformat(lastmods[0]).astimezone(UTC).date().isoformat() == "2026-06-04"
 
 
 def test_robots_txt_disallows_the_admin_and_names_the_sitemap(client):
