@@ -29,7 +29,7 @@ messages: install gettext
 
 # After changing user-facing strings: update locale/es/LC_MESSAGES/django.po, translate.
 makemessages: install gettext
-	DJANGO_DEBUG=on $(BIN)/python manage.py makemessages -l es --no-obsolete \
+	DJANGO_DEBUG=on $(BIN)/python manage.py makemessages -l es --no-obsolete --add-location=file \
 	  --ignore=$(VENV) --ignore=staticfiles --ignore=media --ignore=node_modules
 
 run: install messages
