@@ -57,7 +57,7 @@ def test_renaming_in_the_admin_redirects_the_old_address_in_both_languages(edito
     redirect = visitor.get("/en/cities/loja/")
     # Browsers must ask again before following it, so a later rename back cannot loop.
     assert "no-cache" in redirect["Cache-Control"]
-    # Parameters the page does not use are dropped, as on every cached page (README, Speed).
+    # Parameters the page does not use are dropped, as on every cached page (docs/speed.md).
     assert visitor.get("/en/cities/loja/?utm_source=mail")["Location"] == (
         "/en/cities/loja-ciudad/"
     )
