@@ -1,17 +1,22 @@
 """One-file backups: the database content and every media file, in one tar.gz archive.
 
 The archive holds `manifest.json` (format, date, migrations, SHA-256 of every member),
-`data.xml` (`dumpdata` with natural keys, so it loads into any freshly migrated database;
-XML because Django's JSON serializer cuts datetimes to milliseconds)
-and `media/<name>` for each file in media storage. It goes through Django's serializers and
-the STORAGES API only, so it works the same on SQLite or PostgreSQL, and on the file system
-or S3.
+`data.json` (`dumpdata` with natural keys, so it loads into any freshly migrated database, in
+the `exact_json` format of learningcities/exact_json.py, which gives back every value as it
+was: Django's JSON cuts datetimes to milliseconds, its XML strips texts) and
+`media/<name>` for each file in media storage. Archives of the first format (`data.xml`) are
+still restored. It goes through Django's serializers and the STORAGES API only, so it works the
+same on SQLite or PostgreSQL, and on the file system or S3.
+
+The archive holds every secret of the database (password hashes, authenticator keys): it is
+written readable by its owner only, and must be kept so.
 """
 
 import datetime
 import hashlib
 import io
 import json
+import os
 import tarfile
 import tempfile
 from pathlib import Path
@@ -25,7 +30,10 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from .storage import delete_new_files_on_error, media_names
 
-FORMAT = "learningcities-backup/1"
+FORMAT = "learningcities-backup/2"
+# The name of the rows' file in each format that can be restored; loaddata reads it by its
+# extension.
+DATA_NAMES = {"learningcities-backup/1": "data.xml", FORMAT: "data.json"}
 # Made again by `migrate` in every installation, found through natural keys; sessions are
 # only log-ins, not content.
 NOT_BACKED_UP = ["contenttypes", "auth.permission", "sessions"]
@@ -54,17 +62,25 @@ def _add(archive, name, data):
     archive.addfile(member, io.BytesIO(data))
 
 
+def private_file(path):
+    """`path` opened for writing, readable and writable by its owner only (0600), from the
+    moment it exists: the archive holds the database's secrets."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # a file that was there keeps its mode otherwise
+    return os.fdopen(descriptor, "wb")
+
+
 def write_backup(path):
     """Write the archive to `path`; return the manifest."""
     with tempfile.TemporaryDirectory() as work:
-        dump = Path(work) / "data.xml"
+        dump = Path(work) / DATA_NAMES[FORMAT]
         # Rows are read table by table: run it while editors are not saving, or use
         # pg_dump for a consistent snapshot of a busy site (see README, "Backups").
         call_command(
             "dumpdata",
             natural_foreign=True,
             natural_primary=True,
-            format="xml",
+            format="exact_json",
             exclude=NOT_BACKED_UP,
             output=str(dump),
             verbosity=0,
@@ -74,11 +90,11 @@ def write_backup(path):
         "format": FORMAT,
         "created": datetime.datetime.now(datetime.UTC).isoformat(),
         "migrations": applied_migrations(),
-        "data": {"name": "data.xml", "sha256": sha256(data)},
+        "data": {"name": DATA_NAMES[FORMAT], "sha256": sha256(data)},
         "media": {},
     }
-    with tarfile.open(path, "w:gz") as archive:
-        _add(archive, "data.xml", data)
+    with private_file(path) as file, tarfile.open(fileobj=file, mode="w:gz") as archive:
+        _add(archive, DATA_NAMES[FORMAT], data)
         for name in media_names():
             with default_storage.open(name) as stored:
                 content = stored.read()
@@ -122,7 +138,7 @@ def _check_manifest(archive):
         manifest = json.loads(archive.extractfile("manifest.json").read())
     except (KeyError, AttributeError, ValueError) as error:
         raise BackupError("The archive has no valid manifest.json.") from error
-    if manifest.get("format") != FORMAT:
+    if manifest.get("format") not in DATA_NAMES:
         raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
     missing = sorted(set(manifest["migrations"]) - set(applied_migrations()))
     if missing:
@@ -148,8 +164,9 @@ def restore_backup(path):
             delete_new_files_on_error(),
             transaction.atomic(),
         ):
-            dump = Path(work) / "data.xml"
-            dump.write_bytes(_read(archive, "data.xml", manifest["data"]["sha256"]))
+            name = DATA_NAMES[manifest["format"]]
+            dump = Path(work) / name
+            dump.write_bytes(_read(archive, name, manifest["data"]["sha256"]))
             call_command("loaddata", str(dump), verbosity=0)
             for name, digest in manifest["media"].items():
                 content = _read(archive, f"media/{name}", digest)

@@ -196,6 +196,12 @@ OTP_TOTP_ISSUER = "Learning Cities"
 # Recovery codes hold 80 random bits and wrong ones count towards the lockout: no need to
 # also make a person wait after mistyping one (django-otp's throttling stays on for app codes).
 OTP_STATIC_THROTTLE_FACTOR = 0
+# Nobody, superusers included, reads another person's authenticator secret or its QR code in
+# the admin: whoever has it can make that person's codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# The format of backups (learningcities/backup.py): Django's JSON with datetimes whole.
+SERIALIZATION_MODULES = {"exact_json": "learningcities.exact_json"}
 
 # Spanish first: it is the default language, served at /es/, and English at /en/.
 LANGUAGE_CODE = "es"

@@ -1,6 +1,7 @@
 import hashlib
 import io
 import json
+import stat
 import tarfile
 
 import pytest
@@ -14,8 +15,17 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from cities.models import City, Criterion, LearningCityAward, Photo, Program, Status
+from cities.models import (
+    City,
+    Criterion,
+    LearningCityAward,
+    OutgoingMail,
+    Photo,
+    Program,
+    Status,
+)
 from learningcities.storage import media_names
 from tests.factories import jpeg_bytes, make_user
 
@@ -68,6 +78,17 @@ def make_large_data_set():
             )
         )
     Photo.objects.bulk_create(photos)
+    # Texts whose edges are part of them, and moments to the microsecond.
+    OutgoingMail.objects.bulk_create(
+        OutgoingMail(
+            recipient=f"editor{n}@example.org",
+            subject=f" Revisión {n} ",
+            body="Hola,\r\n\n  una línea con sangría\t\n\n-- \n" + "\n" * (n % 3),
+            next_attempt_at=timezone.now().replace(microsecond=123456 + n),
+            last_error="\n" if n % 2 else " ",
+        )
+        for n in range(20)
+    )
     editors = Group.objects.create(name="Backup test editors")
     editors.permissions.set(Permission.objects.filter(content_type__app_label="cities"))
     for n in range(20):
@@ -148,6 +169,15 @@ def test_backup_and_restore_give_back_every_row_and_every_file(settings, tmp_pat
     assert queries.captured_queries[-1]["sql"] == "ANALYZE"
     # The database goes on numbering after the restored rows.
     assert City.objects.create(name="Nueva", slug="nueva", year_joined=2024, narrative=".")
+
+
+def test_the_archive_is_readable_by_its_owner_only(tmp_path):
+    archive = tmp_path / "backup.tar.gz"
+    archive.write_bytes(b"an older archive, readable by all")
+    archive.chmod(0o644)
+    call_command("backup", str(archive), stdout=io.StringIO())
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert tarfile.is_tarfile(archive)
 
 
 def test_restore_refuses_an_installation_that_has_content(settings, tmp_path):
