@@ -26,14 +26,28 @@ from django_prose_editor.fields import ProseEditorField, ProseEditorFormField
 BLOCK_TAGS = {"p", "h2", "h3", "blockquote", "ul", "ol", "li"}
 INLINE_TAGS = {"br", "strong", "em", "a"}
 # A link leads to another site over https, to an e-mail address, or to a path of this site
-# (one leading slash: "//host" would be another site).
+# (one leading slash: "//host" and "/\\host" would be another site).
 ALLOWED_HREF = re.compile(r"(?i)(?:https://|mailto:)\S|/(?![/\\])")
+# What a browser drops from an address before reading it (the WHATWG URL standard): C0
+# control characters and spaces at either end, ASCII tabs and newlines anywhere.
+URL_EDGES = "".join(map(chr, range(0x21)))
+TAB_OR_NEWLINE = re.compile("[\t\n\r]")
+
+
+def link_address(href):
+    """`href` as a browser reads it, if it leads where a link may (ALLOWED_HREF), else None.
+
+    Checked after the browser's own clean-up, or "/<tab>/evil.example" would pass as a path of
+    this site and open evil.example."""
+    address = TAB_OR_NEWLINE.sub("", href.strip(URL_EDGES))
+    return address if ALLOWED_HREF.match(address) else None
+
 
 _cleaner = nh3.Cleaner(
     tags=BLOCK_TAGS | INLINE_TAGS,
     attributes={"a": {"href"}},
     url_schemes={"https", "mailto"},
-    attribute_filter=lambda tag, name, value: value if ALLOWED_HREF.match(value) else None,
+    attribute_filter=lambda tag, name, value: link_address(value),
     link_rel=None,
     # Dropped with their content, not only their tags.
     clean_content_tags={"script", "style", "template", "title", "xml", "noscript"},

@@ -1,6 +1,7 @@
 """Rich text: what is kept, how plain texts become HTML and back, and where each is used."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -105,6 +106,58 @@ class TestSanitizing:
     )
     def test_what_is_not_allowed_goes_and_the_rest_stays(self, dirty, clean):
         assert sanitize(dirty) == clean
+
+
+# How browsers read a link's address (the WHATWG URL standard: its urltestdata.json cases
+# that concern leaving a site, and the review's), with where each one goes from a page of
+# this site, and the address the sanitizer keeps (None: the link is dropped). A link is kept
+# only if it goes to a path of this site, over https or to an e-mail address; an address
+# that goes over https but is written oddly ("https:\\host") is dropped all the same.
+SITE_PAGE = "https://learningcities.example/es/cities/"
+LINK_ADDRESSES = [
+    ("/\t/evil.example/phish", "https://evil.example/phish", None),
+    ("/\n/evil.example/phish", "https://evil.example/phish", None),
+    ("/\r/evil.example/", "https://evil.example/", None),
+    ("  \t/\\evil.example/", "https://evil.example/", None),
+    ("\\\\evil.example\\file", "https://evil.example/file", None),
+    ("/\\evil.example/", "https://evil.example/", None),
+    ("\\/evil.example/", "https://evil.example/", None),
+    ("\x1f /\t/evil.example/", "https://evil.example/", None),
+    ("//evil.example/", "https://evil.example/", None),
+    ("\u00a0//evil.example/", f"{SITE_PAGE}%C2%A0//evil.example/", None),
+    ("\t   :foo.com   \n", f"{SITE_PAGE}:foo.com", None),
+    ("java\nscript:alert(1)", "javascript:alert(1)", None),
+    (" javascript:alert(1)", "javascript:alert(1)", None),
+    ("https:\\\\evil.example/", "https://evil.example/", None),
+    ("h\tt\nt\rp\ts://quito.gob.ec/", "https://quito.gob.ec/", "https://quito.gob.ec/"),
+    ("mailto:\ta@b.ec", "mailto:a@b.ec", "mailto:a@b.ec"),
+    (" /es/ ", "https://learningcities.example/es/", "/es/"),
+    ("/es/cities/\nquito/\t", f"{SITE_PAGE}quito/", "/es/cities/quito/"),
+    ("/..//evil.example/", "https://learningcities.example//evil.example/", "/..//evil.example/"),
+    ("/es/?q=\\\\x", "https://learningcities.example/es/?q=\\\\x", "/es/?q=\\\\x"),
+]
+
+
+@pytest.mark.parametrize(("href", "destination", "kept"), LINK_ADDRESSES)
+def test_a_link_is_judged_by_the_address_a_browser_reads(href, destination, kept):
+    cleaned = sanitize(f'<p><a href="{html.escape(href)}">a</a></p>')
+    if kept is None:
+        assert cleaned == "<p>a</p>"
+    else:
+        assert cleaned == f'<p><a href="{html.escape(kept)}">a</a></p>'
+
+
+def test_a_tab_written_as_a_character_reference_is_read_as_a_tab():
+    assert sanitize('<p><a href="/&#9;/evil.example/phish">a</a></p>') == "<p>a</p>"
+
+
+@pytest.mark.browser
+def test_the_browser_goes_where_the_table_of_link_addresses_says(page):
+    destinations = page.evaluate(
+        "([hrefs, base]) => hrefs.map(href => new URL(href, base).href)",
+        [[href for href, _destination, _kept in LINK_ADDRESSES], SITE_PAGE],
+    )
+    assert destinations == [destination for _href, destination, _kept in LINK_ADDRESSES]
 
 
 class TestPlainText:
