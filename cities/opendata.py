@@ -65,7 +65,7 @@ def published_cities():
         .select_related("cover_photo")
         .prefetch_related(
             Prefetch("programs", queryset=programs),
-            Prefetch("photos", queryset=Photo.objects.published()),
+            Prefetch("photos", queryset=Photo.objects.public()),
             "awards",
         )
         .order_by("year_joined", "slug")
@@ -344,9 +344,11 @@ PHOTO_COLUMNS = [
 
 @require_safe
 def photos_csv(request):
+    # The photos of the credits page: those of no city (a cover, say) have no city here.
+    photos = Photo.objects.public().select_related("city")
     rows = []
-    for city in published_cities():
-        for photo in city.photos.all():
-            data = photo_data(request, photo)
-            rows.append({"city": city.slug, **data, **localized_values(data, "title", "alt_text")})
+    for photo in photos.order_by("city__year_joined", "city__slug", "order", "title"):
+        data = photo_data(request, photo)
+        city = photo.city.slug if photo.city else ""
+        rows.append({"city": city, **data, **localized_values(data, "title", "alt_text")})
     return csv_response("photos.csv", PHOTO_COLUMNS, rows)

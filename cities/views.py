@@ -389,7 +389,7 @@ class PhotoCreditsView(ListView):
     def get_queryset(self):
         published_cities = City.objects.published()
         return (
-            Photo.objects.published()
+            Photo.objects.public()
             .select_related("city")
             .prefetch_related(Prefetch("covered_cities", queryset=published_cities))
             .order_by("city__name", "order", "title")
@@ -409,7 +409,8 @@ def draft_preview(request, pk):
     model = draft.content_type.model_class()
     item = draft.item
     if item is None or not admin.site._registry[model].has_change_permission(request, item):
-        raise PermissionDenied
+        # As if there were no such draft: a refusal would tell which ids exist.
+        raise Http404
     with transaction.atomic(using=router.db_for_write(model)):
         try:
             drafts.apply(draft, user)

@@ -288,7 +288,9 @@ class TestThoseWhoMayNotPublish:
         assert uploader.post(discard_url).status_code in (302, 403)
         assert Draft.objects.get().state == DraftState.OPEN
         preview_url = reverse("cities:draft_preview", args=[draft.pk])
-        assert uploader.get(preview_url).status_code == 403
+        # Answered as a missing draft is: draft ids cannot be counted.
+        missing_url = reverse("cities:draft_preview", args=[draft.pk + 1000])
+        assert uploader.get(preview_url).status_code == uploader.get(missing_url).status_code == 404
         from django.test import Client
 
         assert Client().get(preview_url).status_code == 403

@@ -48,8 +48,7 @@ def test_credits_list_every_published_photo_with_credit_licence_and_source(clien
 def test_credits_say_where_each_photo_is_shown(client):
     city = make_city(name="Loja", slug="loja")  # with a cover photo
     in_gallery = make_photo(city=city, title="Market")
-    draft_city = make_city(name="Hidden", slug="hidden", status=Status.DRAFT)
-    unused = make_photo(city=draft_city, title="Of a draft city")
+    unused = make_photo(title="Of no city")
 
     html = client.get(CREDITS_URL).content.decode()
 
@@ -58,7 +57,23 @@ def test_credits_say_where_each_photo_is_shown(client):
         html, in_gallery
     )
     assert "no page yet" in entry(html, unused)
-    assert "/cities/hidden/" not in html
+
+
+def test_a_photo_of_a_draft_city_waits_for_it_on_the_credits_page_and_in_photos_csv(client):
+    make_city(name="Loja", slug="loja")
+    shown = make_photo(title="Of no city")
+    draft_city = make_city(name="Hidden", slug="hidden", status=Status.DRAFT)
+    waiting = make_photo(city=draft_city, title="Of a draft city")
+
+    html = client.get(CREDITS_URL).content.decode()
+    assert f'id="photo-{waiting.pk}"' not in html
+    assert waiting.title not in html and "/cities/hidden/" not in html
+    csv_rows = client.get("/data/photos.csv").content.decode()
+    assert waiting.image.url not in csv_rows and "hidden" not in csv_rows
+    # Both list the same photos.
+    listed = set(map(int, re.findall(r'id="photo-(\d+)"', html)))
+    in_csv = {photo.pk for photo in Photo.objects.all() if photo.image.url in csv_rows}
+    assert listed == in_csv and shown.pk in listed
 
 
 def test_credits_page_has_one_h1_and_is_linked_from_every_footer(client):

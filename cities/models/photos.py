@@ -61,6 +61,11 @@ class PhotoQuerySet(PublishableQuerySet):
             return self.all()
         return self.filter(uploaded_by=user.pk)
 
+    def public(self):
+        """Published photos of published cities and of no city: the photos the public may
+        see credited (the credits page, photos.csv). A photo of a draft city waits for it."""
+        return self.published().filter(Q(city=None) | Q(city__in=City.objects.published()))
+
     def shown(self, user=None, at=None):
         """What is published, and of the rest only what `user` may see in the admin: an
         uploader sees their own drafts, not other uploaders'."""
