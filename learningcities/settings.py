@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Tells whether the logged-in person gave their second factor (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
+    # Staff who have not given it are visitors outside the admin's log-in steps.
+    "learningcities.two_factor.VerifiedStaffMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change (django-simple-history).

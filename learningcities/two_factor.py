@@ -20,14 +20,17 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model, user_login_failed
+from django.contrib.auth import REDIRECT_FIELD_NAME, SESSION_KEY, get_user_model, user_login_failed
 from django.contrib.auth import login as auth_login
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -45,6 +48,41 @@ RECOVERY_CODE_COUNT = 10
 
 def second_factor_required(user):
     return settings.REQUIRE_2FA and user.is_staff
+
+
+def second_factor_missing(user):
+    """Whether `user` (request.user, as django-otp's middleware leaves it) is staff who must
+    give a second factor and has not in this session."""
+    return second_factor_required(user) and not user.is_verified()
+
+
+class VerifiedStaffMiddleware:
+    """Staff whose session has not given its second factor are visitors on every page: no
+    draft, preview or private photo file for a password alone (or for a session whose
+    authenticator app was removed by `reset_2fa`). The admin's own log-in steps work on the
+    session, not on request.user. Placed after django-otp's middleware; as lazy as it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        request.user = SimpleLazyObject(
+            lambda: AnonymousUser() if second_factor_missing(user) else user
+        )
+        return self.get_response(request)
+
+
+def end_sessions(user):
+    """Logs `user` out everywhere, e.g. once their second factor is removed: their sessions
+    are deleted (sessions live in the database)."""
+    theirs = [
+        session.session_key
+        for session in Session.objects.iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(session_key__in=theirs).delete()
+    return len(theirs)
 
 
 def new_recovery_code():

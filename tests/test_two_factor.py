@@ -1,12 +1,14 @@
 """Two-factor login for staff (learningcities/two_factor.py), turned on here: pyproject.toml
 turns it off for the rest of the suite, which logs staff in with force_login()."""
 
+import io
 import re
 from base64 import b32encode
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -14,8 +16,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cities.models import Draft, Status
 from learningcities.two_factor import AdminSite
-from tests.factories import log_in_in_browser, make_user
+from tests.factories import log_in_in_browser, logged_in_client, make_city, make_photo, make_user
+from tests.test_drafts import save_draft
 from tests.test_security import production_settings
 from tests.test_security_browser import RECORD_VIOLATIONS
 
@@ -219,6 +223,82 @@ def test_reset_2fa_removes_the_app_and_the_recovery_codes(client):
     # ... and the next login sets up a new one.
     enter_password(client)
     assert client.get(reverse("admin:two_factor"))["Location"] == reverse("admin:two_factor_setup")
+
+
+def staff_only_pages(settings, user):
+    """A page of each kind that only staff may read: a draft city, its preview, the preview
+    of changes waiting in a draft, and the file of a photo that is not public."""
+    city = make_city(slug="hidden", status=Status.DRAFT)
+    settings.REQUIRE_2FA = False  # the draft is saved by the admin's form
+    save_draft(logged_in_client(user), make_city(cover=False), narrative_en="<p>Changed.</p>")
+    settings.REQUIRE_2FA = True
+    draft = Draft.objects.get()
+    photo = make_photo(city=city, status=Status.DRAFT)
+    return [
+        "/en/cities/hidden/",
+        reverse("cities:preview", args=["hidden"]),
+        reverse("cities:draft_preview", args=[draft.pk]),
+        photo.file_url(photo.image.name),
+    ]
+
+
+def answers(client, urls):
+    return [client.get(url).status_code for url in urls]
+
+
+def logged_in_with_app(client, username):
+    device, _codes = enrolled(make_user(username, is_staff=True, is_superuser=True))
+    enter_password(client, username)
+    enter_code(client, code_of(device))
+    return client
+
+
+def test_staff_only_pages_need_the_second_factor_too(client, settings):
+    maria = make_user("maria", is_staff=True, is_superuser=True)
+    urls = staff_only_pages(settings, maria)
+    verified = logged_in_with_app(another_person(), "pedro")
+    assert answers(verified, urls) == [200, 200, 200, 200]
+
+    # A session that has not given it (here made without the login steps) reads none of them.
+    client.force_login(maria)
+    assert answers(client, urls) == [404, 403, 403, 404]
+
+
+def test_reset_2fa_ends_the_persons_sessions(client, settings):
+    logged_in_with_app(client, "maria")
+    urls = staff_only_pages(settings, get_user_model().objects.get(username="maria"))
+    assert answers(client, urls) == [200, 200, 200, 200]
+    someone_else = logged_in_with_app(another_person(), "pedro")
+
+    call_command("reset_2fa", "maria", stdout=io.StringIO())
+    assert answers(client, urls) == [404, 403, 403, 404]
+    assert not is_logged_in(client)
+    assert answers(someone_else, urls) == [200, 200, 200, 200]
+    assert Session.objects.count() == 1
+
+
+def test_a_new_password_ends_the_persons_other_sessions(client):
+    logged_in_with_app(client, "maria")
+    administrator = logged_in_with_app(another_person(), "pedro")
+    maria = get_user_model().objects.get(username="maria")
+    password_form = reverse("admin:auth_user_password_change", args=[maria.pk])
+    new_password = {"password1": "a fresh passphrase 42", "password2": "a fresh passphrase 42"}
+    assert administrator.post(password_form, new_password).status_code == 302
+    assert client.get(ADMIN)["Location"].startswith(reverse("admin:login"))
+    assert not is_logged_in(client)
+
+
+def test_nobody_reads_an_authenticator_secret_in_the_admin(client):
+    device, _codes = enrolled(make_user("maria", is_staff=True))
+    superuser = logged_in_with_app(client, "pedro")
+    secret = b32encode(device.bin_key).decode()
+    change_page = superuser.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert change_page.status_code == 200 and "maria" in change_page.text
+    assert device.key not in change_page.text and secret not in change_page.text
+    listing = superuser.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    assert "maria" in listing.text and "qrcode" not in listing.text.lower()
+    for view in ("admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode"):
+        assert superuser.get(reverse(view, args=[device.pk])).status_code == 403
 
 
 def test_reset_2fa_names_an_unknown_user():

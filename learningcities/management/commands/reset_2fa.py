@@ -3,12 +3,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp import devices_for_user
 
+from learningcities.two_factor import end_sessions
+
 
 class Command(BaseCommand):
     help = (
         "Remove a person's second factor (authenticator app and recovery codes), e.g. after a "
-        "lost phone. Their sessions stop reaching the admin at once; at their next login they "
-        "set up a new app."
+        "lost phone. Their sessions end at once; at their next login they set up a new app."
     )
 
     def add_arguments(self, parser):
@@ -24,9 +25,11 @@ class Command(BaseCommand):
         devices = list(devices_for_user(user, confirmed=None))
         for device in devices:
             device.delete()
+        sessions = end_sessions(user)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Removed {len(devices)} second-factor device(s) of {username}; "
-                "they will set up a new authenticator app at their next login."
+                f"Removed {len(devices)} second-factor device(s) of {username} and ended "
+                f"{sessions} session(s); they will set up a new authenticator app at their "
+                "next login."
             )
         )
