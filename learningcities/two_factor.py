@@ -2,10 +2,13 @@
 
 The password alone never logs a member of staff in while `REQUIRE_2FA` is on: it only opens
 the second step, kept in the session for a few minutes. Staff without an authenticator app are
-enrolled there (QR code drawn on the server, the secret in text, a code to confirm it) and are
-shown ten single-use recovery codes once. Wrong codes are login failures for django-axes, so
-they count towards the same lockout as wrong passwords; the failure count is reset only by a
-complete login, not by the password step.
+enrolled there, and only with the enrolment code an administrator gave them (`create_user` and
+`reset_2fa` print it; it expires, and is spent by the first complete login), so that a password
+alone never enrols someone else's app. Each view of the set-up page draws a new secret (QR code
+drawn on the server, the secret in text), and only that session's can be confirmed by a code;
+then ten single-use recovery codes are shown once, and can be made anew later. Wrong codes are
+login failures for django-axes, so they count towards the same lockout as wrong passwords; the
+failure count is reset only by a complete login, not by the password step.
 """
 
 import secrets
@@ -25,6 +28,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -41,6 +45,11 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 PENDING_SESSION_KEY = "two_factor_pending"
+# The pending member of staff who gave a right enrolment code, in this session.
+ENROLMENT_SESSION_KEY = "two_factor_enrolment"
+ENROLMENT_CODE_SALT = "learningcities.two_factor.enrolment"
+# Time an enrolment code is good for, from when it is made.
+ENROLMENT_CODE_SECONDS = 7 * 24 * 60 * 60
 # Time between a right password and its second factor, after which the password is asked again.
 SECOND_STEP_SECONDS = 10 * 60
 RECOVERY_CODE_COUNT = 10
@@ -85,6 +94,39 @@ def end_sessions(user):
     return len(theirs)
 
 
+def enrolment_state(user):
+    """What an enrolment code is bound to: the person, their password and their last
+    complete login, so that a code is spent by the login that enrols (and ends with a new
+    password)."""
+    state = f"{user.pk}:{user.password}:{user.last_login}"
+    return sha256(state.encode()).hexdigest()[:20]
+
+
+def new_enrolment_code(user):
+    """A code, signed with SECRET_KEY, that lets `user` enrol an authenticator app within
+    ENROLMENT_CODE_SECONDS; nothing is stored."""
+    return signing.dumps(enrolment_state(user), salt=ENROLMENT_CODE_SALT)
+
+
+def enrolment_code_message(user):
+    """The enrolment code of `user` and how to hand it over (`create_user`, `reset_2fa`)."""
+    days = ENROLMENT_CODE_SECONDS // (24 * 60 * 60)
+    return (
+        f"Enrolment code for {user.username} (good for {days} days, once):\n"
+        f"{new_enrolment_code(user)}\n"
+        "Give it to them apart from the password; they enter it after the password at their "
+        "first login, to set up their authenticator app."
+    )
+
+
+def is_enrolment_code_of(user, code):
+    try:
+        state = signing.loads(code, salt=ENROLMENT_CODE_SALT, max_age=ENROLMENT_CODE_SECONDS)
+    except signing.BadSignature:  # expired codes too
+        return False
+    return secrets.compare_digest(state, enrolment_state(user))
+
+
 def new_recovery_code():
     """Sixteen letters and digits (80 random bits), written in groups of four."""
     letters = b32encode(secrets.token_bytes(10)).decode().lower()
@@ -106,6 +148,11 @@ def record_failed_code(request, user):
     )
 
 
+class CodeThrottled(Exception):
+    """A wrong code was given a moment ago: django-otp refuses any code, even the right one,
+    for a few seconds (twice as many after each further wrong one)."""
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
@@ -115,6 +162,14 @@ class CodeForm(forms.Form):
 
     def clean_code(self):
         return "".join(self.cleaned_data["code"].split())
+
+
+class EnrolmentCodeForm(CodeForm):
+    code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
 
 
 class PasswordStepLoginView(LoginView):
@@ -159,6 +214,11 @@ class AdminSite(admin.AdminSite):
         return [
             path("two-factor/", self.second_step, name="two_factor"),
             path("two-factor/setup/", self.enrolment, name="two_factor_setup"),
+            path(
+                "two-factor/recovery-codes/",
+                self.admin_view(self.recovery_codes),
+                name="two_factor_recovery_codes",
+            ),
             *self.pages,
             *super().get_urls(),
         ]
@@ -194,18 +254,36 @@ class AdminSite(admin.AdminSite):
 
     def complete_login(self, request, user, device):
         pending = request.session.pop(PENDING_SESSION_KEY)
+        request.session.pop(ENROLMENT_SESSION_KEY, None)
         # A new session key; django-axes resets this person's failure count.
         auth_login(request, user, backend=pending["backend"])
         otp_login(request, device)
         return pending["next"]
 
-    def refuse_code(self, request, user, form):
+    def refuse_code(self, request, user, form, message=None):
         record_failed_code(request, user)
         if getattr(request, "axes_locked_out", False):
             # django-axes' middleware answers with the lockout page; the password is asked
             # again once the lockout ends.
             request.session.pop(PENDING_SESSION_KEY, None)
-        form.add_error("code", _("This code is not right. Try again with a new code."))
+        form.add_error("code", message or _("This code is not right. Try again with a new code."))
+
+    def checked_code(self, request, user, form, devices):
+        """The one of `devices` that accepts the form's code, or None with the form's error."""
+        try:
+            device = self.matching_device(user, devices, form.cleaned_data["code"])
+        except CodeThrottled:
+            # Still a try towards the lockout, though the code was not looked at.
+            self.refuse_code(
+                request,
+                user,
+                form,
+                _("A wrong code was given a moment ago. Wait a few seconds, then try again."),
+            )
+            return None
+        if device is None:
+            self.refuse_code(request, user, form)
+        return device
 
     def render(self, request, template, form, user, **context):
         return TemplateResponse(
@@ -239,26 +317,28 @@ class AdminSite(admin.AdminSite):
             return lockout
         form = CodeForm(request.POST or None)
         if form.is_valid():
-            device = self.matching_device(user, form.cleaned_data["code"])
+            device = self.checked_code(request, user, form, devices_for_user(user))
             if device is not None:
                 return HttpResponseRedirect(self.complete_login(request, user, device))
-            self.refuse_code(request, user, form)
         return self.render(
             request, "second_step.html", form, user, title=gettext("Two-factor authentication")
         )
 
     @staticmethod
-    def matching_device(user, code):
-        """The device that accepts the code: six digits are the app's, anything else may be
-        a recovery code (used up by django-otp when it is accepted)."""
+    def matching_device(user, devices, code):
+        """The one of `devices` that accepts the code: six digits are an app's, anything else
+        may be a recovery code (used up by django-otp when it is accepted). Raises
+        CodeThrottled if the device that would check it refuses any code for now."""
         is_app_code = code.isdigit() and len(code) == 6
-        for device in devices_for_user(user):
+        for device in devices:
             if isinstance(device, TOTPDevice) and is_app_code:
                 token = code
             elif isinstance(device, StaticDevice) and not is_app_code:
                 token = recovery_code_hash(code)
             else:
                 continue
+            if not device.verify_is_allowed()[0]:
+                raise CodeThrottled
             if verified := verify_token(user, device.persistent_id, token):
                 return verified
         return None
@@ -266,7 +346,8 @@ class AdminSite(admin.AdminSite):
     @method_decorator(never_cache)
     @method_decorator(sensitive_post_parameters("code"))
     def enrolment(self, request):
-        """A new authenticator app: its QR code and secret, confirmed by a first code."""
+        """A new authenticator app, for whoever gave the enrolment code: its QR code and
+        secret, confirmed by a first code."""
         user = self.pending_user(request)
         if user is None:
             return HttpResponseRedirect(reverse("admin:login", current_app=self.name))
@@ -274,27 +355,31 @@ class AdminSite(admin.AdminSite):
             return HttpResponseRedirect(reverse("admin:two_factor", current_app=self.name))
         if lockout := self.locked_out(request, user):
             return lockout
-        # Reloading the page keeps the secret already scanned.
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        if device is None:
+        if request.session.get(ENROLMENT_SESSION_KEY) != user.pk:
+            return self.enrolment_code(request, user)
+        pending = request.session[PENDING_SESSION_KEY]
+        if request.method == "POST":
+            # The app of this session's last view of the page: another session's (or an
+            # earlier view's) secret is never confirmed here.
+            device = TOTPDevice.objects.filter(
+                pk=pending.get("device"), user=user, confirmed=False
+            ).first()
+            if device is None:
+                return HttpResponseRedirect(request.path)
+            form = CodeForm(request.POST)
+            if form.is_valid() and self.checked_code(request, user, form, [device]):
+                codes = self.new_recovery_codes(device)
+                next_url = self.complete_login(request, user, device)
+                return self.render_recovery_codes(request, user, codes, next_url)
+        else:
+            form = CodeForm()
+            # A new secret for each view: one shown before is never good again.
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             device = TOTPDevice.objects.create(
                 user=user, name=gettext("Authenticator app"), confirmed=False
             )
-        form = CodeForm(request.POST or None)
-        if form.is_valid():
-            if verify_token(user, device.persistent_id, form.cleaned_data["code"]):
-                codes = self.confirm_device(device)
-                next_url = self.complete_login(request, user, device)
-                return self.render(
-                    request,
-                    "recovery_codes.html",
-                    None,
-                    user,
-                    title=gettext("Your recovery codes"),
-                    codes=codes,
-                    next_url=next_url,
-                )
-            self.refuse_code(request, user, form)
+            pending["device"] = device.pk
+            request.session.modified = True
         secret = b32encode(device.bin_key).decode()
         return self.render(
             request,
@@ -306,10 +391,68 @@ class AdminSite(admin.AdminSite):
             secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         )
 
+    def enrolment_code(self, request, user):
+        """The code an administrator gave for enrolling (see `new_enrolment_code`)."""
+        form = EnrolmentCodeForm(request.POST or None)
+        if form.is_valid():
+            if is_enrolment_code_of(user, form.cleaned_data["code"]):
+                request.session[ENROLMENT_SESSION_KEY] = user.pk
+                return HttpResponseRedirect(request.path)
+            self.refuse_code(
+                request,
+                user,
+                form,
+                _(
+                    "This enrolment code is not right, or has expired. Ask an administrator "
+                    "for a new one."
+                ),
+            )
+        return self.render(
+            request,
+            "enrolment_code.html",
+            form,
+            user,
+            title=gettext("Set up two-factor authentication"),
+        )
+
+    def render_recovery_codes(self, request, user, codes, next_url, renewed=False):
+        return self.render(
+            request,
+            "recovery_codes.html",
+            None,
+            user,
+            title=gettext("Your recovery codes"),
+            codes=codes,
+            next_url=next_url,
+            renewed=renewed,
+        )
+
+    @method_decorator(sensitive_post_parameters("code"))
+    def recovery_codes(self, request):
+        """How many recovery codes the person has left, and ten new ones for a right code
+        (the old ones stop working)."""
+        user = request.user
+        form = CodeForm(request.POST or None)
+        if form.is_valid():
+            device = self.checked_code(request, user, form, devices_for_user(user))
+            if device is not None:
+                codes = self.new_recovery_codes(device)
+                next_url = reverse("admin:index", current_app=self.name)
+                return self.render_recovery_codes(request, user, codes, next_url, renewed=True)
+        return self.render(
+            request,
+            "renew_recovery_codes.html",
+            form,
+            user,
+            title=gettext("Your recovery codes"),
+            left=StaticToken.objects.filter(device__user=user).count(),
+        )
+
     @staticmethod
     @transaction.atomic
-    def confirm_device(device):
-        """Confirms the app and gives its owner new recovery codes, returned to be shown once."""
+    def new_recovery_codes(device):
+        """Confirms the app `device` (if it is not yet) and gives its owner new recovery
+        codes instead of any they had, returned to be shown once."""
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         StaticDevice.objects.filter(user=device.user).delete()

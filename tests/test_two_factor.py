@@ -1,6 +1,7 @@
 """Two-factor login for staff (learningcities/two_factor.py), turned on here: pyproject.toml
 turns it off for the rest of the suite, which logs staff in with force_login()."""
 
+import base64
 import io
 import re
 from base64 import b32encode
@@ -17,7 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cities.models import Draft, Status
-from learningcities.two_factor import AdminSite
+from learningcities.two_factor import AdminSite, new_enrolment_code
 from tests.factories import log_in_in_browser, logged_in_client, make_city, make_photo, make_user
 from tests.test_drafts import save_draft
 from tests.test_security import production_settings
@@ -49,7 +50,7 @@ def wrong_code_for(device):
 def enrolled(user):
     """A confirmed authenticator app and the recovery codes, as enrolment leaves them."""
     device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
-    return device, AdminSite.confirm_device(device)
+    return device, AdminSite.new_recovery_codes(device)
 
 
 def enter_password(client, username="maria", password="pw"):
@@ -60,6 +61,20 @@ def enter_password(client, username="maria", password="pw"):
 
 def enter_code(client, code):
     return client.post(reverse("admin:two_factor"), {"code": code})
+
+
+def enter_enrolment_code(client, code):
+    return client.post(reverse("admin:two_factor_setup"), {"code": code})
+
+
+def shown_secret(page):
+    return re.search(r'<code id="two-factor-secret">([A-Z2-7 ]+)</code>', page.text).group(1)
+
+
+def app_code(secret):
+    """The code an app that scanned `secret` shows now."""
+    key = base64.b32decode(secret.replace(" ", ""))
+    return f"{totp(key):06d}"
 
 
 def is_logged_in(client):
@@ -77,24 +92,28 @@ def test_the_password_alone_logs_no_staff_in(client):
     assert "enter the six-digit code your authenticator app shows" in page.text
 
 
-def test_staff_without_an_app_set_one_up_before_any_admin_page(client):
+def test_staff_without_an_app_set_one_up_before_any_admin_page(client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # the right code at once after the stale one
     user = make_user("maria", is_staff=True)
     enter_password(client)
     response = client.get(reverse("admin:two_factor"))
     assert response["Location"] == reverse("admin:two_factor_setup")
     assert client.get(ADMIN).status_code == 302
+    entered = enter_enrolment_code(client, new_enrolment_code(user))
+    assert entered["Location"] == reverse("admin:two_factor_setup")
 
     page = client.get(reverse("admin:two_factor_setup"))
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     assert re.search(
         r'<img class="two-factor-qr" src="data:image/svg\+xml;charset=utf-8,', page.text
     )
-    secret = b32encode(device.bin_key).decode()
-    shown = re.search(r'<code id="two-factor-secret">([A-Z2-7 ]+)</code>', page.text).group(1)
-    assert shown.replace(" ", "") == secret
-    # Reloading keeps the secret already scanned.
-    client.get(reverse("admin:two_factor_setup"))
-    assert TOTPDevice.objects.filter(user=user).count() == 1
+    assert shown_secret(page).replace(" ", "") == b32encode(device.bin_key).decode()
+    # Reloading draws a new secret: the one shown before is good no more.
+    reloaded = client.get(reverse("admin:two_factor_setup"))
+    assert shown_secret(reloaded) != shown_secret(page)
+    stale = client.post(reverse("admin:two_factor_setup"), {"code": app_code(shown_secret(page))})
+    assert "This code is not right" in stale.text
+    device = TOTPDevice.objects.get(user=user)
 
     done = client.post(reverse("admin:two_factor_setup"), {"code": code_of(device)})
     codes = re.findall(r"<li><code>([a-z2-7-]{19})</code></li>", done.text)
@@ -112,6 +131,7 @@ def test_staff_without_an_app_set_one_up_before_any_admin_page(client):
 def test_a_wrong_code_at_set_up_confirms_nothing(client):
     user = make_user("maria", is_staff=True)
     enter_password(client)
+    enter_enrolment_code(client, new_enrolment_code(user))
     client.get(reverse("admin:two_factor_setup"))
     device = TOTPDevice.objects.get(user=user)
     response = client.post(reverse("admin:two_factor_setup"), {"code": wrong_code_for(device)})
@@ -180,6 +200,8 @@ def test_two_staff_set_up_their_apps_at_the_same_time(settings):
     first, second = another_person(), another_person()
     enter_password(first, "maria")
     enter_password(second, "pedro")
+    enter_enrolment_code(first, new_enrolment_code(maria))
+    enter_enrolment_code(second, new_enrolment_code(pedro))
     first.get(reverse("admin:two_factor_setup"))
     second.get(reverse("admin:two_factor_setup"))
     maria_app, pedro_app = TOTPDevice.objects.get(user=maria), TOTPDevice.objects.get(user=pedro)
@@ -335,6 +357,8 @@ def test_setting_up_an_app_in_a_browser_breaks_no_rule_of_the_csp(live_server, p
     user = make_user("maria", is_staff=True)
     page.add_init_script(RECORD_VIOLATIONS)
     log_in_in_browser(page, live_server.url, "maria", reverse("admin:two_factor_setup"))
+    page.fill("#id_code", new_enrolment_code(user))
+    page.click("input[type=submit]")
     qr = page.locator("img.two-factor-qr")
     assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
     violations = page.evaluate("window.cspViolations")

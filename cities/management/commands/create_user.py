@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from learningcities.two_factor import enrolment_code_message, second_factor_required
+
 PASSWORD_VARIABLE = "DJANGO_USER_PASSWORD"
 
 
@@ -14,7 +16,9 @@ class Command(BaseCommand):
     help = (
         "Create a staff user in one or more groups, non-interactively (for set-up scripts). "
         f"The password is read from the {PASSWORD_VARIABLE} environment variable and must "
-        "pass the site's password rules. Rights come from the groups, e.g. --group Editors."
+        "pass the site's password rules. Rights come from the groups, e.g. --group Editors. "
+        "With two-factor login required, it prints the enrolment code the person needs to set "
+        "up their authenticator app at their first login."
     )
 
     def add_arguments(self, parser):
@@ -68,3 +72,5 @@ class Command(BaseCommand):
         kind = "superuser" if superuser else "staff user"
         where = f" in {', '.join(groups)}" if groups else ""
         self.stdout.write(self.style.SUCCESS(f"Created {kind} {username}{where}."))
+        if second_factor_required(user):
+            self.stdout.write(enrolment_code_message(user))

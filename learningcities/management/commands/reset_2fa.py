@@ -3,13 +3,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp import devices_for_user
 
-from learningcities.two_factor import end_sessions
+from learningcities.two_factor import end_sessions, enrolment_code_message
 
 
 class Command(BaseCommand):
     help = (
         "Remove a person's second factor (authenticator app and recovery codes), e.g. after a "
-        "lost phone. Their sessions end at once; at their next login they set up a new app."
+        "lost phone. Their sessions end at once; at their next login they set up a new app "
+        "with the enrolment code printed here (also the way to a new code for someone who has "
+        "not enrolled yet)."
     )
 
     def add_arguments(self, parser):
@@ -33,3 +35,4 @@ class Command(BaseCommand):
                 "next login."
             )
         )
+        self.stdout.write(enrolment_code_message(user))
