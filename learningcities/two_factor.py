@@ -455,8 +455,11 @@ class AdminSite(admin.AdminSite):
         codes instead of any they had, returned to be shown once."""
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        StaticDevice.objects.filter(user=device.user).delete()
-        recovery = StaticDevice.objects.create(user=device.user, name=gettext("Recovery codes"))
+        # The device stays (a session it verified stays verified); its codes are replaced.
+        recovery, _created = StaticDevice.objects.get_or_create(
+            user=device.user, defaults={"name": gettext("Recovery codes")}
+        )
+        recovery.token_set.all().delete()
         codes = [new_recovery_code() for _number in range(RECOVERY_CODE_COUNT)]
         StaticToken.objects.bulk_create(
             StaticToken(device=recovery, token=recovery_code_hash(code)) for code in codes

@@ -2,17 +2,20 @@
 turns it off for the rest of the suite, which logs staff in with force_login()."""
 
 import base64
+import datetime
 import io
 import re
 from base64 import b32encode
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -128,6 +131,79 @@ def test_staff_without_an_app_set_one_up_before_any_admin_page(client, settings)
     assert not stored & ({code.replace("-", "") for code in codes} | set(codes))
 
 
+def test_a_password_alone_does_not_reach_enrolment(client):
+    user = make_user("maria", is_staff=True)
+    enter_password(client)
+    page = client.get(reverse("admin:two_factor_setup"))
+    assert "enter the enrolment code an administrator gave you" in page.text
+    assert "two-factor-secret" not in page.text
+    refused = enter_enrolment_code(client, "not-a-code")
+    assert "This enrolment code is not right, or has expired" in refused.text
+    someone_elses = enter_enrolment_code(client, new_enrolment_code(make_user("pedro")))
+    assert "This enrolment code is not right" in someone_elses.text
+    assert "two-factor-secret" not in client.get(reverse("admin:two_factor_setup")).text
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    # Wrong enrolment codes count towards the lockout.
+    assert AccessAttempt.objects.get(username="maria").failures_since_start == 2
+
+
+def test_an_enrolment_code_expires_after_a_week(client):
+    user = make_user("maria", is_staff=True)
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=7, minutes=1)):
+        old_code = new_enrolment_code(user)
+    enter_password(client)
+    assert "has expired" in enter_enrolment_code(client, old_code).text
+
+
+def test_create_user_prints_an_enrolment_code_that_is_spent_by_the_first_login(client, monkeypatch):
+    monkeypatch.setenv("DJANGO_USER_PASSWORD", "a long passphrase 42")
+    out = io.StringIO()
+    call_command("create_user", "maria", "--group", "Editors", stdout=out)
+    code = re.search(r"Enrolment code for maria .*:\n(\S+)\n", out.getvalue()).group(1)
+
+    enter_password(client, password="a long passphrase 42")
+    enter_enrolment_code(client, code)
+    page = client.get(reverse("admin:two_factor_setup"))
+    client.post(reverse("admin:two_factor_setup"), {"code": app_code(shown_secret(page))})
+    assert client.get(ADMIN).status_code == 200
+
+    # After a reset the old code is spent, and the one reset_2fa prints works.
+    out = io.StringIO()
+    call_command("reset_2fa", "maria", stdout=out)
+    new_code = re.search(r"Enrolment code for maria .*:\n(\S+)\n", out.getvalue()).group(1)
+    again = another_person()
+    enter_password(again, password="a long passphrase 42")
+    assert "This enrolment code is not right" in enter_enrolment_code(again, code).text
+    assert enter_enrolment_code(again, new_code)["Location"] == reverse("admin:two_factor_setup")
+
+
+def test_a_secret_seen_by_someone_else_is_not_the_owners(client):
+    """Someone with the password (and here even the code) opens the set-up page and leaves;
+    the owner enrols later: the intruder's secret makes no code that logs in."""
+    user = make_user("maria", is_staff=True)
+    intruder = another_person()
+    enter_password(intruder)
+    enter_enrolment_code(intruder, new_enrolment_code(user))
+    intruders_secret = shown_secret(intruder.get(reverse("admin:two_factor_setup")))
+
+    enter_password(client)
+    enter_enrolment_code(client, new_enrolment_code(user))
+    owners_secret = shown_secret(client.get(reverse("admin:two_factor_setup")))
+    assert owners_secret != intruders_secret
+    confirm = client.post(reverse("admin:two_factor_setup"), {"code": app_code(owners_secret)})
+    assert confirm.status_code == 200 and is_logged_in(client)
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+    assert b32encode(TOTPDevice.objects.get(user=user).bin_key).decode() == owners_secret.replace(
+        " ", ""
+    )
+    # The intruder's session can confirm nothing, and their app's codes log nobody in.
+    late = intruder.post(reverse("admin:two_factor_setup"), {"code": app_code(intruders_secret)})
+    assert not is_logged_in(intruder) and late.status_code == 302
+    later = another_person()
+    enter_password(later)
+    assert "not right" in enter_code(later, app_code(intruders_secret)).text
+
+
 def test_a_wrong_code_at_set_up_confirms_nothing(client):
     user = make_user("maria", is_staff=True)
     enter_password(client)
@@ -174,6 +250,49 @@ def test_wrong_codes_lock_the_account_out_like_wrong_passwords(client, settings)
     assert enter_code(client, codes[0])["Location"] == reverse("admin:login")
     assert enter_password(client).status_code == 429
     assert not is_logged_in(client)
+
+
+def test_a_right_code_just_after_a_wrong_one_is_told_to_wait(client):
+    device, _codes = enrolled(make_user("maria", is_staff=True))
+    enter_password(client)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        enter_code(client, wrong_code_for(device))
+        too_soon = enter_code(client, code_of(device))
+        assert "A wrong code was given a moment ago. Wait a few seconds" in too_soon.text
+        assert "not right" not in too_soon.text and not is_logged_in(client)
+        clock.shift(datetime.timedelta(seconds=5))
+        assert enter_code(client, code_of(device))["Location"] == ADMIN
+
+
+def test_staff_see_how_many_recovery_codes_are_left_and_make_new_ones(client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # the right code at once after a wrong one
+    device, codes = enrolled(make_user("maria", is_staff=True))
+    enter_password(client)
+    enter_code(client, codes[0])
+    recovery_page = reverse("admin:two_factor_recovery_codes")
+    assert recovery_page in client.get(ADMIN).text
+    page = client.get(recovery_page)
+    assert "You have 9 recovery codes left." in page.text
+
+    assert "This code is not right" in client.post(recovery_page, {"code": "000000"}).text
+    assert StaticToken.objects.filter(device__user__username="maria").count() == 9
+    renewed = client.post(recovery_page, {"code": code_of(device)})
+    assert "the old ones no longer work" in renewed.text
+    new_codes = re.findall(r"<li><code>([a-z2-7-]{19})</code></li>", renewed.text)
+    assert len(set(new_codes)) == 10 and not set(new_codes) & set(codes)
+    assert "You have 10 recovery codes left." in client.get(recovery_page).text
+
+    later = another_person()
+    enter_password(later)
+    assert "This code is not right" in enter_code(later, codes[1]).text
+    assert enter_code(later, new_codes[0])["Location"] == ADMIN
+
+
+def test_the_recovery_codes_page_needs_a_verified_session(client):
+    enrolled(make_user("maria", is_staff=True))
+    client.force_login(get_user_model().objects.get(username="maria"))
+    response = client.get(reverse("admin:two_factor_recovery_codes"))
+    assert response["Location"].startswith(reverse("admin:login"))
 
 
 def test_a_recovery_code_logs_in_once(client):
