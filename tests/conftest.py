@@ -69,6 +69,13 @@ def test_settings(settings, tmp_path, request):
     return settings
 
 
+@pytest.fixture
+def database_tasks(settings):
+    """Background work kept in the database for the worker (`manage.py db_worker`), as on
+    the site, instead of done at once as in the other tests."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def english():
     """Tests read the English site (/en/…) unless they ask for Spanish, the default."""
