@@ -2,12 +2,10 @@
 after the commit, by the background worker; a mail server that is down or hangs never holds up or
 loses a save, and the mail is sent later."""
 
-import importlib
 import socket
 import time
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -29,12 +27,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 @pytest.fixture
-def people():
-    # The groups as their migrations make them: a flushed database has lost them.
-    importlib.import_module(
-        "cities.migrations.0004_photo_uploader_and_editor_groups"
-    ).create_groups(apps, None)
-    importlib.import_module("cities.migrations.0015_publishers_group").create_publishers(apps, None)
+def people(staff_groups):
     return {
         "uploader": make_staff("Photo uploaders", username="ana", email="ana@example.org"),
         "publisher": make_publisher(username="pablo", email="pablo@example.org"),
