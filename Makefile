@@ -50,8 +50,10 @@ run: install messages
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 # The background worker (scheduled publication, mail: docs/background-tasks.md) runs beside the
 # server, on the same database and settings; it stops when the server does, however that
-# ends (Ctrl-C, a signal, an error). Each `make serve` or `make run` has its own.
-WITH_WORKER = $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+# ends (Ctrl-C, a signal, an error). Each `make serve` or `make run` has its own. Another
+# TASKS_BACKEND comes with its own worker command: give it as TASKS_WORKER.
+TASKS_WORKER ?= manage.py db_worker --no-reload
+WITH_WORKER = $(BIN)/python $(TASKS_WORKER) & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM;
 
 # Two `make serve` started together from one checkout take turns to prepare (flock, from

@@ -140,11 +140,7 @@ class LanguagePreference(models.Model):
     for): their notification mail is written in it, whoever's action sent it."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="language_preference",
+        settings.AUTH_USER_MODEL, models.CASCADE, primary_key=True, verbose_name=_("user")
     )
     language = models.CharField(
         _("language"),
@@ -155,9 +151,10 @@ class LanguagePreference(models.Model):
 
     class Meta:
         ordering = ["user"]
+        # Kept by the site itself (see cities.signals.remember_language): no one edits it.
+        default_permissions = ()
         verbose_name = _("language preference")
         verbose_name_plural = _("language preferences")
-        default_permissions = ()
 
     def __str__(self):
         return f"{self.user}: {self.get_language_display()}"
