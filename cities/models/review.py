@@ -139,9 +139,8 @@ class LanguagePreference(models.Model):
     """The language a person last logged in to the admin in (the one their browser asked
     for): their notification mail is written in it, whoever's action sent it."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, models.CASCADE, primary_key=True, verbose_name=_("user")
-    )
+    # Not the primary key: backups name users by their username (natural keys), never by id.
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, verbose_name=_("user"))
     language = models.CharField(
         _("language"),
         max_length=10,
