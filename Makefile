@@ -37,7 +37,8 @@ run: install messages
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-on} $(BIN)/python manage.py load_seed
 	@echo "Create the first admin account with: DJANGO_DEBUG=on $(BIN)/python manage.py createsuperuser"
 	@echo "Add an editor with: DJANGO_USER_PASSWORD=... DJANGO_DEBUG=on $(BIN)/python manage.py create_user NAME --group Editors"
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-on} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	export DJANGO_DEBUG=$${DJANGO_DEBUG:-on}; $(WITH_WORKER) \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production mode: debug off, static files collected (hashed, gzip + Brotli), gunicorn.
 # A secret key is generated into .env on first use when none is configured.
@@ -47,12 +48,20 @@ run: install messages
 # cache every few seconds under load. --preload loads the site once, before forking, so a
 # replacement starts at once and workers share the loaded code's memory.
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+# The background worker (scheduled publication, mail: docs/background-tasks.md) runs beside the
+# server, on the same database and settings; it stops when the server does, however that
+# ends (Ctrl-C, a signal, an error). Each `make serve` or `make run` has its own. Another
+# TASKS_BACKEND comes with its own worker command: give it as TASKS_WORKER.
+TASKS_WORKER ?= manage.py db_worker --no-reload
+WITH_WORKER = $(BIN)/python $(TASKS_WORKER) & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM;
+
 # Two `make serve` started together from one checkout take turns to prepare (flock, from
 # util-linux): run at once, their collectstatic runs raced and the second one exited.
 serve: export DJANGO_DEBUG := off
 serve: install messages
 	flock .serve.lock $(MAKE) --no-print-directory serve-prepare
-	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	export DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}; $(WITH_WORKER) \
 	  $(BIN)/gunicorn learningcities.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 	  --access-logfile - --preload --max-requests 50000 --max-requests-jitter 5000
 

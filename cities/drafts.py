@@ -9,7 +9,6 @@ rendered, so it shows exactly what publishing would, and nothing of it remains.
 """
 
 import logging
-import threading
 
 from django import forms
 from django.conf import settings
@@ -18,11 +17,11 @@ from django.contrib.messages.storage.base import BaseStorage
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import IntegrityError, router, transaction
 from django.http import HttpRequest, QueryDict
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .editorial_admin import marked_changes
 from .history import field_label, readable_value
@@ -153,7 +152,8 @@ def close(draft, state, user):
 
 
 def schedule(draft_id, user, publish_at):
-    """Publish the draft by itself at `publish_at` (ContentVersion sees to it when due)."""
+    """Publish the draft by itself at `publish_at` (a task enqueued for that moment sees to
+    it: cities.scheduling)."""
     with transaction.atomic(using=router.db_for_write(Draft)):
         draft = Draft.objects.select_for_update().get(pk=draft_id)
         if draft.state != DraftState.OPEN:
@@ -327,23 +327,10 @@ def refusal_of(response):
     return "; ".join(e.strip(": ") for e in errors) or _("The form refused the changes.")
 
 
-_publishing = threading.local()
-
-
 def publish_due(at=None):
-    """Publish every draft whose time has come, each as the person who scheduled it. A draft
-    that no longer applies stays open, unscheduled, with the reason; its scheduler is told."""
-    # Publishing reads the content version, which publishes what is due: not twice.
-    if getattr(_publishing, "active", False):
-        return 0
-    _publishing.active = True
-    try:
-        return _publish_due(at)
-    finally:
-        _publishing.active = False
-
-
-def _publish_due(at):
+    """Publish every draft whose time has come, each as the person who scheduled it, if they
+    still may publish. A draft that no longer applies stays open, unscheduled, with the
+    reason; its scheduler is told. Any number of runs at once publish each draft once."""
     due = list(Draft.objects.due(at).values_list("pk", flat=True))
     published = 0
     for draft_id in due:
@@ -358,7 +345,7 @@ def _publish_due(at):
                 ):
                     continue
                 user = draft.scheduled_by
-                if user is None or not user.is_active:
+                if user is None or not user.is_active or not user.has_perm(PUBLISH_PERMISSION):
                     raise DraftNotApplicable(
                         _("The person who scheduled it can no longer publish.")
                     )
@@ -368,7 +355,7 @@ def _publish_due(at):
         except DraftNotApplicable as refusal:
             unschedule_refused(draft_id, str(refusal))
         except Exception:
-            # Publishing runs in a visitor's request: whatever fails, their page is served.
+            # Whatever fails, the other due drafts are still published.
             logger.exception("Scheduled draft %s could not be published", draft_id)
             unschedule_refused(draft_id, _("An error stopped it; the site's log has the details."))
     return published
@@ -381,9 +368,10 @@ def unschedule_refused(draft_id, problem):
         draft.publish_at = None
         draft.save(update_fields=["problem", "publish_at"])
         logger.warning("Scheduled draft %s not published: %s", draft_id, problem)
-        if draft.scheduled_by and draft.scheduled_by.email:
+        if draft.scheduled_by:
             queue_mail(
-                [draft.scheduled_by.email],
-                _("Not published: %(item)s") % {"item": draft.item},
-                render_to_string("cities/email/draft_not_published.txt", {"draft": draft}),
+                [draft.scheduled_by],
+                gettext_lazy("Not published: %(item)s"),
+                "cities/email/draft_not_published.txt",
+                {"draft": draft, "item": draft.item},
             )

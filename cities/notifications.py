@@ -1,22 +1,24 @@
 """Notification mail that never holds up or loses a save.
 
 `queue_mail` writes each mail to the outbox (`OutgoingMail`) in the transaction of the change
-it reports, and asks for it to be sent once that transaction is committed, in a thread of its
-own: the editor's page never waits for the mail server. A mail the server did not take stays
-in the outbox and is tried again, later and later, by the next mail sent and by
-`manage.py send_pending_mail` (cron); failures are logged, never raised to the editor.
+it reports, in its recipient's language, and enqueues a background task to send it once that
+transaction is committed: the editor's page never waits for the mail server. A mail the server
+did not take stays in the outbox and is tried again, later and later, by a task enqueued for
+that time, by the next mail sent and by `manage.py send_pending_mail` (cron); failures are
+logged, never raised to the editor.
 """
 
 import logging
-import threading
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import connections, models, transaction
-from django.utils import timezone
+from django.db import models
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
-from .models import OutgoingMail
+from .background import enqueue_after_commit, task
+from .models import LanguagePreference, OutgoingMail
 
 logger = logging.getLogger(__name__)
 
@@ -26,31 +28,33 @@ CLAIM = timedelta(minutes=5)
 MAX_RETRY_DELAY = timedelta(hours=1)
 
 
-def queue_mail(recipients, subject, body):
-    """One outbox row per recipient, each sent (and retried) on its own after the commit."""
+def queue_mail(recipients, subject, template, context):
+    """Mail `recipients` (users; those without an address are left out), each in their own
+    language (`LanguagePreference`): `subject`, a lazy translation formatted with `context`,
+    and `template` rendered with it. One outbox row each, sent (and retried) on its own after
+    the commit."""
+    recipients = {person.email: person for person in recipients if person.email}.values()
+    languages = LanguagePreference.languages_of(recipients)
     now = timezone.now()
-    OutgoingMail.objects.bulk_create(
-        OutgoingMail(recipient=address, subject=subject, body=body, next_attempt_at=now)
-        for address in sorted(set(recipients))
-        if address
-    )
-    transaction.on_commit(send_pending_after_commit)
+    mails = []
+    for person in sorted(recipients, key=lambda person: person.email):
+        with translation.override(languages[person.pk]):
+            mails.append(
+                OutgoingMail(
+                    recipient=person.email,
+                    subject=str(subject) % context,
+                    body=render_to_string(template, context),
+                    next_attempt_at=now,
+                )
+            )
+    OutgoingMail.objects.bulk_create(mails)
+    enqueue_after_commit(send_pending_mail)
 
 
-def send_pending_after_commit():
-    if settings.EMAIL_SEND_IN_BACKGROUND:
-        threading.Thread(target=_send_pending_in_thread, name="send-pending-mail").start()
-    else:
-        send_pending()
-
-
-def _send_pending_in_thread():
-    try:
-        send_pending()
-    except Exception:
-        logger.exception("Sending pending mail failed; it is tried again later")
-    finally:
-        connections.close_all()
+@task()
+def send_pending_mail():
+    sent, failed = send_pending()
+    return {"sent": sent, "failed": failed}
 
 
 def send_pending():
@@ -80,11 +84,13 @@ def send_pending():
                 delay,
                 error,
             )
+            retry_at = timezone.now() + delay
             OutgoingMail.objects.filter(pk=mail.pk).update(
                 attempts=models.F("attempts") + 1,
                 last_error=str(error)[:1000],
-                next_attempt_at=timezone.now() + delay,
+                next_attempt_at=retry_at,
             )
+            enqueue_after_commit(send_pending_mail, run_after=retry_at)
         else:
             sent += 1
             OutgoingMail.objects.filter(pk=mail.pk).update(

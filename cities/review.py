@@ -15,9 +15,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import drafts
 from .history import APPROVED
@@ -82,13 +82,11 @@ def submit(item, user, links, draft=None):
         draft=draft,
         draft_revision=draft and draft.revision,
     )
-    recipients = [person.email for person in publishers().exclude(pk=user.pk)]
     queue_mail(
-        recipients,
-        _("Awaiting your review: %(item)s") % {"item": item},
-        render_to_string(
-            "cities/email/submitted.txt", {"review": review, "item": item, **links(review)}
-        ),
+        publishers().exclude(pk=user.pk),
+        gettext_lazy("Awaiting your review: %(item)s"),
+        "cities/email/submitted.txt",
+        {"review": review, "item": item, **links(review)},
     )
     return review
 
@@ -195,15 +193,11 @@ def tell_author(review, item, links=None):
     if not (review.submitted_by and review.submitted_by.email):
         return
     if review.state == ReviewState.APPROVED:
-        subject, template = _("Approved: %(item)s"), "cities/email/approved.txt"
+        subject, template = gettext_lazy("Approved: %(item)s"), "cities/email/approved.txt"
     else:
-        subject, template = _("Not approved: %(item)s"), "cities/email/rejected.txt"
+        subject, template = gettext_lazy("Not approved: %(item)s"), "cities/email/rejected.txt"
     context = {"review": review, "item": item, **(links(review) if links else {})}
-    queue_mail(
-        [review.submitted_by.email],
-        subject % {"item": item},
-        render_to_string(template, context),
-    )
+    queue_mail([review.submitted_by], subject, template, context)
 
 
 def already_decided(review):

@@ -6,16 +6,21 @@ admin's bulk delete and `QuerySet.delete()` do not call the model's methods but 
 signals: renditions are made on upload, and no orphaned file is left.
 """
 
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from . import history, images
+from . import history, images, scheduling
 from .models import (
+    City,
     ContentVersion,
+    Draft,
     EditingSession,
+    LanguagePreference,
     OutgoingMail,
     Photo,
     Program,
+    PublicationState,
     ReviewRequest,
     move_photo_files_to_match_publication,
 )
@@ -29,10 +34,18 @@ def connect_signals():
     post_save.connect(move_files_after_publication_change, sender=Photo)
     post_delete.connect(delete_files_of_deleted_photo, sender=Photo)
 
+    user_logged_in.connect(remember_language, dispatch_uid="cities.remember_language")
+
+    # Whatever is given a time to go public is published then by a background task.
+    post_save.connect(schedule_draft_publication, sender=Draft)
+    for model in (City, Program, Photo):
+        post_save.connect(schedule_item_publication, sender=model)
+
     # Any change to this app's content (incl. many-to-many tables) makes cached pages stale.
     # Editing sessions, reviews and mail are admin bookkeeping, not content.
+    bookkeeping = (ContentVersion, EditingSession, ReviewRequest, OutgoingMail, LanguagePreference)
     for model in ContentVersion._meta.app_config.get_models(include_auto_created=True):
-        if model not in (ContentVersion, EditingSession, ReviewRequest, OutgoingMail):
+        if model not in bookkeeping:
             for signal in (post_save, post_delete, m2m_changed):
                 signal.connect(invalidate_public_pages, sender=model)
 
@@ -78,3 +91,21 @@ def move_files_after_publication_change(sender, instance, raw=False, **kwargs):
 
 def delete_files_of_deleted_photo(sender, instance, **kwargs):
     images.delete_files_on_commit(_files(instance.image.name, instance.renditions))
+
+
+def schedule_draft_publication(sender, instance, raw=False, **kwargs):
+    if instance.publish_at and not raw:
+        scheduling.schedule_publication(instance.publish_at)
+
+
+def schedule_item_publication(sender, instance, raw=False, **kwargs):
+    if not raw and instance.publication_state == PublicationState.SCHEDULED:
+        scheduling.schedule_publication(instance.published_at)
+
+
+def remember_language(sender, request, user, **kwargs):
+    """Mail is written in the language its reader last logged in to the admin in: the one
+    the locale middleware chose from their browser (`LanguagePreference`)."""
+    language = getattr(request, "LANGUAGE_CODE", None)  # None: a login made in code (tests)
+    if language:
+        LanguagePreference.objects.update_or_create(user=user, defaults={"language": language})

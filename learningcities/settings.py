@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     # The rich-text editor's static files (cities.rich_text).
     "django_prose_editor",
     "django.contrib.sitemaps",
+    # Background work (docs/background-tasks.md): Django's Tasks API, backported to 5.2, and its
+    # backend that keeps tasks in the database.
+    "django_tasks",
+    "django_tasks_db",
     "cities",
     # The project's infrastructure, installed for its commands: backup, restore,
     # remove_orphaned_media.
@@ -276,8 +280,15 @@ vars().update(
 )
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=5)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
-# Send after the commit in a thread of its own, so that a slow mail server never holds a save.
-EMAIL_SEND_IN_BACKGROUND = True
+
+# Background work: scheduled publication and mail (cities/tasks.py, docs/background-tasks.md).
+# By default the tasks wait in the database, for `manage.py db_worker`, which `make run` and
+# `make serve` start; another backend (Redis, Celery, …) is a matter of this setting alone.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
 
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)

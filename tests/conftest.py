@@ -1,7 +1,9 @@
+import importlib
 import os
 import tempfile
 
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import translation
@@ -67,6 +69,23 @@ def test_settings(settings, tmp_path, request):
             "DIRECTIVES": {**directives, "img-src": [*directives["img-src"], endpoint]},
         }
     return settings
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Background work kept in the database for the worker (`manage.py db_worker`), as on
+    the site, instead of done at once as in the other tests."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def staff_groups():
+    """The staff groups as their migrations make them, for tests that commit: flushing the
+    database after such a test removes them."""
+    importlib.import_module(
+        "cities.migrations.0004_photo_uploader_and_editor_groups"
+    ).create_groups(apps, None)
+    importlib.import_module("cities.migrations.0015_publishers_group").create_publishers(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.translator import translator
 from PIL import Image
 
-from cities.models import City, Criterion, Photo, Program, Status
+from cities.models import City, Criterion, LanguagePreference, Photo, Program, Status
 
 _numbers = itertools.count(1)
 
@@ -41,9 +41,13 @@ def uploaded_jpeg(name="photo.jpg", **kwargs):
     return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
 
 
-def make_user(username=None, **kwargs):
+def make_user(username=None, language="en", **kwargs):
+    """A user whose mail is written in `language`: English, as the tests read the site in it
+    (tests/conftest.py `english`)."""
     username = username or f"user{next(_numbers)}"
-    return get_user_model().objects.create_user(username=username, password="pw", **kwargs)
+    user = get_user_model().objects.create_user(username=username, password="pw", **kwargs)
+    LanguagePreference.objects.create(user=user, language=language)
+    return user
 
 
 def make_criterion(**kwargs):

@@ -41,6 +41,8 @@ def server_environment(workdir, port, database_url=None, **extra):
         "DJANGO_SECURE_COOKIES": "off",
         # Editors log in with their password alone: what is measured is saving, not logging in.
         "DJANGO_REQUIRE_2FA": "off",
+        # Background work as in production: kept in the database for the worker.
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         **extra,
     }
     environment.pop("AWS_STORAGE_BUCKET_NAME", None)  # media on this machine's disk

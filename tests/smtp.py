@@ -7,6 +7,7 @@ import email.policy
 import threading
 
 from aiosmtpd.controller import Controller
+from django.core.management import call_command
 
 from tests.live_site import free_port
 
@@ -53,8 +54,7 @@ def send_mail_to(settings, port, timeout=2):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
 
 
-def wait_for_senders(timeout=15):
-    """Wait until the threads sending mail after a commit are done."""
-    for thread in threading.enumerate():
-        if thread.name == "send-pending-mail":
-            thread.join(timeout)
+def run_worker():
+    """Run the background worker (django-tasks-db's) until no task is due: the mail sent
+    after the commits so far is then sent or failed."""
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)

@@ -1,13 +1,11 @@
 """Review notifications by mail, through a real SMTP server on 127.0.0.1 (aiosmtpd): sent
-after the commit, in the background; a mail server that is down or hangs never holds up or
+after the commit, by the background worker; a mail server that is down or hangs never holds up or
 loses a save, and the mail is sent later."""
 
-import importlib
 import socket
 import time
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -21,19 +19,15 @@ from tests.factories import (
     new_photo_form_data,
 )
 from tests.live_site import free_port
-from tests.smtp import send_mail_to, smtp_server, wait_for_senders
+from tests.smtp import run_worker, send_mail_to, smtp_server
 
-# Committed for real, so that the mail goes out after the commit as it does on the site.
-pytestmark = pytest.mark.django_db(transaction=True)
+# Committed for real, so that the mail goes out after the commit as it does on the site, by
+# the background worker.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("database_tasks")]
 
 
 @pytest.fixture
-def people():
-    # The groups as their migrations make them: a flushed database has lost them.
-    importlib.import_module(
-        "cities.migrations.0004_photo_uploader_and_editor_groups"
-    ).create_groups(apps, None)
-    importlib.import_module("cities.migrations.0015_publishers_group").create_publishers(apps, None)
+def people(staff_groups):
     return {
         "uploader": make_staff("Photo uploaders", username="ana", email="ana@example.org"),
         "publisher": make_publisher(username="pablo", email="pablo@example.org"),
@@ -54,7 +48,7 @@ def test_the_publishers_are_mailed_when_a_photo_is_submitted(settings, people):
         send_mail_to(settings, inbox.port)
 
         response, _seconds = submit_photo(people)
-        wait_for_senders()
+        run_worker()
 
         assert response.status_code == 302
         (mail,) = inbox.wait_for(1)
@@ -69,14 +63,14 @@ def test_the_author_is_mailed_the_rejection_with_its_comment(settings, people):
     with smtp_server() as inbox:
         send_mail_to(settings, inbox.port)
         submit_photo(people)
-        wait_for_senders()
+        run_worker()
         submission = ReviewRequest.objects.get()
 
         logged_in_client(people["publisher"]).post(
             submission.get_absolute_url(),
             {"version": submission.version_id, "_reject": "1", "comment": "Name the holder."},
         )
-        wait_for_senders()
+        run_worker()
 
         inbox.wait_for(2)
         (mail,) = inbox.to("ana@example.org")
@@ -89,7 +83,7 @@ def test_a_mail_server_that_is_down_neither_slows_nor_loses_the_save(settings, p
     send_mail_to(settings, port)
 
     response, seconds = submit_photo(people)
-    wait_for_senders()
+    run_worker()
 
     assert response.status_code == 302 and seconds < 5
     assert ReviewRequest.objects.count() == 1
@@ -118,7 +112,7 @@ def test_a_mail_server_that_hangs_does_not_hold_up_the_save(settings, people):
 
         assert response.status_code == 302
         assert seconds < 10  # the save did not wait for the mail server's 10 s timeout
-        wait_for_senders(timeout=30)
+        run_worker()
     mail = OutgoingMail.objects.get()
     assert mail.sent_at is None and "timed out" in mail.last_error
 
@@ -126,13 +120,13 @@ def test_a_mail_server_that_hangs_does_not_hold_up_the_save(settings, people):
 def test_the_next_mail_sends_the_ones_left_over(settings, people):
     send_mail_to(settings, free_port())
     submit_photo(people, title="First")
-    wait_for_senders()
+    run_worker()
     OutgoingMail.objects.update(next_attempt_at=timezone.now())
 
     with smtp_server() as inbox:
         send_mail_to(settings, inbox.port)
         submit_photo(people, title="Second")
-        wait_for_senders()
+        run_worker()
         messages = inbox.wait_for(2)
     assert sorted(m["Subject"] for m in messages) == [
         "Awaiting your review: First",

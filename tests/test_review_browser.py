@@ -24,10 +24,8 @@ ADD_PHOTO = "/admin/cities/photo/add/"
 def inbox(settings):
     with smtp_server() as inbox:
         send_mail_to(settings, inbox.port)
-        # Sent in the live server's own thread after the commit: with SQLite's in-memory test
-        # database a second thread writing at the same time would find its tables locked.
-        # (tests/test_notifications.py covers sending in the background.)
-        settings.EMAIL_SEND_IN_BACKGROUND = False
+        # Sent in the live server's own thread after the commit, by the tests' immediate task
+        # backend. (tests/test_notifications.py covers sending by the background worker.)
         yield inbox
 
 

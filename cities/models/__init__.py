@@ -41,6 +41,7 @@ from .drafts import Draft, DraftQuerySet, DraftState
 from .editing import EditingSession, EditingSessionQuerySet, item_of
 from .review import (
     PUBLISH_PERMISSION,
+    LanguagePreference,
     OutgoingMail,
     ReviewRequest,
     ReviewRequestQuerySet,
@@ -62,6 +63,7 @@ __all__ = [
     "EditingSession",
     "EditingSessionQuerySet",
     "FormerCitySlug",
+    "LanguagePreference",
     "LearningCityAward",
     "Licence",
     "OutgoingMail",

@@ -20,7 +20,8 @@ class ContentVersion(models.Model):
 
     version = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(default=timezone.now)
-    # A scheduled item goes public without any save; the version is bumped when it is due.
+    # A scheduled item goes public without any save: the task that runs at its time bumps the
+    # version if this moment has passed (`bump_if_due`).
     next_publication_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -33,37 +34,22 @@ class ContentVersion(models.Model):
     @classmethod
     def current(cls):
         """The counter, read with one plain query: every cached page served starts here,
-        and building the query with the ORM would cost far more than running it."""
+        and building the query with the ORM would cost far more than running it. Only read:
+        what comes due is published by a background task (cities.scheduling), not here."""
         table = connection.ops.quote_name(cls._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT version, changed_at, next_publication_at FROM {table} WHERE id = 1"
-            )
+            cursor.execute(f"SELECT version, changed_at FROM {table} WHERE id = 1")
             row = cursor.fetchone()
         if row is None:
             version, _created = cls.objects.get_or_create(
                 pk=1, defaults={"next_publication_at": next_scheduled_publication}
             )
-        else:
-            # SQLite hands back naive date-times (in UTC); PostgreSQL aware ones.
-            changed_at, next_publication_at = (
-                moment
-                if moment is None or timezone.is_aware(moment)
-                else timezone.make_aware(moment, UTC)
-                for moment in row[1:]
-            )
-            version = cls(
-                pk=1, version=row[0], changed_at=changed_at, next_publication_at=next_publication_at
-            )
-        if version.next_publication_at and version.next_publication_at <= timezone.now():
-            # Imported here: publishing a draft posts its admin form, which needs the models.
-            from ..drafts import publish_due
-
-            publish_due()
-            photos.move_photo_files_to_match_publication()
-            cls.bump()
-            version.refresh_from_db()
-        return version
+            return version
+        version, changed_at = row
+        # SQLite hands back naive date-times (in UTC); PostgreSQL aware ones.
+        if timezone.is_naive(changed_at):
+            changed_at = timezone.make_aware(changed_at, UTC)
+        return cls(pk=1, version=version, changed_at=changed_at)
 
     @classmethod
     def bump(cls):
@@ -76,6 +62,20 @@ class ContentVersion(models.Model):
             next_publication_at=next_publication_at,
         ):
             cls.objects.get_or_create(pk=1, defaults={"next_publication_at": next_publication_at})
+
+    @classmethod
+    def bump_if_due(cls):
+        """Bump the counter if something scheduled went public by itself since the last bump
+        (a city, program or photo whose publication time passed). Whether it did is decided
+        in the update itself, so that of several runs at once only one bumps."""
+        now = timezone.now()
+        return bool(
+            cls.objects.filter(pk=1, next_publication_at__lte=now).update(
+                version=models.F("version") + 1,
+                changed_at=now,
+                next_publication_at=next_scheduled_publication(),
+            )
+        )
 
     @classmethod
     def reschedule(cls):

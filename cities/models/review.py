@@ -133,3 +133,35 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.recipient}"
+
+
+class LanguagePreference(models.Model):
+    """The language a person last logged in to the admin in (the one their browser asked
+    for): their notification mail is written in it, whoever's action sent it."""
+
+    # Not the primary key: backups name users by their username (natural keys), never by id.
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, verbose_name=_("user"))
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the mail this person gets from the site."),
+    )
+
+    class Meta:
+        ordering = ["user"]
+        # Kept by the site itself (see cities.signals.remember_language): no one edits it.
+        default_permissions = ()
+        verbose_name = _("language preference")
+        verbose_name_plural = _("language preferences")
+
+    def __str__(self):
+        return f"{self.user}: {self.get_language_display()}"
+
+    @classmethod
+    def languages_of(cls, users):
+        """{user id: language} of `users`; the site's default language for those without."""
+        chosen = dict(
+            cls.objects.filter(user__in=[user.pk for user in users]).values_list("user", "language")
+        )
+        return {user.pk: chosen.get(user.pk, settings.LANGUAGE_CODE) for user in users}
