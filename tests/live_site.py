@@ -34,6 +34,8 @@ def server_environment(workdir, port, database_url=None, **extra):
         "DATABASE_URL": database_url or f"sqlite:///{workdir}/site.sqlite3",
         "MEDIA_ROOT": str(workdir / "media"),
         "STATIC_ROOT": str(workdir / "static"),
+        # The instance's own sockets, pid file and cached pages (make serve's SERVE_DIR).
+        "SERVE_DIR": str(workdir / "run"),
         "CACHE_URL": "locmemcache://",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "live-site-key-" + "x" * 40,
         # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
