@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve serve-app serve-front front serve-prepare test lint lock audit format browser bench bench-photos bench-search bench-admin bench-editing bench-exports lighthouse loadtest clean mapdata messages makemessages gettext
+.PHONY: install run serve serve-app serve-front front serve-prepare test lint wrk bench-front lock audit format browser bench bench-photos bench-search bench-admin bench-editing bench-exports lighthouse loadtest clean mapdata messages makemessages gettext
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -133,16 +133,24 @@ mapdata:
 	  status=$$?; rm -rf "$$tmp"; exit $$status
 
 # Benchmarks (not tests): load test of `make serve` with wrk on 127.0.0.1.
-bench: install
+wrk:
 	@command -v wrk >/dev/null || { \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq wrk; }
+
+bench: install wrk
 	$(BIN)/python bench/photo_processing.py
 	$(BIN)/python bench/loadtest.py
 	$(BIN)/python bench/lighthouse.py
 	$(BIN)/python bench/editing.py
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/front.py
 	$(MAKE) bench-admin
+
+# The front of `make serve` under slow clients, Redis and PostgreSQL outages, a search flood
+# and a 20 MB login post, against gunicorn alone (docs/operations-front.md); about 16 minutes.
+bench-front: install messages front wrk
+	$(BIN)/python bench/front.py $(BENCH_FRONT_ARGS)
 
 # The open-data exports under ten clients, and the overview's latency meanwhile (500 cities).
 bench-exports: install messages
