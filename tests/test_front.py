@@ -83,7 +83,8 @@ def site(tmp_path_factory, database):
     through_relay = urlsplit(POSTGRESQL)._replace(netloc=f"postgres@127.0.0.1:{database.port}")
     with scratch_database(workdir, through_relay.geturl()) as database_url:
         environment = server_environment(workdir, free_port(), database_url, **RATES)
-        server = Server(environment, workdir / "serve.log").start()
+        # Preparing waits for any other `make serve` of this checkout (a flock).
+        server = Server(environment, workdir / "serve.log").start(timeout=600)
         try:
             yield server
         finally:
