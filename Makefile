@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve serve-prepare test lint lock audit format browser bench bench-photos bench-search bench-admin bench-editing bench-exports lighthouse loadtest clean mapdata messages makemessages gettext
+.PHONY: install run serve serve-app serve-front front serve-prepare test lint wrk bench-front lock audit format browser bench bench-photos bench-search bench-admin bench-editing bench-exports lighthouse loadtest clean mapdata messages makemessages gettext
 
 # Recreated whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -40,7 +40,11 @@ run: install messages
 	export DJANGO_DEBUG=$${DJANGO_DEBUG:-on}; $(WITH_WORKER) \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# Production mode: debug off, static files collected (hashed, gzip + Brotli), gunicorn.
+# Production mode: debug off, static files collected (hashed, gzip + Brotli), gunicorn behind
+# nginx, its front (`manage.py serve`, docs/operations-front.md): nginx listens on PORT, reads
+# whole requests, serves static files and media, keeps public pages a second and serves them
+# while the app is down; gunicorn listens on a unix socket in SERVE_DIR, this instance's own
+# folder (sockets, pid file, cached pages), so several instances share nothing.
 # A secret key is generated into .env on first use when none is configured.
 # Workers: 2 per core + 1, gunicorn's rule of thumb for sync workers. Each is replaced after
 # about 50,000 requests, a guard against slow leaks (none seen: a worker's memory stays flat
@@ -56,14 +60,38 @@ TASKS_WORKER ?= manage.py db_worker --no-reload
 WITH_WORKER = $(BIN)/python $(TASKS_WORKER) & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM;
 
+GUNICORN_OPTIONS = --workers $(WORKERS) --preload --max-requests 50000 --max-requests-jitter 5000
+SERVE_DIR ?= $(CURDIR)/.serve/$(PORT)
+SERVE = DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+  $(BIN)/python manage.py serve --port $(PORT) --run-dir $(SERVE_DIR)
 # Two `make serve` started together from one checkout take turns to prepare (flock, from
 # util-linux): run at once, their collectstatic runs raced and the second one exited.
 serve: export DJANGO_DEBUG := off
-serve: install messages
+serve: install messages front
 	flock .serve.lock $(MAKE) --no-print-directory serve-prepare
-	export DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}; $(WITH_WORKER) \
-	  $(BIN)/gunicorn learningcities.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-	  --access-logfile - --preload --max-requests 50000 --max-requests-jitter 5000
+	$(WITH_WORKER) $(SERVE) -- $(GUNICORN_OPTIONS)
+
+# The stack split over machines (docs/operations-front.md): an app server (gunicorn alone on
+# APP_HOST:PORT, logging each request itself) and a front (nginx alone, before the app servers
+# of FRONT_APP_SERVERS; it needs the static files, not the database).
+APP_HOST ?= 127.0.0.1
+serve-app: export DJANGO_DEBUG := off
+serve-app: install messages
+	flock .serve.lock $(MAKE) --no-print-directory serve-prepare
+	$(SERVE) --only app --host $(APP_HOST) -- $(GUNICORN_OPTIONS) --access-logfile -
+
+serve-front: export DJANGO_DEBUG := off
+serve-front: install messages front
+	flock .serve.lock $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(SERVE) --only front
+
+# The front: Debian's nginx, with its module serving collectstatic's Brotli files.
+front:
+	@command -v nginx >/dev/null && test -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so || { \
+	  echo "Installing Debian's nginx, the front of make serve"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
+	    apt-get install -y -qq --no-install-recommends nginx libnginx-mod-http-brotli-static; }
 
 serve-prepare:
 	@test -n "$$DJANGO_SECRET_KEY" || grep -q '^DJANGO_SECRET_KEY=.' .env 2>/dev/null || \
@@ -114,16 +142,24 @@ mapdata:
 	  status=$$?; rm -rf "$$tmp"; exit $$status
 
 # Benchmarks (not tests): load test of `make serve` with wrk on 127.0.0.1.
-bench: install
+wrk:
 	@command -v wrk >/dev/null || { \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq wrk; }
+
+bench: install wrk
 	$(BIN)/python bench/photo_processing.py
 	$(BIN)/python bench/loadtest.py
 	$(BIN)/python bench/lighthouse.py
 	$(BIN)/python bench/editing.py
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/front.py
 	$(MAKE) bench-admin
+
+# The front of `make serve` under slow clients, Redis and PostgreSQL outages, a search flood
+# and a 20 MB login post, against gunicorn alone (docs/operations-front.md); about 16 minutes.
+bench-front: install messages front wrk
+	$(BIN)/python bench/front.py $(BENCH_FRONT_ARGS)
 
 # The open-data exports under ten clients, and the overview's latency meanwhile (500 cities).
 bench-exports: install messages

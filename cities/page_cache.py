@@ -18,7 +18,9 @@ a query string per content version.
 """
 
 import hashlib
+import logging
 import re
+import time
 from functools import wraps
 from importlib import import_module
 
@@ -32,8 +34,11 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, urlencode
+from redis.exceptions import RedisError
 
 from .models import ContentVersion
+
+logger = logging.getLogger(__name__)
 
 PAGE_TIMEOUT = 60 * 60 * 24
 # Search keys are chosen by visitors: a short life bounds how many can pile up in the cache.
@@ -45,6 +50,9 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 MAX_VARIANTS = 200
 # Outside the language prefixes, only the open data is cached.
 DATA_PREFIX = "/data/"
+# After a cache error a server process makes pages without the cache for this long, so that
+# an unreachable Redis costs one timeout now and then, not one per request.
+CACHE_RETRY_SECONDS = 5
 
 
 def invalidate_public_pages(sender, **kwargs):
@@ -70,6 +78,9 @@ def cache_public_page(view, timeout=PAGE_TIMEOUT, query=()):
             patch_cache_control(response, private=True)
         elif accepts_query(request, response):
             response.public_page_timeout = timeout
+            # The front of `make serve` (nginx) keeps the page this long; it reads nothing else
+            # of the response to decide, so nothing without this header is ever kept there.
+            response["X-Accel-Expires"] = str(settings.FRONT_CACHE_SECONDS)
         return response
 
     public_view.public_query = tuple(query)
@@ -90,11 +101,13 @@ def accepts_query(request, response):
 class PublicPageCacheMiddleware:
     """Serve anonymous GET/HEAD requests for public pages from the cache.
 
-    A visitor logged in (an editor, say) always gets a freshly made page.
+    A visitor logged in (an editor, say) always gets a freshly made page. While the cache
+    fails (Redis unreachable), every visitor does: slower, but correct.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.cache_retry_at = 0.0
         self.public_prefixes = (
             *(f"/{code}/" for code, _name in settings.LANGUAGES),
             DATA_PREFIX,
@@ -118,12 +131,19 @@ class PublicPageCacheMiddleware:
         except DisallowedHost:
             # Refused further in, where the response gets the headers of every other page.
             return self.get_response(request)
-        response = cache.get(key)
+        if time.monotonic() < self.cache_retry_at:
+            return self.get_response(request)
+        try:
+            response = cache.get(key)
+        except RedisError as error:
+            self.cache_failed(error)
+            return self.get_response(request)
         if response is None:
             response = self.get_response(request)
-            if self.is_public(response) and self.may_store(request, content.version, response):
-                response["Last-Modified"] = http_date(content.changed_at.timestamp())
-                cache.set(key, response, response.public_page_timeout)
+            try:
+                self.store(request, content, key, response)
+            except RedisError as error:
+                self.cache_failed(error)
         if response.status_code != 200:
             return response
         return get_conditional_response(
@@ -132,6 +152,15 @@ class PublicPageCacheMiddleware:
             last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
             response=response,
         )
+
+    def store(self, request, content, key, response):
+        if self.is_public(response) and self.may_store(request, content.version, response):
+            response["Last-Modified"] = http_date(content.changed_at.timestamp())
+            cache.set(key, response, response.public_page_timeout)
+
+    def cache_failed(self, error):
+        logger.warning("Page cache unavailable, pages are made without it: %r", error)
+        self.cache_retry_at = time.monotonic() + CACHE_RETRY_SECONDS
 
     def may_be_cached(self, request):
         return request.method in ("GET", "HEAD") and request.path_info.startswith(

@@ -1,6 +1,8 @@
 import logging
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
@@ -15,12 +17,17 @@ DATABASE_RETRY_AFTER = 30
 class RequestBodyLimitMiddleware:
     """Refuses request bodies the site never needs, before anything reads them.
 
-    Only the admin (and its login) takes posted forms; public pages answer GET and HEAD. A
-    body larger than MAX_REQUEST_BODY, as its Content-Length announces, is refused before a
-    byte of it is read, so that no upload handler writes it to the temporary folder. A body
-    without Content-Length (chunked) needs no counting: Django reads no more of a body than
-    its Content-Length says, none at all without one.
+    Only the admin (and its login) takes posted forms; public pages answer GET and HEAD. The
+    admin's photo addresses (UPLOAD_ADDRESSES) take up to MAX_REQUEST_BODY from a logged-in
+    person, every other admin form (and anonymous posts to those) up to MAX_FORM_BODY. A
+    larger body, as its Content-Length announces, is refused before a byte of it is read, so
+    that no upload handler writes it to the temporary folder. A body without Content-Length
+    (chunked) needs no counting: Django reads no more of a body than its Content-Length says,
+    none at all without one. The front of `make serve` applies the same limits.
     """
+
+    # Under the admin: the city form (its photo inline) and the photo form take files.
+    UPLOAD_ADDRESSES = ("cities/city/", "cities/photo/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,15 +35,28 @@ class RequestBodyLimitMiddleware:
     def __call__(self, request):
         if request.method in ("GET", "HEAD"):
             return self.get_response(request)
-        if not request.path_info.startswith("/" + settings.ADMIN_URL):
+        admin = "/" + settings.ADMIN_URL
+        if not request.path_info.startswith(admin):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0  # Django reads nothing of a body whose length it cannot read
-        if length > settings.MAX_REQUEST_BODY:
+        uploads = tuple(admin + address for address in self.UPLOAD_ADDRESSES)
+        limit = settings.MAX_FORM_BODY
+        if length > limit and request.path_info.startswith(uploads) and self.is_logged_in(request):
+            limit = settings.MAX_REQUEST_BODY
+        if length > limit:
             return HttpResponse(_("The request is too large."), status=413)
         return self.get_response(request)
+
+    @staticmethod
+    def is_logged_in(request):
+        """Whether the session cookie names a logged-in session: only a person who may upload
+        photos gets their large body read (one query, and only for such bodies)."""
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        return session_key is not None and SESSION_KEY in store(session_key)
 
 
 class PermissionsPolicyMiddleware:

@@ -291,6 +291,29 @@ TASKS = {
 }
 
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
+# /healthz reports the disk as low (status "degraded") below this many megabytes free.
+HEALTH_MIN_FREE_DISK_MB = env.int("DJANGO_HEALTH_MIN_FREE_DISK_MB", default=1024)
+# Seconds the front of `make serve` (nginx) keeps a public page for anonymous visitors
+# (X-Accel-Expires): a change shows through the front after at most this long.
+FRONT_CACHE_SECONDS = env.int("FRONT_CACHE_SECONDS", default=1)
+# The rest of the front's configuration (`manage.py serve`, templates/front/nginx.conf).
+# Where it listens (default 127.0.0.1:$PORT) and, when it ends TLS itself, the operator's
+# certificate and key, and an address answered with a redirect to HTTPS (e.g. 0.0.0.0:80).
+FRONT_LISTEN = env.str("FRONT_LISTEN", default="")
+FRONT_TLS_CERTIFICATE = env.str("FRONT_TLS_CERTIFICATE", default="")
+FRONT_TLS_CERTIFICATE_KEY = env.str("FRONT_TLS_CERTIFICATE_KEY", default="")
+FRONT_HTTP_REDIRECT_LISTEN = env.str("FRONT_HTTP_REDIRECT_LISTEN", default="")
+# The app servers behind it (host:port, comma-separated); default: this machine's gunicorn.
+FRONT_APP_SERVERS = env.list("FRONT_APP_SERVERS", default=[])
+# Load balancers in front of it whose X-Forwarded-For and X-Forwarded-Proto it trusts.
+FRONT_TRUSTED_PROXIES = env.list("FRONT_TRUSTED_PROXIES", default=[])
+# How long a cached page is kept to be served while the app fails (minutes), and the most
+# disk the cached pages take (megabytes).
+FRONT_CACHE_KEEP_MINUTES = env.int("FRONT_CACHE_KEEP_MINUTES", default=60)
+FRONT_CACHE_MAX_SIZE_MB = env.int("FRONT_CACHE_MAX_SIZE_MB", default=1024)
+# Per visitor address: searches per second, logins posted per minute (bursts of twice that).
+FRONT_SEARCH_RATE = env.int("FRONT_SEARCH_RATE", default=5)
+FRONT_LOGIN_RATE = env.int("FRONT_LOGIN_RATE", default=10)
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
 MEDIA_MAX_AGE = env.int("DJANGO_MEDIA_MAX_AGE", default=60 * 60 * 24 * 365)
 
@@ -301,8 +324,10 @@ PHOTO_MIN_SIDE = env.int("PHOTO_MIN_SIDE", default=400)  # pixels, width and hei
 PHOTO_RENDITION_WIDTHS = env.list("PHOTO_RENDITION_WIDTHS", cast=int, default=[480, 960, 1600])
 # How long a photo kept from a refused form waits for its uploader (cities/kept_uploads.py).
 KEPT_UPLOAD_MAX_AGE_HOURS = env.int("KEPT_UPLOAD_MAX_AGE_HOURS", default=24)
-# Largest request body (bytes) the admin accepts: a city form with five full-size photos.
+# Largest request body (bytes) the admin's photo addresses accept: a city form with five
+# full-size photos. Every other admin form (the login too) takes at most MAX_FORM_BODY.
 MAX_REQUEST_BODY = env.int("DJANGO_MAX_REQUEST_BODY", default=5 * PHOTO_MAX_UPLOAD_SIZE)
+MAX_FORM_BODY = env.int("DJANGO_MAX_FORM_BODY", default=2 * 1024 * 1024)
 # Small uploads stay in memory; larger ones go to a temporary file capped at the size limit.
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

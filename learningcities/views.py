@@ -6,8 +6,11 @@ import functools
 import hashlib
 import logging
 import re
+import shutil
+import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor, wait
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -64,16 +67,39 @@ def check_media_storage():
         default_storage.delete(name)
 
 
+class DiskNearlyFull(Exception):
+    pass
+
+
+def check_disk():
+    """Free space where uploads are written: the temporary folder, and media on this machine."""
+    folders = [Path(tempfile.gettempdir())]
+    if not settings.AWS_STORAGE_BUCKET_NAME:
+        folders.append(Path(settings.MEDIA_ROOT))
+    for folder in folders:
+        # MEDIA_ROOT is made with the first upload: until then its parent's disk is the one.
+        existing = next(path for path in (folder, *folder.parents) if path.exists())
+        free_mb = shutil.disk_usage(existing).free // (1024 * 1024)
+        if free_mb < settings.HEALTH_MIN_FREE_DISK_MB:
+            raise DiskNearlyFull(f"{free_mb} MB free in {folder}")
+
+
 HEALTH_CHECKS = {
     "database": check_database,
     "cache": check_cache,
     "media_storage": check_media_storage,
+    "disk": check_disk,
 }
+# Failures that leave the server able to answer: without the cache pages are made afresh
+# (slower, correct), and a nearly full disk still takes small writes. A load balancer must
+# keep such a server, so they are reported as "degraded" with a 200.
+DEGRADED_ONLY = {"cache", "disk"}
 
 
 @never_cache
 def healthz(request):
-    """200 when the database, the cache and media storage all work, else 503 naming the failure."""
+    """200 "ok", or 200 "degraded" when only the cache or the disk fail (see DEGRADED_ONLY),
+    else 503 "unavailable"; each check names its failure."""
     # In parallel threads, so that one hanging backend cannot delay the answer past the timeout.
     executor = ThreadPoolExecutor(max_workers=len(HEALTH_CHECKS))
     futures = {name: executor.submit(check) for name, check in HEALTH_CHECKS.items()}
@@ -83,15 +109,18 @@ def healthz(request):
     for name, future in futures.items():
         if not future.done():
             checks[name] = "timeout"
+        elif isinstance(future.exception(), DiskNearlyFull):
+            logger.error("Health check %s: %s", name, future.exception())
+            checks[name] = f"low: {future.exception()}"
         elif future.exception() is not None:
             logger.error("Health check %s failed: %r", name, future.exception())
             checks[name] = f"error: {type(future.exception()).__name__}"
         else:
             checks[name] = "ok"
-    healthy = all(result == "ok" for result in checks.values())
+    failing = {name for name, result in checks.items() if result != "ok"}
+    status = "ok" if not failing else "degraded" if failing <= DEGRADED_ONLY else "unavailable"
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
+        {"status": status, "checks": checks}, status=503 if status == "unavailable" else 200
     )
 
 

@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -34,6 +35,8 @@ def server_environment(workdir, port, database_url=None, **extra):
         "DATABASE_URL": database_url or f"sqlite:///{workdir}/site.sqlite3",
         "MEDIA_ROOT": str(workdir / "media"),
         "STATIC_ROOT": str(workdir / "static"),
+        # The instance's own sockets, pid file and cached pages (make serve's SERVE_DIR).
+        "SERVE_DIR": str(workdir / "run"),
         "CACHE_URL": "locmemcache://",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "live-site-key-" + "x" * 40,
         # Plain HTTP on the loopback: in production TLS ends at the proxy in front.
@@ -43,6 +46,10 @@ def server_environment(workdir, port, database_url=None, **extra):
         "DJANGO_REQUIRE_2FA": "off",
         # Background work as in production: kept in the database for the worker.
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        # Every editor and visitor of a test or benchmark comes from 127.0.0.1: the front's
+        # limits per address would stop them (tests/test_front.py checks the limits).
+        "FRONT_LOGIN_RATE": "6000",
+        "FRONT_SEARCH_RATE": "1000",
         **extra,
     }
     environment.pop("AWS_STORAGE_BUCKET_NAME", None)  # media on this machine's disk
@@ -50,19 +57,21 @@ def server_environment(workdir, port, database_url=None, **extra):
 
 
 class Server:
-    """`make serve` in its own process group, so that stopping it stops gunicorn's workers."""
+    """`make serve` (or `target`: serve-app, serve-front) in its own process group, so that
+    stopping it stops gunicorn's workers and nginx."""
 
-    def __init__(self, environment, log_path):
-        self.environment, self.log = environment, Path(log_path)
+    def __init__(self, environment, log_path, target="serve"):
+        self.environment, self.log, self.target = environment, Path(log_path), target
         self.port = int(environment["PORT"])
         self.url = f"http://127.0.0.1:{self.port}"
+        self.run_dir = Path(environment["SERVE_DIR"])
         self.process = None
 
     def start(self, timeout=180, ready_path="/healthz"):
         """Start the server and wait until `ready_path` answers 200."""
         with open(self.log, "a") as log:
             self.process = subprocess.Popen(
-                ["make", "--no-print-directory", "serve"],
+                ["make", "--no-print-directory", self.target],
                 cwd=ROOT,
                 env=self.environment,
                 stdout=log,
@@ -83,6 +92,8 @@ class Server:
 
     def stop(self, sig=signal.SIGTERM):
         """Stop every process of the server: SIGTERM shuts down gracefully, SIGKILL is a crash."""
+        if self.process is None:
+            return  # never started
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, sig)
         self.process.wait(timeout=30)
@@ -98,6 +109,24 @@ class Server:
         if done.returncode:
             raise RuntimeError(f"{arguments or 'shell'} failed:\n{done.stderr[-3000:]}")
         return done.stdout
+
+    def set_tagline(self, slug, tagline):
+        """Save a city's Spanish tagline as the admin's save ends: the model's save."""
+        self.manage(
+            script="from cities.models import City\n"
+            f"city = City.objects.get(slug={slug!r})\n"
+            f"city.tagline_es = {tagline!r}\n"
+            "city.save()"
+        )
+
+    def seconds_until_shown(self, path, text, limit=10):
+        """Seconds from now until GET `path` shows `text`; fails after `limit` seconds."""
+        started = time.monotonic()
+        while text not in requests.get(self.url + path, timeout=10).text:
+            if time.monotonic() - started > limit:
+                raise AssertionError(f"{text!r} not on {path} after {limit} s")
+            time.sleep(0.05)
+        return time.monotonic() - started
 
     def set_up_editors(self, count):
         """`count` editors (the "Editors" group) and as many draft cities, one per editor."""
@@ -266,6 +295,52 @@ class Editor:
                 if name == field or (name.startswith(f"{field}_") and len(name) == len(field) + 3):
                     typed[name] = value
         return [(n, v) for n, v in fields if n not in typed] + list(typed.items())
+
+
+class Relay:
+    """A TCP relay to a server (the database): cutting it is that server's outage as the app
+    sees it (connections refused, open ones broken), without stopping the machine's own."""
+
+    def __init__(self, target_port, target_host="127.0.0.1"):
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self.listener, self.connections = None, []
+
+    def start(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+        return self
+
+    def stop(self):
+        """Refuse new connections and break the open ones."""
+        # Shut down first: closing alone leaves a thread blocked in accept() accepting.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        for connection in self.connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+            connection.close()
+        self.connections = []
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _address = listener.accept()
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                return  # the listener was closed
+            self.connections += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
 
 
 @contextlib.contextmanager

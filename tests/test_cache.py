@@ -379,3 +379,25 @@ def test_open_data_is_compressed_and_kept_so(client, city):
     second, queries = get(client, "/data/learning-cities.json")
     assert queries > 1  # the plain copy is made apart
     assert "Content-Encoding" not in second
+
+
+def test_pages_are_made_without_the_cache_while_redis_is_unreachable(client, settings, caplog):
+    # Nothing listens on port 1: every connection is refused.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "learningcities.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    city = make_city(name="Loja", slug="loja")
+    for url in ("/en/", city.get_absolute_url(), "/en/search/?q=Loja", "/data/cities.csv"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Loja" in response.content.decode()
+    city.name = "Loja, ciudad que aprende"
+    city.save()
+    assert "Loja, ciudad que aprende" in client.get(city.get_absolute_url()).text
+    # One failed attempt, then the cache is left alone for a while: one timeout, not one per page.
+    failures = [r for r in caplog.records if r.getMessage().startswith("Page cache unavailable")]
+    assert len(failures) == 1

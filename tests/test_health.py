@@ -1,3 +1,4 @@
+import re
 import time
 
 import pytest
@@ -15,7 +16,7 @@ def test_health_check_is_ok_when_everything_works(client):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "cache": "ok", "media_storage": "ok"},
+        "checks": {"database": "ok", "cache": "ok", "media_storage": "ok", "disk": "ok"},
     }
     assert "no-cache" in response["Cache-Control"]
     assert "max-age=0" in response["Cache-Control"]
@@ -29,7 +30,7 @@ def test_health_check_leaves_no_probe_file_behind(client, settings):
 
 
 @pytest.mark.django_db
-def test_health_check_names_a_broken_cache(client, settings):
+def test_a_broken_cache_is_reported_degraded_and_the_server_kept_in_service(client, settings):
     # Nothing listens on port 1: the connection is refused.
     settings.CACHES = {
         "default": {
@@ -39,10 +40,25 @@ def test_health_check_names_a_broken_cache(client, settings):
         }
     }
     response = client.get("/healthz")
-    assert response.status_code == 503
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
     checks = response.json()["checks"]
-    assert checks["cache"].startswith("error")
-    assert checks["database"] == checks["media_storage"] == "ok"
+    assert checks["cache"] == "error: ConnectionError"
+    assert checks["database"] == checks["media_storage"] == checks["disk"] == "ok"
+
+
+@pytest.mark.django_db
+def test_a_nearly_full_disk_is_reported_degraded(client, settings):
+    settings.HEALTH_MIN_FREE_DISK_MB = 1024**3  # a petabyte: more than any disk here has free
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert re.fullmatch(r"low: \d+ MB free in /.*", response.json()["checks"]["disk"])
+    settings.HEALTH_MIN_FREE_DISK_MB = 1
+    assert client.get("/healthz").json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "media_storage": "ok", "disk": "ok"},
+    }
 
 
 @pytest.mark.django_db
@@ -59,12 +75,13 @@ def test_health_check_names_unwritable_media_storage(client, settings, tmp_path)
 def test_health_check_answers_within_two_seconds_when_a_backend_hangs(client, monkeypatch):
     from learningcities import views
 
-    monkeypatch.setitem(views.HEALTH_CHECKS, "cache", lambda: time.sleep(5))
+    monkeypatch.setitem(views.HEALTH_CHECKS, "database", lambda: time.sleep(5))
     started = time.monotonic()
     response = client.get("/healthz")
     assert time.monotonic() - started < 2
     assert response.status_code == 503
-    assert response.json()["checks"]["cache"] == "timeout"
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["checks"]["database"] == "timeout"
 
 
 class UnreachableDatabase:

@@ -76,7 +76,7 @@ def test_static_files_are_hashed_compressed_and_cached_for_good(server):
         assert response.getheader("Cache-Control") == "max-age=315360000, public, immutable"
 
 
-def test_photos_are_served_by_the_app_with_a_year_of_caching(server):
+def test_photos_are_served_by_the_front_with_a_year_of_caching(server):
     page = server.get("/es/cities/quito/").body.decode()
     photo = re.search(r'<img src="(/media/[^"]+)"', page).group(1)
     response = server.get(photo)

@@ -1,8 +1,10 @@
-"""Request bodies: public pages take none, the admin takes up to MAX_REQUEST_BODY, and an
-oversized body is refused before it is read (learningcities.middleware)."""
+"""Request bodies: public pages take none, the admin's forms up to MAX_FORM_BODY, its photo
+addresses up to MAX_REQUEST_BODY from a logged-in person, and an oversized body is refused
+before it is read (learningcities.middleware, and the front of `make serve`)."""
 
 import contextlib
 import http.client
+import re
 import select
 import threading
 import time
@@ -13,14 +15,25 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from tests.factories import make_user
 from tests.live_site import Server, free_port, server_environment
 
 LOGIN = reverse("admin:login")
+PHOTO_ADD = reverse("admin:cities_photo_add")
 MB = 1024 * 1024
 
 
-def test_the_default_cap_is_five_full_size_photos():
+def refuse_reading_forms(monkeypatch):
+    # Reading request.POST is what writes uploads to the temporary folder.
+    monkeypatch.setattr(
+        "django.http.HttpRequest._load_post_and_files",
+        lambda request: pytest.fail("the posted form was read"),
+    )
+
+
+def test_the_default_caps_are_five_full_size_photos_and_two_megabytes_of_form():
     assert settings.MAX_REQUEST_BODY == 5 * settings.PHOTO_MAX_UPLOAD_SIZE == 100 * MB
+    assert settings.MAX_FORM_BODY == 2 * MB
 
 
 @pytest.mark.django_db
@@ -35,21 +48,14 @@ def test_public_pages_refuse_anything_but_get_and_head(client, method):
 
 @pytest.mark.django_db
 def test_a_post_outside_the_admin_is_refused_before_its_form_is_read(client, monkeypatch):
-    # Reading request.POST is what wrote the uploads to the temporary folder.
-    monkeypatch.setattr(
-        "django.http.HttpRequest._load_post_and_files",
-        lambda request: pytest.fail("the posted form was read"),
-    )
+    refuse_reading_forms(monkeypatch)
     assert client.post("/healthz", {"a": "b"}).status_code == 405
 
 
 @pytest.mark.django_db
-def test_the_admin_refuses_a_body_larger_than_the_cap_unread(client, settings, monkeypatch):
-    settings.MAX_REQUEST_BODY = 1000
-    monkeypatch.setattr(
-        "django.http.HttpRequest._load_post_and_files",
-        lambda request: pytest.fail("the posted form was read"),
-    )
+def test_the_login_refuses_a_body_larger_than_a_form_unread(client, settings, monkeypatch):
+    settings.MAX_FORM_BODY = 1000
+    refuse_reading_forms(monkeypatch)
     response = client.post(LOGIN, {"username": "x" * 2000})
     assert response.status_code == 413
     assert "too large" in response.text
@@ -58,8 +64,24 @@ def test_the_admin_refuses_a_body_larger_than_the_cap_unread(client, settings, m
 
 
 @pytest.mark.django_db
+def test_a_photo_sized_body_is_read_only_from_a_logged_in_person(client, settings, monkeypatch):
+    settings.MAX_FORM_BODY, settings.MAX_REQUEST_BODY = 1000, 5000
+    with monkeypatch.context() as unread:
+        refuse_reading_forms(unread)
+        assert client.post(PHOTO_ADD, {"title": "x" * 2000}).status_code == 413
+        # A made-up session cookie is no login.
+        client.cookies[settings.SESSION_COOKIE_NAME] = "made-up"
+        assert client.post(PHOTO_ADD, {"title": "x" * 2000}).status_code == 413
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    response = client.post(PHOTO_ADD, {"title": "x" * 2000})
+    assert response.status_code == 200
+    assert "This field is required." in response.text  # the form was read: no photo chosen
+    assert client.post(PHOTO_ADD, {"title": "x" * 6000}).status_code == 413
+
+
+@pytest.mark.django_db
 def test_the_admin_login_still_takes_posts_up_to_the_cap(client, settings):
-    settings.MAX_REQUEST_BODY = 1000
+    settings.MAX_FORM_BODY = 1000
     response = client.post(LOGIN, {"username": "nobody", "password": "wrong"})
     assert response.status_code == 200
     assert "Please enter the correct username and password" in response.text
@@ -153,9 +175,9 @@ def stream(server, path, total, chunked=False):
 
 
 def posts_logged(server, path):
-    """The statuses of the posts to `path` in gunicorn's access log, oldest first."""
-    lines = [line for line in server.log.read_text().splitlines() if f'"POST {path} ' in line]
-    return [int(line.split('" ')[1].split()[0]) for line in lines]
+    """The statuses of the posts to `path` in the front's access log, oldest first."""
+    logged = re.compile(rf'"POST {re.escape(path)} HTTP/[\d.]+" (\d{{3}}) ')
+    return [int(status) for status in logged.findall(server.log.read_text())]
 
 
 def next_logged_status(server, path, before):
@@ -167,25 +189,29 @@ def next_logged_status(server, path, before):
     return logged[before]
 
 
+# Through the front of `make serve`, which reads whole bodies before the app sees them: it
+# refuses anything larger than a form but at the photo addresses, where the app refuses
+# anyone not logged in, unread.
 @pytest.mark.parametrize(
-    ("path", "chunked", "status"),
+    ("path", "size", "chunked"),
     [
-        pytest.param("/es/", False, 405, id="a public page"),
-        pytest.param(LOGIN, False, 413, id="the admin login, with a length"),
-        # Django reads nothing of a body without a length: the form arrives empty.
-        pytest.param(LOGIN, True, 403, id="the admin login, chunked"),
+        pytest.param("/es/", 400 * MB, False, id="a public page"),
+        pytest.param(LOGIN, 20 * MB, False, id="the admin login, 20 MB"),
+        pytest.param(LOGIN, 400 * MB, False, id="the admin login, with a length"),
+        pytest.param(LOGIN, 400 * MB, True, id="the admin login, chunked"),
+        pytest.param(PHOTO_ADD, 30 * MB, False, id="a photo address, anonymous"),
     ],
 )
-def test_hundreds_of_megabytes_are_refused_at_once_and_never_stored(server, path, chunked, status):
+def test_large_bodies_are_refused_at_once_and_never_stored(server, path, size, chunked):
     logged = len(posts_logged(server, path))
     watch = TemporaryFolderWatch(server.temporary)
     before = watch.size()
     watch.start()
     started = time.monotonic()
-    answered = stream(server, path, 400 * MB, chunked=chunked)
+    answered = stream(server, path, size, chunked=chunked)
     elapsed = time.monotonic() - started
     most = watch.stop()
-    assert answered in (status, None)
-    assert next_logged_status(server, path, logged) == status
+    assert answered in (413, None)
+    assert next_logged_status(server, path, logged) == 413
     assert elapsed < 10
     assert most - before < 3 * MB

@@ -300,7 +300,7 @@ def test_make_serve_prepares_under_a_lock_so_two_at_once_take_turns():
     locked = [line for line in commands if line.startswith("flock .serve.lock ")]
     assert locked and locked[0].endswith("serve-prepare")
     assert commands.index(locked[0]) < next(
-        i for i, line in enumerate(commands) if "gunicorn" in line
+        i for i, line in enumerate(commands) if "manage.py serve " in line
     )
     prepare = subprocess.run(
         ["make", "-n", "serve-prepare"],
