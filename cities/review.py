@@ -19,10 +19,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from learningcities.editorial.permissions import may_publish
+
 from . import drafts
 from .history import APPROVED
 from .models import (
-    PUBLISH_PERMISSION,
     DraftState,
     Publishable,
     ReviewRequest,
@@ -38,10 +39,6 @@ class ReviewError(Exception):
 
 class ItemChanged(ReviewError):
     """The item was saved again since the version the publisher reviewed."""
-
-
-def may_publish(user):
-    return user.has_perm(PUBLISH_PERMISSION)
 
 
 def publishers():

@@ -9,6 +9,8 @@ signals: renditions are made on upload, and no orphaned file is left.
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from learningcities import editorial
+
 from . import history, images
 from .models import (
     ContentVersion,
@@ -29,12 +31,15 @@ def connect_signals():
     post_save.connect(move_files_after_publication_change, sender=Photo)
     post_delete.connect(delete_files_of_deleted_photo, sender=Photo)
 
-    # Any change to this app's content (incl. many-to-many tables) makes cached pages stale.
-    # Editing sessions, reviews and mail are admin bookkeeping, not content.
-    for model in ContentVersion._meta.app_config.get_models(include_auto_created=True):
-        if model not in (ContentVersion, EditingSession, ReviewRequest, OutgoingMail):
-            for signal in (post_save, post_delete, m2m_changed):
-                signal.connect(invalidate_public_pages, sender=model)
+    # Any change to the content of an app with registered content types (incl. its
+    # many-to-many tables and the rows that hang off them) makes cached pages stale. Editing
+    # sessions, reviews and mail are admin bookkeeping, not content.
+    content_apps = {model._meta.app_config for model in editorial.models_with()}
+    for app_config in content_apps:
+        for model in app_config.get_models(include_auto_created=True):
+            if model not in (ContentVersion, EditingSession, ReviewRequest, OutgoingMail):
+                for signal in (post_save, post_delete, m2m_changed):
+                    signal.connect(invalidate_public_pages, sender=model)
 
     # History last: registering it adds the historical models to this app, after the loop
     # above, since a version in the history is not content and bumping the page cache for it

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     # The rich-text editor's static files (cities.rich_text).
     "django_prose_editor",
     "django.contrib.sitemaps",
+    # The editorial engine (drafts, review, scheduling, history), which content apps plug into.
+    "learningcities.editorial",
     "cities",
     # The project's infrastructure, installed for its commands: backup, restore,
     # remove_orphaned_media.

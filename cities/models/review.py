@@ -14,9 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .items import AboutAnItem, AboutAnItemQuerySet
 
-# The right to publish: held by the "Publishers" group (migration 0014) and superusers.
-PUBLISH_PERMISSION = "cities.publish_content"
-
 
 class ReviewState(models.TextChoices):
     SUBMITTED = "submitted", _("awaiting review")

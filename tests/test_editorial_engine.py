@@ -1,0 +1,92 @@
+"""The editorial engine on its own (learningcities.editorial): its registry and its one
+permission policy."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from cities.models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
+from learningcities import editorial
+from learningcities.editorial.permissions import (
+    EditorialPermissionDenied,
+    changeable,
+    check,
+    may_change,
+    may_delete,
+    may_publish,
+)
+from learningcities.editorial.registry import Registration
+from tests.factories import make_city, make_photo, make_publisher, make_user, staff_with
+
+
+class TestRegistry:
+    def test_the_cities_app_registers_its_types_once_with_their_features(self):
+        assert editorial.models_with("history") == [
+            City,
+            Program,
+            Photo,
+            Criterion,
+            SiteText,
+            ResourceLink,
+            LearningCityAward,
+        ]
+        assert editorial.models_with("drafts") == [City, Program, Photo, Criterion, SiteText]
+        assert editorial.models_with("review") == [City, Program, Photo]
+        assert editorial.models_with("publishable") == [City, Program, Photo]
+        assert editorial.models_with("preview") == editorial.models_with("drafts")
+        assert editorial.registration(LearningCityAward).named_by == ("city",)
+
+    def test_a_type_cannot_be_registered_twice(self):
+        with pytest.raises(ValueError, match="already registered"):
+            editorial.register(City, drafts=True)
+
+    def test_an_unregistered_model_takes_no_part(self):
+        assert editorial.registration(Permission) is None
+
+    def test_history_options_reach_the_recorded_history(self):
+        # Program's former slugs are left out of its versions (cities.editorial).
+        recorded = {field.name for field in Program.history.model._meta.fields}
+        assert "former_slugs" not in recorded
+        assert "name_es" in recorded and "name_en" in recorded
+
+    @pytest.mark.django_db
+    def test_a_types_own_rule_limits_whose_versions_a_person_reads(self):
+        uploader = staff_with("view_photo", "change_photo", "add_photo")
+        make_photo(uploaded_by=uploader, title="Mine")
+        make_photo(title="Someone else's")
+        history = editorial.registration(Photo).history_for(uploader)
+        assert {record.title for record in history} == {"Mine"}
+
+
+@pytest.mark.django_db
+class TestPermissionPolicy:
+    def test_publishing_needs_the_right_to_change_the_item_too(self):
+        city = make_city()
+        publisher = make_publisher()
+        publisher_without_cities = staff_with("publish_content")
+        assert may_publish(publisher, city)
+        assert may_publish(publisher_without_cities)
+        assert not may_publish(publisher_without_cities, city)
+        assert not may_publish(publisher_without_cities, City)
+        with pytest.raises(EditorialPermissionDenied, match="may not publish"):
+            check(publisher_without_cities, "publish", city)
+
+    def test_an_items_own_rule_counts_for_changing_and_deleting(self):
+        uploader = staff_with("change_photo", "delete_photo")
+        own, other = make_photo(uploaded_by=uploader), make_photo()
+        assert may_change(uploader, own) and may_delete(uploader, own)
+        assert not may_change(uploader, other) and not may_delete(uploader, other)
+        assert list(changeable(Photo, uploader)) == [own]
+        with pytest.raises(EditorialPermissionDenied, match="may not delete"):
+            check(uploader, "delete", other)
+
+    def test_without_the_model_permission_nothing_is_changeable(self):
+        make_city()
+        editor = make_user(is_staff=True)
+        assert not may_change(editor, City)
+        assert not changeable(City, editor).exists()
+
+
+def test_a_registration_without_features_is_neither_publishable_nor_drafted():
+    registration = Registration(Permission)
+    assert not registration.publishable
+    assert not registration.drafts and registration.history_options == {}
