@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import ObjDiffDisplay
 
+from learningcities.editorial.permissions import may_take_offline
+
 from .history import (
     ARCHIVED,
     MADE_DRAFTS,
@@ -72,7 +74,26 @@ class PublishableAdmin(admin.ModelAdmin):
         changed = []
         with transaction.atomic(using=router.db_for_write(self.model)):
             pks = list(queryset.values_list("pk", flat=True))
-            for obj in self.model._default_manager.filter(pk__in=pks).select_for_update():
+            objs = list(self.model._default_manager.filter(pk__in=pks).select_for_update())
+            refused = [
+                obj
+                for obj in objs
+                if status != Status.PUBLISHED and not may_take_offline(request.user, obj)
+            ]
+            if refused:
+                # All or nothing: a list half changed is harder to read than one refused.
+                items = ", ".join(f"“{obj}”" for obj in refused)
+                self.message_user(
+                    request,
+                    _(
+                        "Nothing was changed: only publishers take published items off the "
+                        "site (%(items)s). Ask one, or submit the change for review."
+                    )
+                    % {"items": items},
+                    messages.ERROR,
+                )
+                return
+            for obj in objs:
                 obj.status = status
                 if published_at is not None:
                     obj.published_at = published_at
@@ -90,6 +111,12 @@ class PublishableAdmin(admin.ModelAdmin):
 
     def has_publish_permission(self, request):
         return may_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a published item takes it off the site: a publisher's step. The bulk
+        # delete asks this of every item it would delete, those of the cascade included.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_take_offline(request.user, obj))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from learningcities.editorial.permissions import may_publish
+from learningcities.editorial.permissions import check, may_publish
 
 from . import drafts
 from .history import APPROVED
@@ -112,6 +112,8 @@ def _decide(review_id, user, state, comment, version_id, publish_at, links):
         model = review.content_type.model_class()
         # The item locked first, so that no save slips in between the checks and the update.
         item = model._default_manager.select_for_update().get(pk=review.object_id)
+        # Deciding publishes (or keeps unpublished) this item: it needs the right to change it.
+        check(user, "publish", item)
         review.refresh_from_db()
         if review.state != ReviewState.SUBMITTED:
             raise already_decided(review)
@@ -128,7 +130,7 @@ def _decide(review_id, user, state, comment, version_id, publish_at, links):
             # The draft goes public as a save of its form by the publisher, now or later.
             try:
                 if publish_at:
-                    drafts.schedule(review.draft_id, user, publish_at)
+                    drafts.schedule(review.draft_id, user, publish_at, expected_revision=version_id)
                 else:
                     drafts.publish(review.draft_id, user, expected_revision=version_id)
             except drafts.DraftError as refusal:

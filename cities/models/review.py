@@ -19,6 +19,8 @@ class ReviewState(models.TextChoices):
     SUBMITTED = "submitted", _("awaiting review")
     APPROVED = "approved", _("approved")
     REJECTED = "rejected", _("rejected")
+    # Approved for later, then the draft was saved again: the approval no longer holds.
+    WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 class ReviewRequestQuerySet(AboutAnItemQuerySet):

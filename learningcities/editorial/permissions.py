@@ -7,7 +7,9 @@ Three rights, each for one item or a whole kind of item:
   queryset's `for_user(user)` is the same rule for a list);
 - delete: Django's `delete_<model>` permission and the item's own rule;
 - publish: the right to publish (`PUBLISH_PERMISSION`) *and* the right to change the item:
-  a publisher cannot publish what they may not edit.
+  a publisher cannot publish what they may not edit. Taking a published (or scheduled) item
+  off the site — making it a draft, archiving or deleting it — is publishing undone, and
+  needs the same right (`may_take_offline`).
 
 Every action, view and command asks here, so a rule is decided in one place.
 """
@@ -15,7 +17,7 @@ Every action, view and command asks here, so a rule is decided in one place.
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from .publishing import change_permission
+from .publishing import Status, change_permission
 
 # The right to publish: held by the "Publishers" group (cities migration 0014, on the review
 # request's table where the permission was first declared) and by superusers.
@@ -45,9 +47,18 @@ def may_change(user, item_or_model):
 
 def may_delete(user, item_or_model):
     opts = model_of(item_or_model)._meta
-    return user.has_perm(f"{opts.app_label}.delete_{opts.model_name}") and own_rule_allows(
-        user, item_or_model
+    return (
+        user.has_perm(f"{opts.app_label}.delete_{opts.model_name}")
+        and own_rule_allows(user, item_or_model)
+        and (isinstance(item_or_model, type) or may_take_offline(user, item_or_model))
     )
+
+
+def may_take_offline(user, item):
+    """Whether `user` may take `item` off the site (draft, archive, delete): anyone who may
+    change it while it is not published, only a publisher once it is. Content without a
+    publication status (a criterion) is not published or unpublished, only changed."""
+    return getattr(item, "status", None) != Status.PUBLISHED or may_publish(user, item)
 
 
 def may_publish(user, item_or_model=None):
