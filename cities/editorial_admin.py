@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import ObjDiffDisplay
 
-from learningcities.editorial.permissions import may_take_offline
+from learningcities.editorial import actions
+from learningcities.editorial.permissions import EditorialPermissionDenied, may_take_offline
 
 from .history import (
     ARCHIVED,
@@ -68,39 +69,17 @@ class PublishableAdmin(admin.ModelAdmin):
         )
 
     def change_status(self, request, queryset, status, published_at, reason):
-        # One save per item, not a bulk update, so that each change is in the history. Each
-        # row is read afresh and locked until the end, so that a change saved by someone
-        # else meanwhile is kept, not overwritten with what the list had loaded.
-        changed = []
+        pks = list(queryset.values_list("pk", flat=True))
         with transaction.atomic(using=router.db_for_write(self.model)):
-            pks = list(queryset.values_list("pk", flat=True))
-            objs = list(self.model._default_manager.filter(pk__in=pks).select_for_update())
-            refused = [
-                obj
-                for obj in objs
-                if status != Status.PUBLISHED and not may_take_offline(request.user, obj)
-            ]
-            if refused:
-                # All or nothing: a list half changed is harder to read than one refused.
-                items = ", ".join(f"“{obj}”" for obj in refused)
-                self.message_user(
-                    request,
-                    _(
-                        "Nothing was changed: only publishers take published items off the "
-                        "site (%(items)s). Ask one, or submit the change for review."
-                    )
-                    % {"items": items},
-                    messages.ERROR,
+            try:
+                changed = actions.change_status(
+                    self.model, pks, request.user, status, published_at, reason
                 )
+            except EditorialPermissionDenied as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
                 return
-            for obj in objs:
-                obj.status = status
-                if published_at is not None:
-                    obj.published_at = published_at
-                obj._change_reason = reason
-                obj.save()
+            for obj in changed:
                 self.log_change(request, obj, [{"changed": {"fields": ["status"]}}])
-                changed.append(obj)
             close_when_published(changed, request.user, review_links(request))
         self.message_user(
             request,

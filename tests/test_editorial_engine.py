@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 
 from cities.models import City, LearningCityAward, Photo, Program, Status
 from learningcities import editorial
+from learningcities.editorial.actions import change_status, status_changed
 from learningcities.editorial.permissions import (
     EditorialPermissionDenied,
     changeable,
@@ -16,7 +17,16 @@ from learningcities.editorial.permissions import (
     may_take_offline,
 )
 from learningcities.editorial.registry import Registration
-from tests.factories import make_city, make_photo, make_publisher, make_user, staff_with
+from tests.factories import (
+    make_city,
+    make_photo,
+    make_program,
+    make_publisher,
+    make_publishing_uploader,
+    make_staff,
+    make_user,
+    staff_with,
+)
 
 
 class TestRegistry:
@@ -100,3 +110,51 @@ def test_a_registration_without_features_is_neither_publishable_nor_drafted():
     registration = Registration(Permission)
     assert not registration.publishable
     assert not registration.drafts and registration.history_options == {}
+
+
+@pytest.mark.django_db
+class TestChangeStatus:
+    """The publication-status step, called without the admin."""
+
+    @pytest.fixture
+    def programs(self):
+        city = make_city()
+        return [make_program(city, name=f"Program {n}") for n in range(2)]
+
+    @pytest.fixture
+    def sent(self):
+        calls = []
+
+        def receiver(sender, **kwargs):
+            calls.append((sender, kwargs))
+
+        status_changed.connect(receiver)
+        yield calls
+        status_changed.disconnect(receiver)
+
+    def test_an_editor_cannot_take_published_items_off_the_site(self, programs, sent):
+        editor = make_staff("Editors")
+        with pytest.raises(EditorialPermissionDenied, match="Program 0"):
+            change_status(Program, [p.pk for p in programs], editor, Status.ARCHIVED)
+        assert set(Program.objects.values_list("status", flat=True)) == {Status.PUBLISHED}
+        assert sent == []
+
+    def test_a_publisher_archives_them_each_recorded_in_its_history(self, programs, sent):
+        publisher = make_publisher()
+        changed = change_status(
+            Program, [p.pk for p in programs], publisher, Status.ARCHIVED, reason="archived"
+        )
+        assert {p.status for p in changed} == {Status.ARCHIVED}
+        for program in programs:
+            latest = program.history.latest()
+            assert (latest.status, latest.history_change_reason) == ("archived", "archived")
+        ((sender, kwargs),) = sent
+        assert sender is Program and kwargs["user"] == publisher
+        assert {p.pk for p in kwargs["items"]} == {p.pk for p in programs}
+
+    def test_publishing_needs_the_right_to_change_the_item(self, programs):
+        Program.objects.update(status=Status.DRAFT)
+        photo_publisher = make_publishing_uploader()
+        with pytest.raises(EditorialPermissionDenied):
+            change_status(Program, [programs[0].pk], photo_publisher, Status.PUBLISHED)
+        assert Program.objects.get(pk=programs[0].pk).status == Status.DRAFT
