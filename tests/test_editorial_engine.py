@@ -1,6 +1,8 @@
 """The editorial engine on its own (learningcities.editorial): its registry and its one
 permission policy."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Permission
 
@@ -27,6 +29,7 @@ from tests.factories import (
     make_user,
     staff_with,
 )
+from tests.test_project import imported_modules
 
 
 class TestRegistry:
@@ -158,3 +161,15 @@ class TestChangeStatus:
         with pytest.raises(EditorialPermissionDenied):
             change_status(Program, [programs[0].pk], photo_publisher, Status.PUBLISHED)
         assert Program.objects.get(pk=programs[0].pk).status == Status.DRAFT
+
+
+def test_the_engine_imports_no_admin_and_no_content_app():
+    """The engine's side of the layers (import-linter checks the rest, `make lint`)."""
+    engine = Path(editorial.__file__).parent
+    offenders = [
+        f"{path.name}:{line} imports {name}"
+        for path in sorted(engine.glob("*.py"))
+        for line, name in imported_modules(path)
+        if name.startswith(("django.contrib.admin", "cities", "learningcities.admin"))
+    ]
+    assert offenders == []
