@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learningcities.editorial.permissions import check, may_publish
+from learningcities.editorial.versions import newest_version_id
 
 from . import drafts
 from .history import APPROVED
@@ -56,12 +57,7 @@ def reviewed_version(review, item):
     the item's newest history record."""
     if review.draft_id:
         return review.draft.revision
-    return current_version(item)
-
-
-def current_version(item):
-    """The id of the item's newest history record: what a submission or approval names."""
-    return item.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return newest_version_id(item)
 
 
 def submit(item, user, links, draft=None):
@@ -74,7 +70,7 @@ def submit(item, user, links, draft=None):
         raise ReviewError(_("It is already awaiting review."))
     review = ReviewRequest.objects.create(
         item=item,
-        version_id=current_version(item),
+        version_id=newest_version_id(item),
         submitted_by=user,
         draft=draft,
         draft_revision=draft and draft.revision,
