@@ -20,14 +20,15 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .history import RECORDED_MODELS, describe, readable_changes, who
-from .models import LearningCityAward
+from learningcities import editorial
 
-MODELS = {model._meta.model_name: model for model in RECORDED_MODELS}
+from .history import describe, readable_changes, who
 
-# What an item's name is made of besides its own row (an award is named by its city): loaded
-# with its records, so that naming each takes no query of its own.
-NAMED_BY = {LearningCityAward: ["city"]}
+
+def recorded_models():
+    """{model name: model} of every kind whose history is recorded, in registration order."""
+    return {model._meta.model_name: model for model in editorial.models_with("history")}
+
 
 ENTRIES_PER_PAGE = 50
 
@@ -67,7 +68,7 @@ def entries(rows):
         ids_by_model.setdefault(row["model"], []).append(row["history_id"])
     worded = {}
     for name, ids in ids_by_model.items():
-        for entry in entries_of(MODELS[name], ids):
+        for entry in entries_of(recorded_models()[name], ids):
             worded[name, entry.record.history_id] = entry
     return [worded[row["model"], row["history_id"]] for row in rows]
 
@@ -76,6 +77,9 @@ def entries_of(model, ids):
     """The entries of one model's records `ids`: the records with their authors, and the
     versions before them, in one query (and one for the versions they restored)."""
     id_field = model._meta.pk.attname
+    # What an item's name is made of besides its own row (an award is named by its city):
+    # loaded with its records, so that naming each takes no query of its own.
+    named_by = editorial.registration(model).named_by
     before = model.history.filter(
         **{id_field: OuterRef(id_field)}, history_date__lt=OuterRef("history_date")
     ).order_by("-history_date", "-history_id")
@@ -85,14 +89,14 @@ def entries_of(model, ids):
         record.history_id: record
         for record in with_previous_id.filter(
             Q(history_id__in=ids) | Q(history_id__in=previous_ids)
-        ).select_related("history_user", *NAMED_BY.get(model, []))
+        ).select_related("history_user", *named_by)
     }
     records = [loaded[history_id] for history_id in ids if history_id in loaded]
     opts = model._meta
     for record in describe(records):
         object_id = getattr(record, id_field)
         item = record.history_object
-        for name in NAMED_BY.get(model, []):
+        for name in named_by:
             item._state.fields_cache[name] = getattr(record, name)
         entry = Entry(
             record=record,
@@ -123,7 +127,10 @@ class PersonChoice(forms.ModelChoiceField):
 def kind_choices():
     return [
         ("", _("Every kind")),
-        *((name, capfirst(model._meta.verbose_name_plural)) for name, model in MODELS.items()),
+        *(
+            (name, capfirst(model._meta.verbose_name_plural))
+            for name, model in recorded_models().items()
+        ),
     ]
 
 
@@ -159,7 +166,7 @@ class ActivityFilter(forms.Form):
         self.is_valid()  # a filter that fails its check is missing from cleaned_data
         chosen = self.cleaned_data
         histories = {}
-        for name, model in MODELS.items():
+        for name, model in recorded_models().items():
             if chosen.get("kind") and chosen["kind"] != name:
                 continue
             history = model.history.all()

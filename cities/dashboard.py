@@ -13,16 +13,15 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from learningcities import editorial
+from learningcities.editorial.permissions import changeable
+
 from .activity import entries, history_rows
-from .history import RECORDED_MODELS
 from .models import (
     City,
-    Criterion,
     Draft,
     Photo,
-    Program,
     PublicationState,
-    SiteText,
     Status,
     change_permission,
     view_permission,
@@ -31,10 +30,6 @@ from .translation_status import lacking_translation, translated_admins
 
 # How many items each section lists; the lists have the rest.
 DASHBOARD_ITEMS = 10
-
-PUBLISHABLE = (City, Program, Photo)
-# What may have draft changes while it is public (cities.drafts).
-DRAFTABLE = (*PUBLISHABLE, Criterion, SiteText)
 
 
 @dataclass
@@ -53,23 +48,15 @@ def change_url(obj):
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
-def changeable(model, user):
-    """The items of `model` that `user` may change: photo uploaders only their own photos."""
-    if not user.has_perm(change_permission(model)):
-        return model.objects.none()
-    if model is Photo:
-        return Photo.objects.for_user(user)
-    return model.objects.all()
-
-
 def lists(user, state):
     """The lists of the items in publication `state` that `user` may change: (name, url)."""
     return [
         (
             model._meta.verbose_name_plural,
-            reverse(f"admin:cities_{model._meta.model_name}_changelist") + f"?publication={state}",
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            + f"?publication={state}",
         )
-        for model in PUBLISHABLE
+        for model in editorial.models_with("publishable")
         if user.has_perm(change_permission(model))
     ]
 
@@ -84,7 +71,7 @@ def my_drafts(user):
     """Drafts whose newest version is the user's, and the live items with unpublished changes
     the user saved last, the latest first: a query per model."""
     found = []
-    for model in PUBLISHABLE:
+    for model in editorial.models_with("publishable"):
         newest = model.history.filter(id=OuterRef("pk")).order_by("-history_id")
         drafts = (
             changeable(model, user)
@@ -100,7 +87,7 @@ def my_drafts(user):
             Item(str(obj), model._meta.verbose_name, change_url(obj), obj.last_changed)
             for obj in drafts[: DASHBOARD_ITEMS + 1]
         ]
-    for model in DRAFTABLE:
+    for model in editorial.models_with("drafts"):
         mine = Draft.objects.of_model(model).open().filter(object_id=OuterRef("pk"))
         changed = (
             changeable(model, user)
@@ -126,7 +113,7 @@ def my_drafts(user):
 def scheduled_publications(user):
     """Items published with a date still to come that the user may change, soonest first."""
     found = []
-    for model in PUBLISHABLE:
+    for model in editorial.models_with("publishable"):
         scheduled = changeable(model, user).scheduled().order_by("published_at", "pk")
         found += [
             Item(str(obj), model._meta.verbose_name, change_url(obj), obj.published_at)
@@ -139,15 +126,16 @@ def recent_changes_by_others(user):
     """The newest versions made by other people of the content the user may view (photo
     uploaders: of their own photos only), worded by the history."""
     histories = {}
-    for model in RECORDED_MODELS:
+    for registration in editorial.registered("history"):
+        model = registration.model
         if not user.has_perm(view_permission(model)):
             continue
         # Versions saved by scripts and the seed name no person to ask about them.
-        history = model.history.filter(history_user__isnull=False).exclude(history_user=user.pk)
-        if model is Photo and not user.has_perm("cities.change_others_photos"):
-            # The twin of PhotoQuerySet.for_user: nobody else's photo, not even its title.
-            history = history.filter(uploaded_by=user.pk)
-        histories[model] = history
+        histories[model] = (
+            registration.history_for(user)
+            .filter(history_user__isnull=False)
+            .exclude(history_user=user.pk)
+        )
     return entries(history_rows(histories)[:DASHBOARD_ITEMS])
 
 

@@ -23,9 +23,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from learningcities.editorial.permissions import check, may_publish
+
 from .editorial_admin import marked_changes
 from .history import field_label, readable_value
-from .models import PUBLISH_PERMISSION, ContentVersion, Draft, DraftState
+from .models import ContentVersion, Draft, DraftState, ReviewState
 from .notifications import queue_mail
 
 logger = logging.getLogger(__name__)
@@ -117,8 +119,33 @@ def save_draft(item, user, post, posted_forms, seen_revision):
         draft.revision += 1
         draft.updated_by = user
         draft.updated_at = timezone.now()
+        if draft.publish_at and draft.scheduled_by_id == user.pk:
+            # Its scheduler publishes what they saved themselves.
+            draft.scheduled_revision = draft.revision
+        elif draft.publish_at:
+            withdraw_schedule(draft, user)
         draft.save()
         return draft
+
+
+def withdraw_schedule(draft, user):
+    """`user` changed the scheduled `draft`: what its scheduler approved or scheduled is not
+    what would go public any more. The schedule and the approval of the draft are withdrawn,
+    and the scheduler is told by mail; `draft.withdrawn_from` names them for the page that
+    tells `user`."""
+    scheduler = draft.scheduled_by
+    draft.withdrawn_from = scheduler
+    draft.publish_at = None
+    draft.scheduled_by = None
+    draft.scheduled_revision = None
+    draft.reviews.filter(state=ReviewState.APPROVED).update(state=ReviewState.WITHDRAWN)
+    if scheduler is not None:
+        queue_mail(
+            [scheduler],
+            gettext_lazy("Withdrawn: %(item)s"),
+            "cities/email/schedule_withdrawn.txt",
+            {"draft": draft, "item": draft.item, "changed_by": user},
+        )
 
 
 def stale_draft_message(draft):
@@ -151,17 +178,23 @@ def close(draft, state, user):
     draft.save()
 
 
-def schedule(draft_id, user, publish_at):
+def schedule(draft_id, user, publish_at, expected_revision=None):
     """Publish the draft by itself at `publish_at` (a task enqueued for that moment sees to
-    it: cities.scheduling)."""
+    it: cities.scheduling), as `user` and as it is now: a later save by someone else
+    withdraws the schedule. `expected_revision`: the revision `user` looked at (an
+    approver), as for `publish`."""
     with transaction.atomic(using=router.db_for_write(Draft)):
         draft = Draft.objects.select_for_update().get(pk=draft_id)
         if draft.state != DraftState.OPEN:
             raise DraftError(
                 _("This draft was already %(state)s.") % {"state": draft.get_state_display()}
             )
+        check(user, "publish", draft.item)
+        if expected_revision is not None and expected_revision != draft.revision:
+            raise DraftError(_("The draft was saved again after you opened it: look at it again."))
         draft.publish_at = publish_at
         draft.scheduled_by = user
+        draft.scheduled_revision = draft.revision
         draft.problem = ""
         draft.save()
         # The counter keeps the next moment something is due; it now includes this one.
@@ -173,7 +206,7 @@ def publish(draft_id, user, expected_revision=None):
     """Apply the draft to the live item as `user` and close it. `expected_revision`: the
     revision the publisher looked at; a newer one is not published unseen (`DraftError`).
     Raises `DraftNotApplicable` with the form's own words when the changes no longer fit."""
-    if not user.has_perm(PUBLISH_PERMISSION):
+    if not may_publish(user):
         raise PermissionDenied
     with transaction.atomic(using=router.db_for_write(Draft)):
         draft = Draft.objects.select_for_update().select_related("content_type").get(pk=draft_id)
@@ -181,6 +214,7 @@ def publish(draft_id, user, expected_revision=None):
             raise DraftError(
                 _("This draft was already %(state)s.") % {"state": draft.get_state_display()}
             )
+        check(user, "publish", draft.item)
         if expected_revision is not None and expected_revision != draft.revision:
             raise DraftError(_("The draft was saved again after you opened it: look at it again."))
         apply(draft, user)
@@ -345,9 +379,14 @@ def publish_due(at=None):
                 ):
                     continue
                 user = draft.scheduled_by
-                if user is None or not user.is_active or not user.has_perm(PUBLISH_PERMISSION):
+                # Their right is checked now, not when they scheduled it.
+                if user is None or not may_publish(user, draft.item):
                     raise DraftNotApplicable(
                         _("The person who scheduled it can no longer publish.")
+                    )
+                if draft.scheduled_revision != draft.revision:
+                    raise DraftNotApplicable(
+                        _("The draft was changed after it was scheduled: nobody approved this.")
                     )
                 apply(draft, user)
                 close(draft, DraftState.PUBLISHED, user)

@@ -216,6 +216,13 @@ class DraftableAdmin:
         if not getattr(request, "saving_draft", False):
             return super().response_change(request, obj)
         draft = request.saved_draft
+        if hasattr(draft, "withdrawn_from"):
+            withdrawn = _(
+                "You changed the draft after %(person)s approved or scheduled it: the "
+                "approval and its scheduled publication are withdrawn, and %(person)s is told "
+                "by mail. Submit it for review again."
+            ) % {"person": draft.withdrawn_from or _("someone")}
+            self.message_user(request, withdrawn, messages.WARNING)
         # A submission says so itself (save_related).
         if draft.publish_at:
             done = _("Changes saved as a draft, to be published on %(date)s.") % {
@@ -235,7 +242,9 @@ class DraftableAdmin:
         shown = getattr(request, "shown_draft", None)
         if request.method == "POST" and live:
             shown = drafts.open_draft(obj)
-            context["draft_revision"] = request.POST.get(drafts.REVISION_FIELD, "")
+            context["draft_revision"] = getattr(
+                request, "draft_revision_met", request.POST.get(drafts.REVISION_FIELD, "")
+            )
         elif shown is not None:
             context["draft_revision"] = shown.revision
             # The versions the draft was made from: publishing it over changes published
@@ -247,7 +256,7 @@ class DraftableAdmin:
             is_live=live,
             draft=shown,
             may_publish=review.may_publish(request.user),
-            draft_preview_url=shown and reverse("cities:draft_preview", args=[shown.pk]),
+            draft_preview_url=shown and shown.get_preview_url(),
             draft_discard_url=shown
             and reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_discard_draft", args=[obj.pk]
@@ -258,11 +267,17 @@ class DraftableAdmin:
             context["show_submit_for_review"] = True
         return response
 
+    def revert_disabled(self, request, obj=None):
+        # Restoring a version of a live item publishes it: for those who may publish it only,
+        # and not offered to the others (they may still look at the version).
+        if obj is not None and is_live(obj) and not review.may_publish(request.user, obj):
+            return True
+        return super().revert_disabled(request, obj)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Restoring a version of a live item publishes it: for those who may publish only.
-        if request.method == "POST" and not review.may_publish(request.user):
+        if request.method == "POST":
             obj = self.get_object(request, unquote(object_id))
-            if is_live(obj):
+            if obj is not None and self.revert_disabled(request, obj):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -334,6 +349,9 @@ def refusing_stale_draft(form_class, request):
             draft = Draft.objects.of(self.instance).open().select_for_update().first()
             seen = request.POST.get(drafts.REVISION_FIELD) or None
             if draft is not None and str(draft.revision) != seen:
+                # The form shown again names the draft it met, so that saving it again
+                # replaces that draft, as the message says (and not a newer one unseen).
+                request.draft_revision_met = draft.revision
                 raise ValidationError(drafts.stale_draft_message(draft), code="stale_draft")
             if request.FILES:
                 raise ValidationError(

@@ -19,13 +19,14 @@ from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import router, transaction
-from django.db.models import Max
 from django.forms.formsets import DELETION_FIELD_NAME as DELETION_FIELD
 from django.forms.models import InlineForeignKeyField
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+
+from learningcities.editorial.versions import newest_version, newest_version_ids
 
 from .editorial_admin import historical_many_to_many
 from .history import readable_changes, readable_value
@@ -48,7 +49,7 @@ class Versions:
         by_model = {}
         for obj in objects:
             by_model.setdefault(type(obj), []).append(obj.pk)
-        return cls({model: latest_versions(model, pks) for model, pks in by_model.items()})
+        return cls({model: newest_version_ids(model, pks) for model, pks in by_model.items()})
 
     @classmethod
     def decode(cls, text, models):
@@ -94,7 +95,7 @@ class Versions:
                 list(rows.select_for_update().values_list("pk", flat=True))
             current[model] = {
                 pk: version
-                for pk, version in latest_versions(model, list(versions)).items()
+                for pk, version in newest_version_ids(model, list(versions)).items()
                 if pk in versions
             }
             for pk in versions:
@@ -108,17 +109,6 @@ class Versions:
             for model, pk, version in self.rows()
             if other.by_model.get(model, {}).get(pk) != version
         ]
-
-
-def latest_versions(model, pks):
-    id_field = model._meta.pk.attname
-    rows = (
-        model.history.filter(**{f"{id_field}__in": pks})
-        .order_by()
-        .values(id_field)
-        .annotate(last=Max("history_id"))
-    )
-    return {str(row[id_field]): row["last"] for row in rows}
 
 
 @dataclass
@@ -307,8 +297,7 @@ class EditConflictAdmin(admin.ModelAdmin):
             pk = self.model._meta.pk.to_python(object_id)
         except ValidationError:
             return False
-        history = self.model.history.filter(**{self.model._meta.pk.attname: pk})
-        last = history.order_by("-history_id").first()
+        last = newest_version(self.model, pk)
         return (
             last is not None
             and last.history_type == "-"
@@ -450,8 +439,7 @@ class EditConflictAdmin(admin.ModelAdmin):
         return str(current) if current else self.last_known_label(model, pk)
 
     def last_known_label(self, model, pk):
-        record = model.history.filter(**{model._meta.pk.attname: pk}).order_by("-history_id")
-        record = record.first()
+        record = newest_version(model, pk)
         return str(record.instance) if record else str(pk)
 
     def row_url(self, model, pk, exists):

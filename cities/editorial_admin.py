@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import ObjDiffDisplay
 
+from learningcities.editorial import actions
+from learningcities.editorial.permissions import EditorialPermissionDenied, may_take_offline
+
 from .history import (
     ARCHIVED,
     MADE_DRAFTS,
@@ -66,20 +69,17 @@ class PublishableAdmin(admin.ModelAdmin):
         )
 
     def change_status(self, request, queryset, status, published_at, reason):
-        # One save per item, not a bulk update, so that each change is in the history. Each
-        # row is read afresh and locked until the end, so that a change saved by someone
-        # else meanwhile is kept, not overwritten with what the list had loaded.
-        changed = []
+        pks = list(queryset.values_list("pk", flat=True))
         with transaction.atomic(using=router.db_for_write(self.model)):
-            pks = list(queryset.values_list("pk", flat=True))
-            for obj in self.model._default_manager.filter(pk__in=pks).select_for_update():
-                obj.status = status
-                if published_at is not None:
-                    obj.published_at = published_at
-                obj._change_reason = reason
-                obj.save()
+            try:
+                changed = actions.change_status(
+                    self.model, pks, request.user, status, published_at, reason
+                )
+            except EditorialPermissionDenied as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return
+            for obj in changed:
                 self.log_change(request, obj, [{"changed": {"fields": ["status"]}}])
-                changed.append(obj)
             close_when_published(changed, request.user, review_links(request))
         self.message_user(
             request,
@@ -90,6 +90,12 @@ class PublishableAdmin(admin.ModelAdmin):
 
     def has_publish_permission(self, request):
         return may_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a published item takes it off the site: a publisher's step. The bulk
+        # delete asks this of every item it would delete, those of the cascade included.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_take_offline(request.user, obj))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

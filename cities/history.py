@@ -26,24 +26,15 @@ from modeltranslation.translator import NotRegistered, translator
 from simple_history import register
 from simple_history.models import DeletedObject
 
-from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
-from .rich_text import RichTextField, html_to_text
+from learningcities import editorial
 
-# Every model whose changes are recorded, in the order the activity log offers them.
-RECORDED_MODELS = (City, Program, Photo, Criterion, SiteText, ResourceLink, LearningCityAward)
+from .rich_text import RichTextField, html_to_text
 
 
 def record_history():
-    for model in RECORDED_MODELS:
-        if model is not Program:
-            register(model)
-    # A program's former slugs are kept by its saves, never restored: an old version must
-    # not drop anchors that links out there still use.
-    register(
-        Program,
-        m2m_fields=[Program._meta.get_field("criteria")],
-        excluded_fields=["former_slugs"],
-    )
+    """Record the versions of every content type registered with history (cities.editorial)."""
+    for registration in editorial.registered("history"):
+        register(registration.model, **registration.history_options)
 
 
 def leave_loaded_rows_out(sender, instance, raw=False, **kwargs):

@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from learningcities.editorial.permissions import check, may_publish
+from learningcities.editorial.versions import newest_version_id
+
 from . import drafts
 from .history import APPROVED
 from .models import (
-    PUBLISH_PERMISSION,
     DraftState,
     Publishable,
     ReviewRequest,
@@ -40,10 +42,6 @@ class ItemChanged(ReviewError):
     """The item was saved again since the version the publisher reviewed."""
 
 
-def may_publish(user):
-    return user.has_perm(PUBLISH_PERMISSION)
-
-
 def publishers():
     """Everyone who may approve: the active users holding the right, directly, through a
     group, or as superusers."""
@@ -59,12 +57,7 @@ def reviewed_version(review, item):
     the item's newest history record."""
     if review.draft_id:
         return review.draft.revision
-    return current_version(item)
-
-
-def current_version(item):
-    """The id of the item's newest history record: what a submission or approval names."""
-    return item.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return newest_version_id(item)
 
 
 def submit(item, user, links, draft=None):
@@ -77,7 +70,7 @@ def submit(item, user, links, draft=None):
         raise ReviewError(_("It is already awaiting review."))
     review = ReviewRequest.objects.create(
         item=item,
-        version_id=current_version(item),
+        version_id=newest_version_id(item),
         submitted_by=user,
         draft=draft,
         draft_revision=draft and draft.revision,
@@ -113,6 +106,8 @@ def _decide(review_id, user, state, comment, version_id, publish_at, links):
         model = review.content_type.model_class()
         # The item locked first, so that no save slips in between the checks and the update.
         item = model._default_manager.select_for_update().get(pk=review.object_id)
+        # Deciding publishes (or keeps unpublished) this item: it needs the right to change it.
+        check(user, "publish", item)
         review.refresh_from_db()
         if review.state != ReviewState.SUBMITTED:
             raise already_decided(review)
@@ -129,7 +124,7 @@ def _decide(review_id, user, state, comment, version_id, publish_at, links):
             # The draft goes public as a save of its form by the publisher, now or later.
             try:
                 if publish_at:
-                    drafts.schedule(review.draft_id, user, publish_at)
+                    drafts.schedule(review.draft_id, user, publish_at, expected_revision=version_id)
                 else:
                     drafts.publish(review.draft_id, user, expected_revision=version_id)
             except drafts.DraftError as refusal:

@@ -226,6 +226,8 @@ class ReviewRequestAdmin(admin.ModelAdmin):
         item = review_request.item
         if item is None:
             raise Http404(_("The item was deleted since it was submitted."))
+        if not review.may_publish(request.user, item):
+            raise PermissionDenied
         status = 200
         form = ReviewDecisionForm(
             request.POST or None, initial={"version": review.reviewed_version(review_request, item)}
@@ -258,7 +260,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
             draft_context = {
                 "draft": draft,
                 "draft_changes": drafts.draft_changes(item_admin, request, item, draft),
-                "preview_url": reverse("cities:draft_preview", args=[draft.pk]),
+                "preview_url": draft.get_preview_url(),
             }
         else:
             draft_context = {"preview_url": preview_url(item)}

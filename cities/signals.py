@@ -10,9 +10,10 @@ from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from learningcities import editorial
+
 from . import history, images, scheduling
 from .models import (
-    City,
     ContentVersion,
     Draft,
     EditingSession,
@@ -38,16 +39,19 @@ def connect_signals():
 
     # Whatever is given a time to go public is published then by a background task.
     post_save.connect(schedule_draft_publication, sender=Draft)
-    for model in (City, Program, Photo):
-        post_save.connect(schedule_item_publication, sender=model)
+    for registration in editorial.registered("publishable"):
+        post_save.connect(schedule_item_publication, sender=registration.model)
 
-    # Any change to this app's content (incl. many-to-many tables) makes cached pages stale.
-    # Editing sessions, reviews and mail are admin bookkeeping, not content.
+    # Any change to the content of an app with registered content types (incl. its
+    # many-to-many tables and the rows that hang off them) makes cached pages stale. Editing
+    # sessions, reviews, mail and language preferences are admin bookkeeping, not content.
     bookkeeping = (ContentVersion, EditingSession, ReviewRequest, OutgoingMail, LanguagePreference)
-    for model in ContentVersion._meta.app_config.get_models(include_auto_created=True):
-        if model not in bookkeeping:
-            for signal in (post_save, post_delete, m2m_changed):
-                signal.connect(invalidate_public_pages, sender=model)
+    content_apps = {model._meta.app_config for model in editorial.models_with()}
+    for app_config in content_apps:
+        for model in app_config.get_models(include_auto_created=True):
+            if model not in bookkeeping:
+                for signal in (post_save, post_delete, m2m_changed):
+                    signal.connect(invalidate_public_pages, sender=model)
 
     # History last: registering it adds the historical models to this app, after the loop
     # above, since a version in the history is not content and bumping the page cache for it

@@ -3,7 +3,7 @@ from collections import defaultdict
 from functools import partial
 from pathlib import PurePosixPath
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from learningcities import editorial
+from learningcities.editorial.permissions import may_change
 from learningcities.views import sandboxed_media
 
 from . import drafts, images
@@ -408,9 +410,10 @@ def draft_preview(request, pk):
     draft = get_object_or_404(Draft.objects.open().select_related("content_type"), pk=pk)
     model = draft.content_type.model_class()
     item = draft.item
-    if item is None or not admin.site._registry[model].has_change_permission(request, item):
+    if item is None or not may_change(user, item):
         # As if there were no such draft: a refusal would tell which ids exist.
         raise Http404
+    preview = editorial.registration(model).preview
     with transaction.atomic(using=router.db_for_write(model)):
         try:
             drafts.apply(draft, user)
@@ -420,7 +423,7 @@ def draft_preview(request, pk):
                 request, _("The changes cannot be previewed: %(problem)s") % {"problem": refusal}
             )
             return redirect(draft.get_absolute_url())
-        page = page_showing(model._default_manager.get(pk=draft.object_id), user, draft)
+        page = preview(model._default_manager.get(pk=draft.object_id), user, draft)
         response = page(request)
         response.render()
         transaction.set_rollback(True)
@@ -428,18 +431,31 @@ def draft_preview(request, pk):
     return response
 
 
-def page_showing(item, user, draft):
-    """The public page (as a view taking the request) where `item` appears."""
-    shown = {"extra_context": {"draft_preview": draft}}
-    city = item if isinstance(item, City) else getattr(item, "city", None)
-    if city is not None:
-        view = CityPreviewView if user.has_perm(change_permission(City)) else CityDetailView
-        return partial(view.as_view(**shown), slug=city.slug)
-    if isinstance(item, Criterion):
-        return CriteriaMatrixView.as_view(**shown)
-    if isinstance(item, Photo):
-        return PhotoCreditsView.as_view(**shown)
-    return OverviewView.as_view(**shown)
+# The previews of the content types' drafts (registered in cities.editorial): each gives the
+# public page, as a view taking the request, where the item appears.
+
+
+def preview_on_city_page(item, user, draft):
+    """A city, or an item of one (a program), on the city's page."""
+    city = item if isinstance(item, City) else item.city
+    view = CityPreviewView if may_change(user, City) else CityDetailView
+    return partial(view.as_view(extra_context={"draft_preview": draft}), slug=city.slug)
+
+
+def preview_on(view):
+    """Items shown on one page of their own kind (the criteria on the matrix)."""
+
+    def preview(item, user, draft):
+        return view.as_view(extra_context={"draft_preview": draft})
+
+    return preview
+
+
+def preview_photo(photo, user, draft):
+    """A city's photo on its city's page; a photo of no city among the credits."""
+    if photo.city_id is None:
+        return preview_on(PhotoCreditsView)(photo, user, draft)
+    return preview_on_city_page(photo, user, draft)
 
 
 def photo_file(request, pk, name):

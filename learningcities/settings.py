@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     # backend that keeps tasks in the database.
     "django_tasks",
     "django_tasks_db",
+    # The editorial engine (drafts, review, scheduling, history), which content apps plug into.
+    "learningcities.editorial",
     "cities",
     # The project's infrastructure, installed for its commands: backup, restore,
     # remove_orphaned_media.

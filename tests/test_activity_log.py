@@ -12,6 +12,7 @@ from django.utils import timezone
 from cities import review
 from cities.activity import ENTRIES_PER_PAGE
 from cities.models import LearningCityAward, ResourceLink, Status
+from learningcities.editorial.versions import newest_version_id
 
 from .factories import (
     logged_in_client,
@@ -92,7 +93,7 @@ class TestWhoDidWhat:
         submission = review.submit(photo, people["uploader"], lambda r: {})
         logged_in_client(people["publisher"]).post(
             submission.get_absolute_url(),
-            {"version": review.current_version(photo), "_approve": "1"},
+            {"version": newest_version_id(photo), "_approve": "1"},
         )
         first = photo.history.earliest()
         photo._change_reason = f"restored from version {first.history_id}"

@@ -163,7 +163,7 @@ import json
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from cities.models import City, ReviewRequest
-from cities.review import current_version
+from learningcities.editorial.versions import newest_version_id
 password = make_password("%(password)s")
 groups = Group.objects.filter(name__in=["Editors", "Publishers"])
 for name in ("publisher-1", "publisher-2"):
@@ -171,7 +171,9 @@ for name in ("publisher-1", "publisher-2"):
     user.groups.set(groups)
 city = City.objects.get(pk=%(city)d)
 review = ReviewRequest.objects.create(
-    item=city, version_id=current_version(city), submitted_by=User.objects.get(username="editor-9")
+    item=city,
+    version_id=newest_version_id(city),
+    submitted_by=User.objects.get(username="editor-9"),
 )
 print(json.dumps({"review": review.pk}))
 """

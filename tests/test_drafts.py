@@ -178,6 +178,16 @@ class TestTwoEditorsOnOneDraft:
         assert draft.data["narrative_en"] == ["<p>Ana again.</p>"]
         assert draft.revision == 2
 
+        # Saving the refused form again, as it says, replaces Ana's draft with Bruno's.
+        assert refused.context["draft_revision"] == 2
+        again = bruno.post(
+            change_url(quito),
+            {**bruno_form, "narrative_en": mine, "_draft_revision": "2", "_save_draft": "1"},
+        )
+        assert again.status_code == 302
+        draft.refresh_from_db()
+        assert draft.data["narrative_en"] == [mine] and draft.revision == 3
+
     def test_a_publisher_who_opened_the_form_before_a_draft_leaves_that_draft_open(self, quito):
         pablo = logged_in_client(make_publisher(username="pablo2"))
         ana = logged_in_client(make_publisher(username="ana"))
@@ -366,14 +376,20 @@ class TestScheduledDrafts:
         with time_machine.travel(timezone.now() + timedelta(hours=3)):
             assert publish_scheduled() == 0
         assert public_page(quito).status_code == 200
-        draft = Draft.objects.get()
-        assert draft.state == DraftState.OPEN and draft.publish_at is None
-        assert "changed after this draft" in draft.problem
-        assert OutgoingMail.objects.filter(
-            recipient="pablo@example.org", subject__contains="Not published"
-        ).exists()
-        quito.refresh_from_db()
-        assert quito.narrative_en == LIVE
+        assert_left_open_and_scheduler_told(Draft.objects.get(), "changed after this draft", quito)
+
+
+def assert_left_open_and_scheduler_told(draft, problem, city):
+    """A scheduled draft of `city` that was not published: open, unscheduled, with `problem`
+    said to its scheduler (pablo), and the city as it was."""
+    draft.refresh_from_db()
+    assert draft.state == DraftState.OPEN and draft.publish_at is None
+    assert problem in draft.problem
+    assert OutgoingMail.objects.filter(
+        recipient="pablo@example.org", subject__contains="Not published"
+    ).exists()
+    city.refresh_from_db()
+    assert city.narrative_en == LIVE
 
 
 @pytest.mark.parametrize("kind", ["criterion", "site text"])

@@ -127,6 +127,8 @@ def admin_urls(objects):
 
 
 ALLOWED, FORBIDDEN, LOGIN, NOT_FOUND = "200", "403", "login", "absent"
+# The objects above with a publication status, all published.
+PUBLISHED = ("city", "program", "own_photo", "others_photo")
 
 
 def expected_for(role, name):
@@ -139,6 +141,10 @@ def expected_for(role, name):
         return FORBIDDEN
     if model == "reviewrequest":
         return ALLOWED if role == "publisher" else FORBIDDEN
+    if name.endswith(":delete") and model in PUBLISHED and role in ("editor", "uploader"):
+        # Deleting a published item takes it off the site: a publisher's step (issue 24). An
+        # uploader does not even see someone else's photo.
+        return NOT_FOUND if (role, model) == ("uploader", "others_photo") else FORBIDDEN
     if role in ("editor", "publisher") or name in ("index", "app:cities"):
         return ALLOWED
     # An uploader: their own photos, and photos' list and form; nobody else's photos.
@@ -194,14 +200,22 @@ def test_an_uploader_cannot_change_or_delete_someone_elses_photo(client, people,
     assert photo.title != "Mine now"
 
 
-def test_an_uploader_can_delete_their_own_photo(client, people, objects):
+def test_an_uploader_can_delete_their_own_draft_photo_but_not_take_a_published_one_offline(
+    client, people, objects
+):
     client.force_login(people["uploader"])
-    photo = objects["own_photo"]
+    draft = make_photo(city=objects["city"], uploaded_by=people["uploader"], status=Status.DRAFT)
+    published = objects["own_photo"]
 
-    response = client.post(reverse("admin:cities_photo_delete", args=[photo.pk]), {"post": "yes"})
+    response = client.post(reverse("admin:cities_photo_delete", args=[draft.pk]), {"post": "yes"})
+    refused = client.post(
+        reverse("admin:cities_photo_delete", args=[published.pk]), {"post": "yes"}
+    )
 
     assert response.status_code == 302
-    assert not Photo.objects.filter(pk=photo.pk).exists()
+    assert not Photo.objects.filter(pk=draft.pk).exists()
+    assert refused.status_code == 403
+    assert Photo.objects.filter(pk=published.pk).exists()
 
 
 def test_an_uploader_cannot_open_the_city_form(client, people, objects):

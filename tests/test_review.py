@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cities import review
 from cities.models import City, Draft, OutgoingMail, Photo, ReviewRequest, ReviewState, Status
+from learningcities.editorial.versions import newest_version_id
 
 from .factories import (
     change_url,
@@ -60,7 +61,7 @@ def review_page(client, review_request):
 
 
 def decide(client, review_request, button, **values):
-    version = review.current_version(review_request.item)
+    version = newest_version_id(review_request.item)
     return client.post(
         review_request.get_absolute_url(), {"version": version, button: "1", **values}
     )

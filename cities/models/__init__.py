@@ -1,6 +1,17 @@
 """The app's models, a module for each concern; every name is importable from here
 (`cities.models.City`), as migrations and the rest of the code expect."""
 
+from learningcities.editorial.permissions import PUBLISH_PERMISSION
+from learningcities.editorial.publishing import (
+    PublicationState,
+    Publishable,
+    PublishableQuerySet,
+    Status,
+    change_permission,
+    shown_or_none,
+    view_permission,
+)
+
 from .network import (
     FIRST_AWARD_YEAR,
     GNLC_FOUNDING_YEAR,
@@ -22,15 +33,6 @@ from .photos import (
     move_photo_files_to_match_publication,
     photo_upload_to,
 )
-from .publishing import (
-    PublicationState,
-    Publishable,
-    PublishableQuerySet,
-    Status,
-    change_permission,
-    shown_or_none,
-    view_permission,
-)
 from .texts import ResourceLink, SiteText
 
 # Last, in this order: dumpdata (the backup) writes models in the order they were defined, so
@@ -40,7 +42,6 @@ from .content_version import ContentVersion, next_scheduled_publication
 from .drafts import Draft, DraftQuerySet, DraftState
 from .editing import EditingSession, EditingSessionQuerySet, item_of
 from .review import (
-    PUBLISH_PERMISSION,
     LanguagePreference,
     OutgoingMail,
     ReviewRequest,

@@ -6,9 +6,10 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# Modules, not names: the photos module bumps this version, and this one looks up what
-# they schedule, so each reads the other's names only when called.
-from . import drafts, network, photos
+from learningcities import editorial
+
+# The module, not its names: the drafts module's models are defined after this one's.
+from . import drafts
 
 
 class ContentVersion(models.Model):
@@ -87,11 +88,11 @@ class ContentVersion(models.Model):
 
 
 def next_scheduled_publication():
-    """When the first scheduled city, program, photo or draft of changes goes public (None:
-    nothing is due)."""
+    """When the first scheduled item (of any publishable kind registered with the editorial
+    engine) or draft of changes goes public (None: nothing is due)."""
     moments = [
-        model.objects.scheduled().order_by().values_list("published_at", flat=True)
-        for model in (network.City, network.Program, photos.Photo)
+        model._default_manager.scheduled().order_by().values_list("published_at", flat=True)
+        for model in editorial.models_with("publishable")
     ]
     moments.append(
         drafts.Draft.objects.open()

@@ -5,7 +5,8 @@ discards it (cities.drafts holds the rules)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .items import AboutAnItem, AboutAnItemQuerySet
@@ -79,6 +80,8 @@ class Draft(AboutAnItem):
         blank=True,
         related_name="+",
     )
+    # The revision its scheduler (or approver) saw: no other is published at the time.
+    scheduled_revision = models.PositiveIntegerField(_("revision scheduled"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("published or discarded by"),
@@ -114,3 +117,9 @@ class Draft(AboutAnItem):
     def get_absolute_url(self):
         """The item's form, which shows the draft while it is open."""
         return self.item_admin_url
+
+    def get_preview_url(self):
+        """The public page with the changes, in the language they were typed in: a change to
+        the Spanish text only would show nothing new on the English page."""
+        with translation.override(self.language):
+            return reverse("cities:draft_preview", args=[self.pk])

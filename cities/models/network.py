@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from learningcities.editorial.publishing import Publishable, PublishableQuerySet, shown_or_none
+
 from ..rich_text import RichTextField
-from .publishing import Publishable, PublishableQuerySet, shown_or_none
 
 # The UNESCO Global Network of Learning Cities was founded in 2013 (Beijing Declaration).
 GNLC_FOUNDING_YEAR = 2013

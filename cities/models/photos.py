@@ -15,11 +15,16 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from learningcities.editorial.publishing import (
+    Publishable,
+    PublishableQuerySet,
+    Status,
+    view_permission,
+)
 from learningcities.storage import STORAGE_ERRORS
 
 from .. import images, kept_uploads
 from .network import City
-from .publishing import Publishable, PublishableQuerySet, Status, view_permission
 
 logger = logging.getLogger(__name__)
 

@@ -14,14 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .items import AboutAnItem, AboutAnItemQuerySet
 
-# The right to publish: held by the "Publishers" group (migration 0014) and superusers.
-PUBLISH_PERMISSION = "cities.publish_content"
-
 
 class ReviewState(models.TextChoices):
     SUBMITTED = "submitted", _("awaiting review")
     APPROVED = "approved", _("approved")
     REJECTED = "rejected", _("rejected")
+    # Approved for later, then the draft was saved again: the approval no longer holds.
+    WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 class ReviewRequestQuerySet(AboutAnItemQuerySet):

@@ -5,7 +5,7 @@ from django import template
 
 from cities.dashboard import DASHBOARD_ITEMS
 from cities.models import ReviewRequest
-from cities.review import may_publish
+from learningcities.editorial.permissions import may_publish
 
 register = template.Library()
 

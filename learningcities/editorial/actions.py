@@ -1,0 +1,55 @@
+"""Editorial steps on content, each checking its own right with the one policy
+(`permissions`), in a transaction, recorded in the item's history, and announced by a
+signal. The admin's list actions call them; so can commands and tests.
+
+Only the publication status steps live here so far; the draft and review steps are still in
+the cities app (docs/architecture-editorial.md).
+"""
+
+from django.db import router, transaction
+from django.dispatch import Signal
+from django.utils.translation import gettext as _
+
+from .permissions import EditorialPermissionDenied, may_publish, may_take_offline
+from .publishing import Status
+
+# Sent once the status of `items` (of one `sender` model) was changed to `status` by `user`,
+# inside the transaction that changed them.
+status_changed = Signal()
+
+
+def may_give_status(user, item, status):
+    """Publishing needs the right to publish the item; taking it off the site too."""
+    if status == Status.PUBLISHED:
+        return may_publish(user, item)
+    return may_take_offline(user, item)
+
+
+def change_status(model, pks, user, status, published_at=None, reason=""):
+    """Give the items of `model` with `pks` the publication `status` (and `published_at`, if
+    given), as `user`; `reason` is what their history records. All or nothing: if `user` may
+    not do it to one of them, nothing changes (`EditorialPermissionDenied` names them).
+
+    One save per item, not a bulk update, so that each change is in the history; each row is
+    read afresh and locked until the end, so that a change saved by someone else meanwhile is
+    kept, not overwritten with what a list had loaded. Returns the changed items."""
+    with transaction.atomic(using=router.db_for_write(model)):
+        items = list(model._default_manager.filter(pk__in=pks).select_for_update())
+        refused = [item for item in items if not may_give_status(user, item, status)]
+        if refused:
+            raise EditorialPermissionDenied(
+                _(
+                    "Nothing was changed: only publishers put items on the site or take "
+                    "published ones off it (%(items)s). Ask one, or submit the change for "
+                    "review."
+                )
+                % {"items": ", ".join(f"“{item}”" for item in refused)}
+            )
+        for item in items:
+            item.status = status
+            if published_at is not None:
+                item.published_at = published_at
+            item._change_reason = reason
+            item.save()
+        status_changed.send(sender=model, items=items, user=user, status=status)
+    return items
