@@ -298,6 +298,10 @@ def test_drafts_scheduled_before_the_pin_existed_are_pinned_to_their_revision_an
     executor.migrate(before)
     kept = OldDraft.objects.get(pk=scheduled.pk)
     assert (kept.revision, kept.publish_at, kept.data) == (3, moment, {"a": ["1"]})
+    # The tests after this one need the database as the newest migrations leave it.
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cities', '0019_draft_changes_of_live_content'),
+        ('cities', '0020_approval_pins_the_draft_revision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
