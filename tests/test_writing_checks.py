@@ -1,7 +1,11 @@
 """Checks while writing, on plain values: readability per language, long sentences, headings,
 links and alt texts."""
 
+import json
+import re
+
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from learningcities.editorial.writing import (
@@ -11,6 +15,8 @@ from learningcities.editorial.writing import (
     measure,
     word_syllables,
 )
+
+from .factories import change_url, logged_in_client, make_city, make_staff
 
 SPANISH_SENTENCE = "La ciudad ofrece programas de alfabetización para personas adultas mayores."
 ENGLISH_SENTENCE = "The city offers literacy programs for older adults and young people."
@@ -130,3 +136,84 @@ def test_a_rich_texts_words_are_counted_without_its_markup():
 )
 def test_alt_text_describes_the_photo(alt, file_name, expected):
     assert codes(check_alt_text(alt, file_name)) == expected
+
+
+def checks_url():
+    return reverse("admin:writing_checks")
+
+
+def asked(client, **payload):
+    return client.post(checks_url(), json.dumps(payload), content_type="application/json")
+
+
+@pytest.mark.django_db
+class TestTheChecksAddress:
+    def test_staff_get_a_fields_measures_and_findings_in_their_language(self):
+        editor = logged_in_client(make_staff("Editors"), language="es")
+        html = "<h3>Programas</h3><p>" + SPANISH_SENTENCE + ' <a href="/es/">aquí</a>.</p>'
+        response = asked(editor, kind="rich", language="es", text=html)
+        assert response.status_code == 200
+        result = response.json()
+        assert [finding["code"] for finding in result["findings"]] == [
+            "heading-order",
+            "vague-link",
+        ]
+        assert result["findings"][1]["message"].startswith("El texto del enlace “aquí”")
+        assert result["summary"].startswith("12 palabras · 1 min de lectura · INFLESZ")
+
+    def test_an_uploader_checks_an_alt_text_against_the_photos_file_name(self):
+        uploader = logged_in_client(make_staff("Photo uploaders"))
+        response = asked(
+            uploader, kind="alt", language="en", text="plaza-cuenca", file_name="plaza-cuenca.jpg"
+        )
+        assert [finding["code"] for finding in response.json()["findings"]] == ["alt-file-name"]
+
+    def test_visitors_are_sent_to_the_login_and_nothing_is_checked(self, client):
+        response = asked(client, kind="plain", language="es", text="Texto.")
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+    @pytest.mark.parametrize(
+        ("body", "message"),
+        [
+            ("not json", "The checks need a field's kind, language and text."),
+            (json.dumps({"kind": "rich", "language": "es"}), "kind, language and text"),
+            (json.dumps({"kind": "poem", "language": "es", "text": ""}), "Unknown kind"),
+            (json.dumps({"kind": "rich", "language": "fr", "text": ""}), "Unknown kind"),
+            (json.dumps({"kind": "rich", "language": "es", "text": 5}), "too long"),
+            (json.dumps({"kind": "rich", "language": "es", "text": "x" * 100_001}), "too long"),
+            (
+                json.dumps(
+                    {"kind": "rich", "language": "es", "text": "", "first_heading_level": 9}
+                ),
+                "Unknown kind",
+            ),
+        ],
+    )
+    def test_bad_input_gets_a_clear_message(self, body, message):
+        editor = logged_in_client(make_staff("Editors"))
+        response = editor.post(checks_url(), body, content_type="application/json")
+        assert response.status_code == 400
+        assert message in response.json()["error"]
+
+    def test_only_posts_are_answered(self):
+        editor = logged_in_client(make_staff("Editors"))
+        assert editor.get(checks_url()).status_code == 405
+
+
+def field_tag(html, name):
+    """The <input> or <textarea> tag of the field `name` in a page."""
+    return re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', html).group(0)
+
+
+@pytest.mark.django_db
+def test_the_change_form_marks_the_fields_to_check_with_their_first_heading_level(editor_client):
+    city = make_city(cover=False)
+    html = editor_client.get(change_url(city)).content.decode()
+    assert 'data-writing-check="rich"' in field_tag(html, "narrative_es")
+    assert 'data-first-heading-level="2"' in field_tag(html, "narrative_es")
+    # The vision sits under the page's "Vision and strategy" heading (an h2).
+    assert 'data-first-heading-level="3"' in field_tag(html, "vision_en")
+    assert "data-writing-check" not in field_tag(html, "name_es")
+    assert f'data-url="{checks_url()}"' in html
+    photo_form = editor_client.get(reverse("admin:cities_photo_add")).content.decode()
+    assert 'data-writing-check="alt"' in field_tag(photo_form, "alt_text_es")

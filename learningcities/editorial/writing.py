@@ -18,11 +18,12 @@ syllables (the CMU Pronouncing Dictionary, with an estimate for words it lacks).
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 
 import pylabeador
 import syllables
+from django.utils import formats
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -323,3 +324,45 @@ def check_alt_text(alt, file_name=""):
             )
         )
     return findings
+
+
+CHECK_KINDS = ("rich", "plain", "alt")
+
+
+def check_field(kind, text, language, file_name="", first_heading_level=2):
+    """The checks of one field's value, as the admin shows them beside it: `kind` is "rich"
+    (sanitized HTML), "plain" or "alt" (an alt text, with the photo's `file_name`)."""
+    if kind == "alt":
+        return {"findings": [asdict(finding) for finding in check_alt_text(text, file_name)]}
+    if kind == "rich":
+        measures, findings = check_rich_text(text, language, first_heading_level)
+    else:
+        measures, findings = check_plain_text(text, language)
+    return {
+        "summary": summary_of(measures),
+        "words": measures.words,
+        "reading_minutes": measures.reading_minutes,
+        "score": measures.score,
+        "formula": str(measures.formula),
+        "grade": str(measures.grade),
+        "findings": [asdict(finding) for finding in findings],
+    }
+
+
+def summary_of(measures):
+    """The measures in one line: "120 words · 1 min read · Flesch reading ease 64: plain"."""
+    parts = [
+        ngettext("%(count)d word", "%(count)d words", measures.words) % {"count": measures.words}
+    ]
+    if measures.words:
+        parts.append(gettext("%(minutes)d min read") % {"minutes": measures.reading_minutes})
+    if measures.score is not None:
+        parts.append(
+            gettext("%(formula)s %(score)s: %(grade)s")
+            % {
+                "formula": measures.formula,
+                "score": formats.number_format(measures.score, 0),
+                "grade": measures.grade,
+            }
+        )
+    return " · ".join(parts)
