@@ -264,9 +264,12 @@ class RichTextField(ProseEditorField):
     """A long text written in the rich-text editor and stored as sanitized HTML.
 
     `max_text_length` limits the characters of its plain text (a form error beside the field).
+    `first_heading_level` is the level the public page gives the text's first heading (2 under
+    the page's h1; 3 under a section's h2), for the checks while writing; not a column's.
     """
 
-    def __init__(self, *args, max_text_length=None, **kwargs):
+    def __init__(self, *args, max_text_length=None, first_heading_level=2, **kwargs):
+        self.first_heading_level = first_heading_level
         kwargs.update(config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitize)
         if max_text_length is not None:
             kwargs["validators"] = [
@@ -289,6 +292,11 @@ class RichTextField(ProseEditorField):
             "SiteLink": site_link_options(self),
             "ToolbarLabels": {"labels": TOOLBAR_LABELS, "toolbar": _("Formatting")},
         }
-        return super().formfield(
+        field = super().formfield(
             **{"config": {"extensions": extensions}, "form_class": RichTextFormField, **kwargs}
         )
+        # The admin checks it while it is written (learningcities.editorial.writing).
+        field.widget.attrs.update(
+            {"data-writing-check": "rich", "data-first-heading-level": self.first_heading_level}
+        )
+        return field

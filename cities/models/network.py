@@ -197,6 +197,7 @@ class City(Publishable):
     vision = RichTextField(
         _("vision and strategy"),
         blank=True,
+        first_heading_level=3,  # under the page's "Vision and strategy" heading
         max_text_length=4000,
         help_text=_("What the city wants to achieve as a learning city, and how."),
     )

@@ -117,6 +117,21 @@ def move_photo_files_to_match_publication():
         ContentVersion.bump()  # pages cached meanwhile name the old files
 
 
+class AltTextField(models.CharField):
+    """A photo's alt text: a plain text column, which the admin checks while it is written
+    (learningcities.editorial.writing.check_alt_text)."""
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        field.widget.attrs["data-writing-check"] = "alt"
+        return field
+
+    def deconstruct(self):
+        # Stored as any CharField: migrations need not know the admin's checks.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+
 class Photo(Publishable):
     image = models.ImageField(
         _("image"),
@@ -128,7 +143,7 @@ class Photo(Publishable):
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
     title = models.CharField(_("title"), max_length=200)
-    alt_text = models.CharField(
+    alt_text = AltTextField(
         _("alt text"),
         max_length=300,
         help_text=_(

@@ -1,0 +1,148 @@
+// Checks while writing (learningcities.editorial.writing). Every text field marked
+// data-writing-check is measured by the server in its own language when the form opens and a
+// moment after someone stops typing in it. The field being written shows its measures and
+// findings under it; the form's buttons offer all the findings, each leading to its field.
+// Nothing here blocks a save.
+;(() => {
+  const summaries = document.querySelectorAll(".writing-checks-summary")
+  const form = summaries.length && summaries[0].closest("form")
+  if (!form || !form.elements.csrfmiddlewaretoken) return
+  const DELAY_MS = 800
+  const timers = new WeakMap()
+  const results = new Map() // field -> the server's answer
+
+  // modeltranslation names each language's widget "mt-field-<field>-<language>".
+  const languageOf = (field) => (field.className.match(/\bmt-field-\S+-([a-z]{2})\b/) || [])[1]
+
+  function labelOf(field) {
+    const label = field.id && form.querySelector(`label[for="${field.id}"]`)
+    return label ? label.textContent.replace(/:\s*$/, "").trim() : field.name
+  }
+
+  function boxFor(field) {
+    const id = `${field.id || field.name}-writing-checks`
+    let box = document.getElementById(id)
+    if (!box) {
+      box = document.createElement("div")
+      box.id = id
+      // Placed and indented as the field's help text is (the admin's "help" class).
+      box.className = "help writing-checks"
+      box.setAttribute("aria-live", "polite")
+      ;(field.closest(".flex-container") || field.closest(".prose-editor") || field).after(box)
+      const described = field.getAttribute("aria-describedby")
+      field.setAttribute("aria-describedby", described ? `${described} ${id}` : id)
+    }
+    return box
+  }
+
+  function fileNameOf() {
+    const upload = form.querySelector('input[type="file"]')
+    if (upload && upload.files && upload.files.length) return upload.files[0].name
+    const current = form.querySelector(".file-upload a")
+    return current ? current.textContent.trim() : ""
+  }
+
+  function showUnder(field) {
+    const result = results.get(field)
+    const box = boxFor(field)
+    box.replaceChildren()
+    if (!result) return
+    if (result.summary) {
+      const measures = document.createElement("p")
+      measures.textContent = result.summary
+      box.append(measures)
+    }
+    if (result.findings.length) {
+      const list = document.createElement("ul")
+      for (const finding of result.findings) {
+        const item = document.createElement("li")
+        item.dataset.code = finding.code
+        item.textContent = finding.message
+        if (finding.excerpt.length > 40) {
+          const excerpt = document.createElement("q")
+          excerpt.textContent = `${finding.excerpt.slice(0, 120)}…`
+          item.append(" ", excerpt)
+        }
+        list.append(item)
+      }
+      box.append(list)
+    }
+  }
+
+  function goTo(field) {
+    const closed = field.closest("details:not([open])")
+    if (closed) closed.open = true
+    showUnder(field)
+    const editor = field.closest(".prose-editor")
+    const target = (editor && editor.querySelector("[contenteditable]")) || field
+    target.focus()
+    target.scrollIntoView({ block: "center" })
+  }
+
+  function showSummaries() {
+    const fields = [...results].filter(([, result]) => result.findings.length)
+    const count = fields.reduce((total, [, result]) => total + result.findings.length, 0)
+    for (const summary of summaries) {
+      summary.hidden = count === 0
+      const template = count === 1 ? summary.dataset.one : summary.dataset.many
+      summary.querySelector("summary").textContent = template.replace("{count}", count)
+      const list = summary.querySelector("ul")
+      list.replaceChildren()
+      for (const [field, result] of fields) {
+        for (const finding of result.findings) {
+          const item = document.createElement("li")
+          const link = document.createElement("a")
+          link.href = `#${boxFor(field).id}`
+          link.textContent = `${labelOf(field)}: ${finding.message}`
+          link.addEventListener("click", (event) => {
+            event.preventDefault()
+            summary.open = false
+            goTo(field)
+          })
+          item.append(link)
+          list.append(item)
+        }
+      }
+    }
+  }
+
+  async function check(field, shown) {
+    const language = languageOf(field)
+    if (!language) return
+    try {
+      const response = await fetch(summaries[0].dataset.url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          "X-CSRFToken": form.elements.csrfmiddlewaretoken.value,
+        },
+        body: JSON.stringify({
+          kind: field.dataset.writingCheck,
+          language,
+          text: field.value,
+          file_name: field.dataset.writingCheck === "alt" ? fileNameOf() : "",
+          first_heading_level: Number(field.dataset.firstHeadingLevel || 2),
+        }),
+      })
+      if (!response.ok) return
+      results.set(field, await response.json())
+    } catch {
+      return // offline, or the server is away: the checks come back with the next change
+    }
+    if (shown) showUnder(field)
+    showSummaries()
+  }
+
+  form.addEventListener("input", (event) => {
+    const field = event.target
+    if (!field.dataset || !field.dataset.writingCheck) return
+    clearTimeout(timers.get(field))
+    timers.set(field, setTimeout(() => check(field, true), DELAY_MS))
+  })
+  for (const field of form.querySelectorAll("[data-writing-check]")) {
+    // A new photo's form starts without alt text: that is for the uploader to write, not a
+    // finding before they begin.
+    if (field.value.trim()) check(field, false)
+  }
+})()
