@@ -164,12 +164,14 @@ class TestChangeStatus:
 
 
 def test_the_engine_imports_no_admin_and_no_content_app():
-    """The engine's side of the layers (import-linter checks the rest, `make lint`)."""
+    """The engine's side of the layers (import-linter checks the rest, `make lint`): only
+    its own admin layer (admin.py, the pages it adds to the admin) imports Django's admin."""
     engine = Path(editorial.__file__).parent
     offenders = [
         f"{path.name}:{line} imports {name}"
         for path in sorted(engine.glob("*.py"))
         for line, name in imported_modules(path)
-        if name.startswith(("django.contrib.admin", "cities", "learningcities.admin"))
+        if name.startswith(("cities", "learningcities.admin"))
+        or (name.startswith("django.contrib.admin") and path.name != "admin.py")
     ]
     assert offenders == []
