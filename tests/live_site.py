@@ -47,6 +47,14 @@ def server_environment(workdir, port, database_url=None, **extra):
     return environment
 
 
+def server_environment_for_tests(workdir, port, database_url=None, **extra):
+    """`server_environment` for the tests' own servers: with the tests' settings (fast password
+    hasher, TEST_CLOCK: tests/server_settings.py); benchmarks measure the site's own."""
+    return server_environment(
+        workdir, port, database_url, DJANGO_SETTINGS_MODULE="tests.server_settings", **extra
+    )
+
+
 class Server:
     """`make serve` in its own process group, so that stopping it stops gunicorn's workers."""
 

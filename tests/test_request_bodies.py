@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.live_site import Server, free_port, server_environment
+from tests.live_site import Server, free_port, server_environment_for_tests
 
 LOGIN = reverse("admin:login")
 MB = 1024 * 1024
@@ -96,7 +96,7 @@ def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("bodies")
     temporary = workdir / "tmp"
     temporary.mkdir()
-    environment = server_environment(workdir, free_port(), TMPDIR=str(temporary))
+    environment = server_environment_for_tests(workdir, free_port(), TMPDIR=str(temporary))
     server = Server(environment, workdir / "serve.log").start()
     server.temporary = temporary
     yield server
