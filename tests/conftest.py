@@ -8,6 +8,7 @@ from django.utils import translation
 
 from tests import clock
 from tests.factories import make_publisher, make_staff, make_user
+from tests.live_site import prepare_site
 from tests.public_helpers import load_seed
 from tests.s3 import bucket_storage, moto_server
 
@@ -51,6 +52,17 @@ def redis_url(worker_id):
     if number > 7:
         pytest.fail("Redis has 16 databases; the tests use 15 down to 8, one per worker.")
     return f"redis://127.0.0.1:6379/{15 - number}"
+
+
+@pytest.fixture(scope="session")
+def prepared_site(tmp_path_factory):
+    """A folder with a site as `make serve` prepares it on SQLite (migrated, seeded), made once
+    per test process: the tests' servers start from a copy (tests.live_site.copy_prepared_site)
+    instead of spending minutes each on the same preparation. tests/test_production_server.py
+    still starts from nothing, as an operator's first `make serve` does."""
+    folder = tmp_path_factory.mktemp("prepared-site")
+    prepare_site(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

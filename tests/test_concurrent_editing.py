@@ -19,6 +19,7 @@ from tests.live_site import (
     EDITOR_PASSWORD,
     Editor,
     Server,
+    copy_prepared_site,
     form_fields,
     free_port,
     scratch_database,
@@ -35,16 +36,18 @@ if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 VENDORS = list(DATABASES)
 
 
-def start_site(workdir, database_url):
+def start_site(workdir, database_url, prepared_site):
+    if database_url.startswith("sqlite"):
+        copy_prepared_site(prepared_site, workdir)
     environment = server_environment_for_tests(workdir, free_port(), database_url)
     return Server(environment, workdir / "serve.log").start()
 
 
 @pytest.fixture(scope="module", params=VENDORS)
-def server(request, tmp_path_factory):
+def server(request, tmp_path_factory, prepared_site):
     workdir = tmp_path_factory.mktemp(f"editing-{request.param}")
     with scratch_database(workdir, DATABASES[request.param]) as database_url:
-        server = start_site(workdir, database_url)
+        server = start_site(workdir, database_url, prepared_site)
         try:
             server.accounts = server.set_up_editors(10)
             yield server
@@ -224,9 +227,11 @@ def test_two_publishers_approving_at_once_publish_once(server):
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
-def test_a_crash_in_the_middle_of_saves_leaves_nothing_half_written(vendor, tmp_path):
+def test_a_crash_in_the_middle_of_saves_leaves_nothing_half_written(
+    vendor, tmp_path, prepared_site
+):
     with scratch_database(tmp_path, DATABASES[vendor]) as database_url:
-        server = start_site(tmp_path, database_url)
+        server = start_site(tmp_path, database_url, prepared_site)
         try:
             accounts = server.set_up_editors(6)
             editors = [Editor(server.url, account["username"]) for account in accounts]

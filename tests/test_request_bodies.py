@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.live_site import Server, free_port, server_environment_for_tests
+from tests.live_site import Server, copy_prepared_site, free_port, server_environment_for_tests
 
 LOGIN = reverse("admin:login")
 MB = 1024 * 1024
@@ -92,8 +92,9 @@ class TemporaryFolderWatch(threading.Thread):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, prepared_site):
     workdir = tmp_path_factory.mktemp("bodies")
+    copy_prepared_site(prepared_site, workdir)
     temporary = workdir / "tmp"
     temporary.mkdir()
     environment = server_environment_for_tests(workdir, free_port(), TMPDIR=str(temporary))
