@@ -1,12 +1,13 @@
 """The network's news as an Atom feed, one per language: member cities, programs and UNESCO
 Learning City Awards as they appear on the public site."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 from django.contrib.syndication.views import Feed
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -66,9 +67,10 @@ def award_entries(request, awards):
     for award in awards:
         link = absolute_url(request, award.city.get_absolute_url())
         # An award has no date of its own on the site: it is news from the start of its
-        # round's year, or from its city's publication if that came later.
+        # round's year in Ecuador (in UTC, readers saw it on 31 December at 19:00), or from its
+        # city's publication if that came later.
         city_since = public_since(award.city, award.city.updated_at)
-        moment = max(datetime(award.year, 1, 1, tzinfo=UTC), city_since)
+        moment = max(timezone.make_aware(datetime(award.year, 1, 1)), city_since)
         yield Entry(
             _("%(city)s receives the UNESCO Learning City Award %(year)s")
             % {"city": award.city.name, "year": award.year},

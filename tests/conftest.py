@@ -1,14 +1,14 @@
-import importlib
 import os
 import tempfile
 
 import pytest
-from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import translation
 
-from tests.factories import make_publisher, make_user
+from tests import clock
+from tests.factories import make_publisher, make_staff, make_user
+from tests.live_site import prepare_site
 from tests.public_helpers import load_seed
 from tests.s3 import bucket_storage, moto_server
 
@@ -28,6 +28,10 @@ CHROMIUM_ARGS = [
 
 
 def pytest_configure(config):
+    clock.start()  # TEST_CLOCK, before anything reads the time (tests/clock.py)
+    # Django's advice for tests: the production hasher is slow on purpose. Set here rather
+    # than per test, so that session fixtures and the live servers' threads use it too.
+    django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # collectstatic never runs in tests; an empty STATIC_ROOT keeps WhiteNoise quiet,
     # including in the live server, which starts before per-test settings apply.
     django_settings.STATIC_ROOT = tempfile.mkdtemp(prefix="learningcities-static-")
@@ -38,6 +42,27 @@ def pytest_configure(config):
         # is locked") instead of waiting their turn as the site's SQLite settings make them.
         folder = tempfile.mkdtemp(prefix="learningcities-db-")
         database.setdefault("TEST", {})["NAME"] = os.path.join(folder, "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def redis_url(worker_id):
+    """A Redis database of this machine's server for this test process alone: with xdist, two
+    workers flushing one database would empty each other's cache in the middle of a test."""
+    number = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+    if number > 7:
+        pytest.fail("Redis has 16 databases; the tests use 15 down to 8, one per worker.")
+    return f"redis://127.0.0.1:6379/{15 - number}"
+
+
+@pytest.fixture(scope="session")
+def prepared_site(tmp_path_factory):
+    """A folder with a site as `make serve` prepares it on SQLite (migrated, seeded), made once
+    per test process: the tests' servers start from a copy (tests.live_site.copy_prepared_site)
+    instead of spending minutes each on the same preparation. tests/test_production_server.py
+    still starts from nothing, as an operator's first `make serve` does."""
+    folder = tmp_path_factory.mktemp("prepared-site")
+    prepare_site(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +79,6 @@ def test_settings(settings, tmp_path, request):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The live server speaks plain HTTP (pyproject.toml turns off the redirect to HTTPS).
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     cache.clear()  # cached pages must not leak from one test's data into another's
@@ -78,16 +102,6 @@ def database_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-@pytest.fixture
-def staff_groups():
-    """The staff groups as their migrations make them, for tests that commit: flushing the
-    database after such a test removes them."""
-    importlib.import_module(
-        "cities.migrations.0004_photo_uploader_and_editor_groups"
-    ).create_groups(apps, None)
-    importlib.import_module("cities.migrations.0015_publishers_group").create_publishers(apps, None)
-
-
 @pytest.fixture(autouse=True)
 def english():
     """Tests read the English site (/en/…) unless they ask for Spanish, the default."""
@@ -106,6 +120,29 @@ def client(client):
 def seeded():
     """The site's seed data: the member cities, their programs, the criteria and texts."""
     load_seed()
+
+
+@pytest.fixture
+def people(db):
+    """One person of each kind of staff, by role: two photo uploaders, an editor who may not
+    publish and a publisher (an editor who may), each with a mail address."""
+    return {
+        "uploader": make_staff("Photo uploaders", username="ana", email="ana@example.org"),
+        "other_uploader": make_staff("Photo uploaders", username="luis", email="luis@example.org"),
+        "editor": make_staff(
+            "Editors", username="eva", first_name="Eva", last_name="Ortiz", email="eva@example.org"
+        ),
+        "publisher": make_publisher(
+            username="pablo", first_name="Pablo", last_name="Vera", email="pablo@example.org"
+        ),
+    }
+
+
+@pytest.fixture
+def site(live_server):
+    """The address of the live server (a thread of this process), with the site's seed."""
+    load_seed()
+    return live_server.url
 
 
 @pytest.fixture

@@ -106,6 +106,16 @@ def make_program(city, criteria=(), **kwargs):
     return program
 
 
+def saved_by(user, item, **changes):
+    """`item` saved by `user` (as the admin would record it in the history), with `changes`."""
+    for name, value in changes.items():
+        setattr(item, name, value)
+    item._history_user = user
+    item.save()
+    del item._history_user
+    return item
+
+
 def make_staff(group_name, **kwargs):
     """A staff user in one of the groups the migrations create ("Photo uploaders", "Editors")."""
     user = make_user(is_staff=True, **kwargs)

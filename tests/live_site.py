@@ -5,8 +5,10 @@ gunicorn workers, a crash) and by bench/editing.py."""
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import threading
 import time
@@ -54,6 +56,32 @@ def server_environment(workdir, port, database_url=None, **extra):
     }
     environment.pop("AWS_STORAGE_BUCKET_NAME", None)  # media on this machine's disk
     return environment
+
+
+def server_environment_for_tests(workdir, port, database_url=None, **extra):
+    """`server_environment` for the tests' own servers: with the tests' settings (fast password
+    hasher, TEST_CLOCK: tests/server_settings.py); benchmarks measure the site's own."""
+    return server_environment(
+        workdir, port, database_url, DJANGO_SETTINGS_MODULE="tests.server_settings", **extra
+    )
+
+
+def prepare_site(workdir):
+    """What `make serve` prepares before it serves, done in `workdir`: the SQLite database
+    migrated and the seed loaded, with its photos in the media folder."""
+    environment = server_environment_for_tests(workdir, free_port())
+    for command in (["migrate", "--no-input"], ["load_seed"]):
+        subprocess.run([str(PYTHON), "manage.py", *command], cwd=ROOT, env=environment, check=True)
+
+
+def copy_prepared_site(prepared, workdir):
+    """The database and media of the site prepared in `prepared`, copied into `workdir`."""
+    with (
+        sqlite3.connect(prepared / "site.sqlite3") as source,
+        sqlite3.connect(workdir / "site.sqlite3") as target,
+    ):
+        source.backup(target)  # whole, whatever SQLite still holds in its write-ahead log
+    shutil.copytree(prepared / "media", workdir / "media", dirs_exist_ok=True)
 
 
 class Server:

@@ -2,7 +2,6 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 
 from .factories import make_city
 
@@ -43,11 +42,11 @@ PAGES = [
 FEED_LINKS = "head link[rel=alternate][type='application/atom+xml']"
 
 
-@pytest.fixture
-def site(live_server):
-    call_command("load_seed", verbosity=0)
-    # A city whose texts exist only in English shows the "not in your language" note.
-    make_city(
+@pytest.fixture(autouse=True)
+def english_only_city(site):
+    """A city whose texts exist only in English: its page shows the "not in your language"
+    note, which must be accessible too."""
+    return make_city(
         slug="ibarra",
         name="Ibarra",
         year_joined=2025,
@@ -58,7 +57,6 @@ def site(live_server):
         latitude="0.35171",
         longitude="-78.12233",
     )
-    return live_server.url
 
 
 @pytest.mark.parametrize("width", [390, 1280])

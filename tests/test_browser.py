@@ -1,15 +1,8 @@
 """End-to-end checks in headless Chromium against the live test server."""
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def site(live_server):
-    call_command("load_seed", verbosity=0)
-    return live_server.url
 
 
 def watch_errors(page):

@@ -15,14 +15,12 @@ from .factories import make_city, make_photo, make_program, make_user
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
-
 
 @pytest.fixture(params=["locmem", "redis"])
-def cache_backend(request, settings):
+def cache_backend(request, settings, redis_url):
     """Run each test with the local-memory cache and with the Redis server of this machine."""
     if request.param == "redis":
-        backend = {"BACKEND": "learningcities.redis_cache.RedisCache", "LOCATION": REDIS_URL}
+        backend = {"BACKEND": "learningcities.redis_cache.RedisCache", "LOCATION": redis_url}
     else:
         backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     settings.CACHES = {"default": backend}

@@ -19,31 +19,35 @@ from tests.live_site import (
     EDITOR_PASSWORD,
     Editor,
     Server,
+    copy_prepared_site,
     form_fields,
     free_port,
     scratch_database,
-    server_environment,
+    server_environment_for_tests,
 )
 from tests.photo_samples import jpeg
 
-# Each server gets a database of its own: a SQLite file, and on PostgreSQL a new database
-# on the suite's server.
+# Each server gets a database of its own, of the suite's kind: a SQLite file, or when the suite
+# runs on PostgreSQL a new database on its server. Once each (CI's SQLite pass has SQLite's):
+# they take minutes.
 DATABASES = {"sqlite": None}
 if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["postgresql"] = os.environ["DATABASE_URL"]
+    DATABASES = {"postgresql": os.environ["DATABASE_URL"]}
 VENDORS = list(DATABASES)
 
 
-def start_site(workdir, database_url):
-    environment = server_environment(workdir, free_port(), database_url)
+def start_site(workdir, database_url, prepared_site):
+    if database_url.startswith("sqlite"):
+        copy_prepared_site(prepared_site, workdir)
+    environment = server_environment_for_tests(workdir, free_port(), database_url)
     return Server(environment, workdir / "serve.log").start()
 
 
 @pytest.fixture(scope="module", params=VENDORS)
-def site(request, tmp_path_factory):
+def server(request, tmp_path_factory, prepared_site):
     workdir = tmp_path_factory.mktemp(f"editing-{request.param}")
     with scratch_database(workdir, DATABASES[request.param]) as database_url:
-        server = start_site(workdir, database_url)
+        server = start_site(workdir, database_url, prepared_site)
         try:
             server.accounts = server.set_up_editors(10)
             yield server
@@ -63,9 +67,9 @@ def at_once(actions):
         return list(pool.map(run, actions))
 
 
-def test_eight_editors_saving_different_cities_at_once_are_all_saved(site):
-    accounts = site.accounts[:8]
-    editors = [Editor(site.url, account["username"]) for account in accounts]
+def test_eight_editors_saving_different_cities_at_once_are_all_saved(server):
+    accounts = server.accounts[:8]
+    editors = [Editor(server.url, account["username"]) for account in accounts]
     for round_number in range(3):
         saves = []
         for editor, account in zip(editors, accounts, strict=True):
@@ -79,16 +83,16 @@ def test_eight_editors_saving_different_cities_at_once_are_all_saved(site):
             response.text[:500] for response in responses if response.status_code != 302
         ]
         assert all(r.headers["Location"].endswith("/cities/city/") for r in responses)
-    taglines = site.saved_state()["taglines"]
+    taglines = server.saved_state()["taglines"]
     assert [taglines[str(account["city"])] for account in accounts] == [
         f"{editor.username}, round 2" for editor in editors
     ]
 
 
-def test_ten_photo_uploads_at_once_are_all_stored_with_their_files(site):
-    editors = [Editor(site.url, account["username"]) for account in site.accounts]
+def test_ten_photo_uploads_at_once_are_all_stored_with_their_files(server):
+    editors = [Editor(server.url, account["username"]) for account in server.accounts]
     uploads = []
-    for number, (editor, account) in enumerate(zip(editors, site.accounts, strict=True)):
+    for number, (editor, account) in enumerate(zip(editors, server.accounts, strict=True)):
         url, fields, files = editor.add_photo(
             account["city"],
             jpeg(800, 600),
@@ -103,7 +107,7 @@ def test_ten_photo_uploads_at_once_are_all_stored_with_their_files(site):
     assert [response.status_code for response in responses] == [302] * 10, [
         response.text[:500] for response in responses if response.status_code != 302
     ]
-    state = site.saved_state()
+    state = server.saved_state()
     photos = [photo for photo in state["photos"] if photo["title"].startswith("Upload ")]
     assert sorted(photo["title"] for photo in photos) == sorted(f"Upload {n}" for n in range(10))
     for photo in photos:
@@ -192,14 +196,14 @@ print(json.dumps({
 """
 
 
-def test_two_publishers_approving_at_once_publish_once(site):
-    city = site.accounts[9]["city"]
-    output = site.manage(script=SET_UP_REVIEW % {"password": EDITOR_PASSWORD, "city": city})
+def test_two_publishers_approving_at_once_publish_once(server):
+    city = server.accounts[9]["city"]
+    output = server.manage(script=SET_UP_REVIEW % {"password": EDITOR_PASSWORD, "city": city})
     review = json.loads(output.strip().splitlines()[-1])["review"]
-    url = f"{site.url}/admin/cities/reviewrequest/{review}/review/"
+    url = f"{server.url}/admin/cities/reviewrequest/{review}/review/"
     approvals = []
     for name in ("publisher-1", "publisher-2"):
-        publisher = Editor(site.url, name)
+        publisher = Editor(server.url, name)
         publisher.http.headers["Accept-Language"] = "en"
         fields = form_fields(publisher.get(url).text, "review_form")
         approvals.append(
@@ -217,7 +221,7 @@ def test_two_publishers_approving_at_once_publish_once(site):
     assert sorted(response.status_code for response in responses) == [302, 409]
     refused = next(response for response in responses if response.status_code == 409)
     assert "It was already approved by" in refused.text
-    output = site.manage(script=PUBLICATIONS % {"city": city, "review": review})
+    output = server.manage(script=PUBLICATIONS % {"city": city, "review": review})
     outcome = json.loads(output.strip().splitlines()[-1])
     assert outcome["status"] == "published" and outcome["publications"] == 1
     assert outcome["state"] == "approved"
@@ -225,9 +229,11 @@ def test_two_publishers_approving_at_once_publish_once(site):
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
-def test_a_crash_in_the_middle_of_saves_leaves_nothing_half_written(vendor, tmp_path):
+def test_a_crash_in_the_middle_of_saves_leaves_nothing_half_written(
+    vendor, tmp_path, prepared_site
+):
     with scratch_database(tmp_path, DATABASES[vendor]) as database_url:
-        server = start_site(tmp_path, database_url)
+        server = start_site(tmp_path, database_url, prepared_site)
         try:
             accounts = server.set_up_editors(6)
             editors = [Editor(server.url, account["username"]) for account in accounts]
@@ -305,19 +311,19 @@ print(json.dumps({
 """
 
 
-def test_two_drafts_of_one_live_city_at_once_and_two_publications_of_it(site):
+def test_two_drafts_of_one_live_city_at_once_and_two_publications_of_it(server):
     """Two editors save a draft of one published city at the same moment: one draft is kept,
     the other editor is told whose draft theirs met, with their typing still in the form.
     Then two publishers publish that draft at the same moment: it is published once."""
-    city = site.accounts[7]["city"]
+    city = server.accounts[7]["city"]
     live = json.loads(
-        site.manage(script=SET_UP_LIVE_CITY % {"password": EDITOR_PASSWORD, "city": city})
+        server.manage(script=SET_UP_LIVE_CITY % {"password": EDITOR_PASSWORD, "city": city})
         .strip()
         .splitlines()[-1]
     )["tagline"]
     saves = []
-    for account in site.accounts[6:8]:
-        editor = Editor(site.url, account["username"])
+    for account in server.accounts[6:8]:
+        editor = Editor(server.url, account["username"])
         editor.http.headers["Accept-Language"] = "en"
         url, fields = editor.change_city(city, tagline=f"Draft by {editor.username}")
         saves.append(partial(editor.save, url, fields))
@@ -327,7 +333,7 @@ def test_two_drafts_of_one_live_city_at_once_and_two_publications_of_it(site):
     assert sorted(response.status_code for response in responses) == [200, 302]
     refused = next(response for response in responses if response.status_code == 200)
     assert "after you opened it" in refused.text
-    state = json.loads(site.manage(script=DRAFT_STATE % {"city": city}).strip().splitlines()[-1])
+    state = json.loads(server.manage(script=DRAFT_STATE % {"city": city}).strip().splitlines()[-1])
     ((draft_state, author, tagline),) = state["drafts"]
     assert draft_state == "open" and tagline == f"Draft by {author}"
     assert f"Draft by {'editor-6' if author == 'editor-7' else 'editor-7'}" in refused.text
@@ -335,13 +341,13 @@ def test_two_drafts_of_one_live_city_at_once_and_two_publications_of_it(site):
 
     publications = []
     for name in ("drafts-publisher-1", "drafts-publisher-2"):
-        publisher = Editor(site.url, name)
+        publisher = Editor(server.url, name)
         url, fields = publisher.change_city(city)
         publications.append(partial(publisher.save, url, fields))
 
     responses = at_once(publications)
 
     assert sorted(response.status_code for response in responses) == [302, 409]
-    state = json.loads(site.manage(script=DRAFT_STATE % {"city": city}).strip().splitlines()[-1])
+    state = json.loads(server.manage(script=DRAFT_STATE % {"city": city}).strip().splitlines()[-1])
     assert state["drafts"] == [["published", author, f"Draft by {author}"]]
     assert state["tagline"] == f"Draft by {author}" and state["publications"] == 1

@@ -20,31 +20,10 @@ from .factories import (
     make_criterion,
     make_photo,
     make_program,
-    make_publisher,
-    make_staff,
+    saved_by,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people():
-    return {
-        "uploader": make_staff("Photo uploaders", username="ana"),
-        "other_uploader": make_staff("Photo uploaders", username="luis"),
-        "editor": make_staff("Editors", username="eva", first_name="Eva", last_name="Ortiz"),
-        "publisher": make_publisher(username="pablo", first_name="Pablo", last_name="Vera"),
-    }
-
-
-def saved_by(user, item, **changes):
-    """`item` saved by `user` (as the admin would record it), with `changes` made."""
-    for name, value in changes.items():
-        setattr(item, name, value)
-    item._history_user = user
-    item.save()
-    del item._history_user
-    return item
 
 
 def dashboard_of(user):

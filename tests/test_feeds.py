@@ -2,7 +2,8 @@
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -58,6 +59,16 @@ def test_the_spanish_feed_lists_new_cities_programs_and_awards_in_spanish(client
     }
     award = entries(root)["Loja recibe el Premio UNESCO Ciudad del Aprendizaje 2024"]
     assert award.find(f"{ATOM}link").get("href") == "http://testserver/es/cities/loja/"
+
+
+def test_an_award_is_news_from_new_years_day_in_ecuador(client):
+    quito = make_city(name="Quito", slug="quito", published_at=timezone.now() - timedelta(days=800))
+    award_year = timezone.localdate().year - 1
+    LearningCityAward.objects.create(city=quito, year=award_year)
+    _response, root = feed(client, "/en/feed/")
+    (award,) = (entry for title, entry in entries(root).items() if "Award" in title)
+    updated = datetime.fromisoformat(award.findtext(f"{ATOM}updated"))
+    assert updated == datetime(award_year, 1, 1, tzinfo=ZoneInfo("America/Guayaquil"))
 
 
 def test_the_english_feed_speaks_english(client, network):

@@ -347,9 +347,9 @@ def test_photo_rows_of_a_refused_city_form_keep_their_own_photos(
 def keep_file(hours_old):
     name = f"{kept_uploads.PREFIX}{os.urandom(16).hex()}/photo.jpg"
     default_storage.save(name, ContentFile(samples.jpeg()))
-    if hours_old:
-        then = time.time() - hours_old * 3600
-        os.utime(default_storage.path(name), (then, then))
+    # Dated by the test clock (time.time() under TEST_CLOCK), not the file system's.
+    then = time.time() - hours_old * 3600
+    os.utime(default_storage.path(name), (then, then))
     return name
 
 

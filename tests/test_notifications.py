@@ -14,40 +14,38 @@ from cities.models import OutgoingMail, ReviewRequest
 from tests.factories import (
     logged_in_client,
     make_city,
-    make_publisher,
-    make_staff,
     new_photo_form_data,
 )
 from tests.live_site import free_port
 from tests.smtp import run_worker, send_mail_to, smtp_server
 
 # Committed for real, so that the mail goes out after the commit as it does on the site, by
-# the background worker.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("database_tasks")]
+# the background worker. A committed test's database is emptied afterwards;
+# serialized_rollback gives each test the staff groups back as the migrations made them.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("database_tasks"),
+]
 
 
 @pytest.fixture
-def people(staff_groups):
-    return {
-        "uploader": make_staff("Photo uploaders", username="ana", email="ana@example.org"),
-        "publisher": make_publisher(username="pablo", email="pablo@example.org"),
-        "city": make_city(name="Quito", slug="quito", cover=False),
-    }
+def quito(db):
+    return make_city(name="Quito", slug="quito", cover=False)
 
 
-def submit_photo(people, title="Plaza Grande"):
+def submit_photo(people, city, title="Plaza Grande"):
     client = logged_in_client(people["uploader"])
-    data = new_photo_form_data(client, city=people["city"].pk, title=title)
+    data = new_photo_form_data(client, city=city.pk, title=title)
     started = time.monotonic()
     response = client.post(reverse("admin:cities_photo_add"), {**data, "_submit_for_review": "1"})
     return response, time.monotonic() - started
 
 
-def test_the_publishers_are_mailed_when_a_photo_is_submitted(settings, people):
+def test_the_publishers_are_mailed_when_a_photo_is_submitted(settings, people, quito):
     with smtp_server() as inbox:
         send_mail_to(settings, inbox.port)
 
-        response, _seconds = submit_photo(people)
+        response, _seconds = submit_photo(people, quito)
         run_worker()
 
         assert response.status_code == 302
@@ -59,10 +57,10 @@ def test_the_publishers_are_mailed_when_a_photo_is_submitted(settings, people):
     assert OutgoingMail.objects.get().sent_at is not None
 
 
-def test_the_author_is_mailed_the_rejection_with_its_comment(settings, people):
+def test_the_author_is_mailed_the_rejection_with_its_comment(settings, people, quito):
     with smtp_server() as inbox:
         send_mail_to(settings, inbox.port)
-        submit_photo(people)
+        submit_photo(people, quito)
         run_worker()
         submission = ReviewRequest.objects.get()
 
@@ -78,11 +76,11 @@ def test_the_author_is_mailed_the_rejection_with_its_comment(settings, people):
     assert "Name the holder." in mail.get_content()
 
 
-def test_a_mail_server_that_is_down_neither_slows_nor_loses_the_save(settings, people):
+def test_a_mail_server_that_is_down_neither_slows_nor_loses_the_save(settings, people, quito):
     port = free_port()  # nothing listens there: connections are refused
     send_mail_to(settings, port)
 
-    response, seconds = submit_photo(people)
+    response, seconds = submit_photo(people, quito)
     run_worker()
 
     assert response.status_code == 302 and seconds < 5
@@ -102,13 +100,13 @@ def test_a_mail_server_that_is_down_neither_slows_nor_loses_the_save(settings, p
     assert mail.sent_at is not None and mail.attempts == 2
 
 
-def test_a_mail_server_that_hangs_does_not_hold_up_the_save(settings, people):
+def test_a_mail_server_that_hangs_does_not_hold_up_the_save(settings, people, quito):
     with socket.socket() as silent:  # accepts connections, never says a word
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         send_mail_to(settings, silent.getsockname()[1], timeout=10)
 
-        response, seconds = submit_photo(people)
+        response, seconds = submit_photo(people, quito)
 
         assert response.status_code == 302
         assert seconds < 10  # the save did not wait for the mail server's 10 s timeout
@@ -117,15 +115,15 @@ def test_a_mail_server_that_hangs_does_not_hold_up_the_save(settings, people):
     assert mail.sent_at is None and "timed out" in mail.last_error
 
 
-def test_the_next_mail_sends_the_ones_left_over(settings, people):
+def test_the_next_mail_sends_the_ones_left_over(settings, people, quito):
     send_mail_to(settings, free_port())
-    submit_photo(people, title="First")
+    submit_photo(people, quito, title="First")
     run_worker()
     OutgoingMail.objects.update(next_attempt_at=timezone.now())
 
     with smtp_server() as inbox:
         send_mail_to(settings, inbox.port)
-        submit_photo(people, title="Second")
+        submit_photo(people, quito, title="Second")
         run_worker()
         messages = inbox.wait_for(2)
     assert sorted(m["Subject"] for m in messages) == [
@@ -134,9 +132,9 @@ def test_the_next_mail_sends_the_ones_left_over(settings, people):
     ]
 
 
-def test_a_save_that_fails_sends_no_mail(settings, people):
+def test_a_save_that_fails_sends_no_mail(settings, people, quito):
     client = logged_in_client(people["uploader"])
-    data = new_photo_form_data(client, city=people["city"].pk, alt_text="")
+    data = new_photo_form_data(client, city=quito.pk, alt_text="")
 
     response = client.post(reverse("admin:cities_photo_add"), {**data, "_submit_for_review": "1"})
 

@@ -3,7 +3,6 @@ moto's S3 server, started by the tests on 127.0.0.1 (see tests/s3.py), and the m
 Redis."""
 
 import io
-import os
 import subprocess
 import sys
 import urllib.request
@@ -19,8 +18,6 @@ from cities.models import Photo
 from learningcities.storage import S3MediaStorage
 from tests.factories import make_city, make_photo, make_user, new_photo_form_data, uploaded_jpeg
 from tests.s3 import bucket_storage, s3_client
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture
@@ -141,11 +138,11 @@ def test_backup_and_restore_with_media_on_object_storage(settings, s3_endpoint, 
 
 
 @pytest.fixture
-def redis_cache(settings):
+def redis_cache(settings, redis_url):
     settings.CACHES = {
         "default": {
             "BACKEND": "learningcities.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": redis_url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }

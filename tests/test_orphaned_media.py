@@ -17,6 +17,8 @@ def run(*args):
 
 
 def make_old(name, hours=2):
+    """Dates the file `hours` back by the test clock (time.time() under TEST_CLOCK): the file
+    system dates a new file by the real clock."""
     then = time.time() - hours * 3600
     os.utime(default_storage.path(name), (then, then))
 
@@ -54,6 +56,7 @@ def test_delete_removes_orphans_and_nothing_a_row_refers_to(photo_and_orphan):
 
 def test_recent_files_are_left_alone_as_a_save_may_be_in_progress(db):
     recent = default_storage.save("photos/uploading.jpg", ContentFile(b"x"))
+    make_old(recent, hours=0)
     assert "0 orphaned" in run("--delete")
     assert default_storage.exists(recent)
     assert f"deleted: {recent}" in run("--delete", "--min-age", "0")

@@ -1,19 +1,12 @@
 """The public site on a phone (390 px wide) and a desktop, in headless Chromium."""
 
 import pytest
-from django.core.management import call_command
 
 from .factories import make_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def site(live_server):
-    call_command("load_seed", verbosity=0)
-    return live_server.url
 
 
 @pytest.fixture

@@ -1,47 +1,32 @@
 """An uploader adds a photo in a real browser and finds it, credited, on the city page."""
 
-import importlib
-
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group
-from django.core.management import call_command
 
 from cities.models import Photo
 from tests import photo_samples as samples
-from tests.factories import log_in_in_browser, make_user
+from tests.factories import log_in_in_browser, make_publisher, make_publishing_uploader
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the staff groups as the migrations made them, though a committed test
+# before this one emptied the database.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 ADD_PHOTO = "/admin/cities/photo/add/"
 
 
-def photo_uploaders():
-    """The group as its migration defines it (tests before this one may have flushed it)."""
-    migration = importlib.import_module("cities.migrations.0004_photo_uploader_and_editor_groups")
-    migration.create_groups(apps, None)
-    return Group.objects.get(name="Photo uploaders")
-
-
-def publishers():
-    importlib.import_module("cities.migrations.0015_publishers_group").create_publishers(apps, None)
-    return Group.objects.get(name="Publishers")
-
-
 @pytest.fixture
-def site(live_server):
-    call_command("load_seed", verbosity=0)
-    uploader = make_user("rosa", is_staff=True)
-    # An uploader who may also publish: what is tested here is uploading and crediting
-    # (tests/test_review_browser.py has an uploader who submits for review).
-    uploader.groups.add(photo_uploaders(), publishers())
-    return live_server.url
+def uploader(site):
+    """Rosa, an uploader who may also publish: what is tested here is uploading and crediting
+    (tests/test_review_browser.py has an uploader who submits for review)."""
+    return make_publishing_uploader(username="rosa")
 
 
 def choose_file(page, name, content, mime="image/jpeg"):
     page.set_input_files("#id_image", files=[{"name": name, "mimeType": mime, "buffer": content}])
 
 
-def test_uploader_uploads_a_photo_and_sees_it_credited_on_the_city_page(site, page):
+def test_uploader_uploads_a_photo_and_sees_it_credited_on_the_city_page(site, uploader, page):
     log_in_in_browser(page, site, "rosa", ADD_PHOTO, next_path=ADD_PHOTO)
 
     # Both languages on one form; Spanish, the default, is required.
@@ -93,9 +78,8 @@ def test_photo_credits_page_fits_a_phone(site, page):
 
 
 def test_editor_sets_the_focal_point_by_clicking_the_subject(site, page):
-    editor = make_user("elena", is_staff=True)
     # A publisher: the photo is public, and others' changes to it wait in a draft.
-    editor.groups.add(*Group.objects.filter(name__in=["Editors", "Publishers"]))
+    make_publisher(username="elena")
     quito = Photo.objects.get(reference="Patrimonio_Quito_01")
     change = f"/admin/cities/photo/{quito.pk}/change/"
     log_in_in_browser(page, site, "elena", change, next_path=change)
@@ -115,7 +99,7 @@ def test_editor_sets_the_focal_point_by_clicking_the_subject(site, page):
     assert card_image.evaluate("img => getComputedStyle(img).objectPosition") == "20% 70%"
 
 
-def test_uploader_fixes_a_refused_form_without_choosing_the_photo_again(site, page):
+def test_uploader_fixes_a_refused_form_without_choosing_the_photo_again(site, uploader, page):
     log_in_in_browser(page, site, "rosa", ADD_PHOTO, next_path=ADD_PHOTO)
     page.fill("#id_title_es", "Río Tomebamba")
     page.fill("#id_alt_text_es", "Casas blancas con balcones sobre la orilla del río")

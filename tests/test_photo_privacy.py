@@ -15,7 +15,7 @@ from django.utils import timezone
 from cities.models import Photo, Status
 from cities.scheduling import publish_scheduled
 from learningcities.storage import media_names
-from tests.factories import make_city, make_photo, make_staff
+from tests.factories import make_city, make_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +40,6 @@ def public_address_status(name):
 
 def checked_status(client, photo, name):
     return client.get(reverse("photo_file", args=[photo.pk, name.rsplit("/", 1)[1]])).status_code
-
-
-@pytest.fixture
-def people(db):
-    return {
-        "uploader": make_staff("Photo uploaders"),
-        "other_uploader": make_staff("Photo uploaders"),
-        "editor": make_staff("Editors"),
-    }
 
 
 def client_of(user):

@@ -8,9 +8,7 @@ import time
 import pytest
 import redis
 
-from tests.live_site import Server, free_port, server_environment
-
-PAGE_CACHE_URL = "redis://127.0.0.1:6379/13"
+from tests.live_site import Server, free_port, server_environment_for_tests
 
 
 class ProductionServer(Server):
@@ -25,16 +23,16 @@ class ProductionServer(Server):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, redis_url):
     # Keys carry the content version, which starts again with each throw-away database.
-    redis.Redis.from_url(PAGE_CACHE_URL).flushdb()
+    redis.Redis.from_url(redis_url).flushdb()
     workdir = tmp_path_factory.mktemp("serve")
-    environment = server_environment(
+    environment = server_environment_for_tests(
         workdir,
         free_port(),
         # Shared by the workers, as in production: with each worker's own local memory, the
         # second request of a test may reach a worker that has not cached the page yet.
-        CACHE_URL=PAGE_CACHE_URL,
+        CACHE_URL=redis_url,
         DJANGO_DEBUG="on",  # left over from development: `make serve` must still say off
     )
     server = ProductionServer(environment, workdir / "serve.log").start()

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.factories import make_user
-from tests.live_site import Server, free_port, server_environment
+from tests.live_site import Server, copy_prepared_site, free_port, server_environment_for_tests
 
 LOGIN = reverse("admin:login")
 PHOTO_ADD = reverse("admin:cities_photo_add")
@@ -114,11 +114,12 @@ class TemporaryFolderWatch(threading.Thread):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, prepared_site):
     workdir = tmp_path_factory.mktemp("bodies")
+    copy_prepared_site(prepared_site, workdir)
     temporary = workdir / "tmp"
     temporary.mkdir()
-    environment = server_environment(workdir, free_port(), TMPDIR=str(temporary))
+    environment = server_environment_for_tests(workdir, free_port(), TMPDIR=str(temporary))
     server = Server(environment, workdir / "serve.log").start()
     server.temporary = temporary
     yield server

@@ -27,16 +27,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people():
-    return {
-        "uploader": make_staff("Photo uploaders", username="ana", email="ana@example.org"),
-        "other_uploader": make_staff("Photo uploaders", username="luis", email="luis@x.org"),
-        "editor": make_staff("Editors", username="eva", email="eva@example.org"),
-        "publisher": make_publisher(username="pablo", email="pablo@example.org"),
-    }
-
-
-@pytest.fixture
 def quito():
     return make_city(name="Quito", slug="quito", cover=False)
 
