@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     # The rich-text editor's static files (cities.rich_text).
     "django_prose_editor",
     "django.contrib.sitemaps",
+    # Django's form templates, for the form renderer below.
+    "django.forms",
     "cities",
     # The project's infrastructure, installed for its commands: backup, restore,
     # remove_orphaned_media.
@@ -121,6 +123,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets are drawn with the templates above, so that templates/ may override one of
+# Django's (the admin's date and time inputs get labels: templates/admin/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "learningcities.wsgi.application"
 
