@@ -1,7 +1,9 @@
+import importlib
 import os
 import tempfile
 
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import translation
@@ -87,6 +89,17 @@ def client(client):
 def seeded():
     """The site's seed data: the member cities, their programs, the criteria and texts."""
     load_seed()
+
+
+@pytest.fixture
+def editorial_groups(db):
+    """The groups as their migrations make them ("Photo uploaders", "Editors", "Publishers"),
+    for tests on a flushed database (transaction=True), which has lost them."""
+    for migration, function in (
+        ("0004_photo_uploader_and_editor_groups", "create_groups"),
+        ("0015_publishers_group", "create_publishers"),
+    ):
+        getattr(importlib.import_module(f"cities.migrations.{migration}"), function)(apps, None)
 
 
 @pytest.fixture

@@ -1,11 +1,8 @@
 """WCAG 2.2 AA in the editors' admin: axe-core on the pages editors work on, in both languages,
 on a desktop and on a phone, and no admin page scrolling sideways on a phone."""
 
-import importlib
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.core.management import call_command
@@ -34,15 +31,10 @@ SCROLL_WIDTH = "document.documentElement.scrollWidth"
 
 
 @pytest.fixture
-def site(live_server):
+def site(live_server, editorial_groups):
     """The seed, the editors' groups, Quito's narrative drafted by an editor and submitted for
     review, and Quito's tagline published twice, so that the history has versions to compare."""
     call_command("load_seed", verbosity=0)
-    # The groups as their migrations make them: a flushed database has lost them.
-    importlib.import_module(
-        "cities.migrations.0004_photo_uploader_and_editor_groups"
-    ).create_groups(apps, None)
-    importlib.import_module("cities.migrations.0015_publishers_group").create_publishers(apps, None)
     publisher = logged_in_client(make_publisher(username="pablo"))
     quito = City.objects.get(slug="quito")
     for tagline in ("Quito aprende en cada parroquia.", "Quito aprende en sus barrios."):

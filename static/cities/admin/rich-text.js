@@ -121,6 +121,11 @@ function linkDialog(editor, options, href) {
 }
 
 export const SiteLink = Link.extend({
+  // Typing right after a link ("… del Municipio.") does not extend the link over it.
+  inclusive() {
+    return false
+  },
+
   addOptions() {
     return {
       ...this.parent?.(),
