@@ -208,6 +208,8 @@ LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 # A text missing in one language is shown in the other (with a note saying so).
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("es", "en")
+# The project's date formats (learningcities/formats/): English times on the 24-hour clock.
+FORMAT_MODULE_PATH = ["learningcities.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Guayaquil"
 USE_I18N = True
