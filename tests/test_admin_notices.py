@@ -1,5 +1,6 @@
-"""Notices that end a sentence with a time read cleanly: times are written on
-the 24-hour clock in both languages, so no "9:55 p.m.." ends a sentence."""
+"""What editors are told and offered: notices that end a sentence with a time read cleanly
+(times on the 24-hour clock in both languages, so no "9:55 p.m.."), and the conflict page
+highlights the way that keeps their work."""
 
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from .factories import change_url, logged_in_client, make_city, make_publisher
-from .test_edit_conflicts import opened_form
+from .test_edit_conflicts import conflicting_saves, opened_form
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +27,12 @@ def test_a_draft_scheduled_for_the_evening_ends_its_sentences_once(editorial_gro
     notice = notice[: notice.index("</li>")]
     assert "They will be published on " in notice and " 21:55." in notice
     assert "p.m." not in notice and ".." not in notice
+
+
+def test_the_conflict_page_highlights_applying_my_changes_not_discarding_them(editorial_groups):
+    cuenca = make_city(name="Cuenca", tagline="City of rivers")
+    *_, conflict = conflicting_saves(cuenca, {"tagline_en": "Rivers"}, {"tagline_en": "Bridges"})
+    assert conflict.status_code == 409
+    actions = conflict.text[conflict.text.index('class="edit-conflict__actions"') :]
+    assert '<button type="submit" name="_apply_on_top" value="1" class="button default">' in actions
+    assert '<a class="button edit-conflict__discard"' in actions
