@@ -1,7 +1,7 @@
 # Translated models mix in modeltranslation's admin classes: both languages on one form.
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import AdminTextareaWidget, RelatedFieldWidgetWrapper
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
@@ -151,6 +151,18 @@ class CompactInlineMixin:
         return formfield
 
 
+class SummaryBoxMixin:
+    """A program's summary (up to 300 characters, one or two sentences) is written in a box
+    of four lines as wide as the form's long texts, not on one narrow line."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in in_every_language("summary"):
+            kwargs["widget"] = AdminTextareaWidget(
+                attrs={"rows": 4, "maxlength": db_field.max_length}
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class ProgramInlineFormSet(BaseInlineFormSet):
     """Rows share what each would otherwise ask the database for, so that a city with many
     programs opens in a fixed number of queries: the criteria to tick, and as successors
@@ -186,7 +198,11 @@ class ProgramInlineFormSet(BaseInlineFormSet):
 
 
 class ProgramInline(
-    NoPublishingInlineMixin, CompactInlineMixin, ProgramOrderMixin, TranslationStackedInline
+    NoPublishingInlineMixin,
+    CompactInlineMixin,
+    SummaryBoxMixin,
+    ProgramOrderMixin,
+    TranslationStackedInline,
 ):
     model = Program
     formset = ProgramInlineFormSet
@@ -407,7 +423,12 @@ class CityAdmin(
 
 @admin.register(Program)
 class ProgramAdmin(
-    DraftableAdmin, ReviewableAdmin, ProgramOrderMixin, PublishableAdmin, TranslatedContentAdmin
+    DraftableAdmin,
+    ReviewableAdmin,
+    SummaryBoxMixin,
+    ProgramOrderMixin,
+    PublishableAdmin,
+    TranslatedContentAdmin,
 ):
     list_display = [
         "name",
@@ -592,8 +613,7 @@ class PhotoAdmin(
 
     @admin.display(description=_("subject"))
     def focal_point_picker(self, photo):
-        if not photo.image:
-            return _("Save the photo first; then click its subject here.")
+        # Before the first save it shows the file chosen, once chosen (focal-point.js).
         return render_to_string("admin/cities/photo/focal_point_picker.html", {"photo": photo})
 
     class Media:

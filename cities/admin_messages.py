@@ -41,13 +41,19 @@ GENDERS = {
 }
 
 # Django's own Spanish for these misses a space ("Elprograma"), writes "seleccionado/s" or
-# "fué"; the project's catalogue (first in LOCALE_PATHS' order) corrects them for every model
-# (these lines keep them there when the catalogue is remade). The lists saved with new orders
-# (list_editable) are all of masculine names.
+# "fué", greets one person in the plural ("Bienvenidos"), says "Agregar … adicional" where
+# the admin elsewhere says "Añadir", "Vista" for the link that opens a list, and "Ninguno"
+# under "Mis acciones"; the project's catalogue (first in LOCALE_PATHS' order) corrects them
+# for every model (these lines keep them there when the catalogue is remade). The lists saved
+# with new orders (list_editable) are all of masculine names.
 DJANGO_SPANISH_CORRECTED = [
     gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
     gettext_noop("Delete selected %(verbose_name_plural)s"),
     gettext_noop("Successfully deleted %(count)d %(items)s."),
+    gettext_noop("Welcome,"),
+    gettext_noop("Add another %(verbose_name)s"),
+    gettext_noop("View"),
+    gettext_noop("None available"),
     ngettext_lazy(
         "%(count)s %(name)s was changed successfully.",
         "%(count)s %(name)s were changed successfully.",

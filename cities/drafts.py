@@ -29,6 +29,7 @@ from .editorial_admin import marked_changes
 from .history import field_label, readable_value
 from .models import ContentVersion, Draft, DraftState, ReviewState
 from .notifications import queue_mail
+from .rendered_diff import rich_text_change
 
 logger = logging.getLogger(__name__)
 
@@ -260,6 +261,7 @@ def draft_changes(model_admin, request, item, draft):
                 **marked_changes(
                     readable_value(model, name, old), readable_value(model, name, new)
                 ),
+                **rich_text_change(model, name, old, new),
             }
         )
     return changes

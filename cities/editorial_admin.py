@@ -319,7 +319,7 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
             old, new = new, old
         delta = new.diff_against(old, foreign_keys_are_objs=True)
         rows = [
-            {"field": row["field"], **marked_changes(row["old"], row["new"])}
+            {**row, **marked_changes(row["old"], row["new"])}
             for row in readable_changes(self.model, delta)
         ]
         describe([old, new])

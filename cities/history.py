@@ -28,6 +28,7 @@ from simple_history.models import DeletedObject
 
 from learningcities import editorial
 
+from .rendered_diff import rich_text_change
 from .rich_text import RichTextField, html_to_text
 
 
@@ -146,7 +147,14 @@ def readable_changes(model, delta):
         old = readable_value(model, change.field, change.old)
         new = readable_value(model, change.field, change.new)
         if old != new:  # e.g. nothing before and an empty text now
-            rows.append({"field": field_label(model, change.field), "old": old, "new": new})
+            rows.append(
+                {
+                    "field": field_label(model, change.field),
+                    "old": old,
+                    "new": new,
+                    **rich_text_change(model, change.field, change.old, change.new),
+                }
+            )
     return rows
 
 

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # The editorial engine (drafts, review, scheduling, history), which content apps plug into.
     "learningcities.editorial",
+    # Django's form templates, for the form renderer below.
+    "django.forms",
     "cities",
     # The project's infrastructure, installed for its commands: backup, restore,
     # remove_orphaned_media.
@@ -129,6 +131,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets are drawn with the templates above, so that templates/ may override one of
+# Django's (the admin's date and time inputs get labels: templates/admin/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "learningcities.wsgi.application"
 
@@ -216,6 +222,8 @@ LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 # A text missing in one language is shown in the other (with a note saying so).
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("es", "en")
+# The project's date formats (learningcities/formats/): English times on the 24-hour clock.
+FORMAT_MODULE_PATH = ["learningcities.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Guayaquil"
 USE_I18N = True

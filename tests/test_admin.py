@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -137,9 +139,10 @@ def test_photo_form_shows_the_photo_to_click_for_its_subject(client, superuser):
         ' alt="Quito&#x27;s plaza &amp; its trees">'
         '<span class="focal-picker__mark" aria-hidden="true"></span></span>'
     ) in response.content.decode()
+    # Before the first save the picker waits, hidden, for a file to be chosen.
     response = client.get(reverse("admin:cities_photo_add"))
-    assert "Save the photo first; then click its subject here." in response.content.decode()
-    assert "data-focal-picker" not in response.content.decode()
+    assert "Choose the photo's file above; then click its subject here." in response.text
+    assert '<span class="focal-picker" data-focal-picker hidden><img alt="">' in response.text
 
 
 def test_deleting_a_cover_photo_is_refused_with_a_clear_message(client, superuser, content):
@@ -163,3 +166,14 @@ def test_award_year_before_the_first_round_is_refused():
 
 def test_admin_has_the_site_branding(client, superuser):
     assert "Learning Cities · editors" in client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_programs_summary_is_written_in_a_box_sized_for_300_characters(editor_client):
+    program = make_program(make_city(cover=False), summary="Care for young children.")
+    for url, name in (
+        (change_url(program), "summary_es"),
+        (change_url(program.city), "programs-0-summary_es"),
+    ):
+        page = editor_client.get(url).content.decode()
+        box = re.search(rf'<textarea name="{name}"[^>]*>', page)[0]
+        assert 'rows="4"' in box and 'maxlength="300"' in box and "vLargeTextField" in box

@@ -1,10 +1,18 @@
 """An uploader adds a photo in a real browser and finds it, credited, on the city page."""
 
 import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
 
 from cities.models import Photo
 from tests import photo_samples as samples
-from tests.factories import log_in_in_browser, make_publisher, make_publishing_uploader
+from tests.factories import (
+    jpeg_bytes,
+    log_in_in_browser,
+    make_photo,
+    make_publisher,
+    make_publishing_uploader,
+)
 
 # serialized_rollback: the staff groups as the migrations made them, though a committed test
 # before this one emptied the database.
@@ -122,3 +130,33 @@ def test_uploader_fixes_a_refused_form_without_choosing_the_photo_again(site, up
     photo = Photo.objects.get(title_es="Río Tomebamba")
     assert (photo.width, photo.height, photo.credit) == (1200, 800, "Rosa Quizhpe")
     assert photo.renditions
+
+
+def click_the_subject_at(page, across, down):
+    """Clicks the picker's picture `across` % from its left edge and `down` % from its top;
+    returns the distance in pixels from the click to the centre of the mark drawn."""
+    picture = page.locator("[data-focal-picker] img")
+    picture.scroll_into_view_if_needed()
+    box = picture.bounding_box()
+    x, y = box["x"] + box["width"] * across / 100, box["y"] + box["height"] * down / 100
+    page.mouse.click(x, y)
+    mark = page.locator(".focal-picker__mark").bounding_box()
+    centre = mark["x"] + mark["width"] / 2, mark["y"] + mark["height"] / 2
+    return abs(centre[0] - x) + abs(centre[1] - y)
+
+
+def test_the_focal_point_is_set_before_the_first_save_and_marked_where_clicked(
+    site, uploader, page
+):
+    log_in_in_browser(page, site, "rosa", ADD_PHOTO, next_path=ADD_PHOTO)
+    assert not page.locator("[data-focal-picker]").is_visible()
+    choose_file(page, "plaza.jpg", jpeg_bytes(1200, 800))
+    page.locator("[data-focal-picker] img").wait_for()
+    assert click_the_subject_at(page, 72, 55) <= 3
+    assert (page.input_value("#id_focal_x"), page.input_value("#id_focal_y")) == ("72", "55")
+
+    # On a saved photo's form too: its picture is narrower than the form's row.
+    photo = make_photo(uploaded_by=User.objects.get(username="rosa"))
+    page.goto(site + reverse("admin:cities_photo_change", args=[photo.pk]))
+    assert click_the_subject_at(page, 72, 55) <= 3
+    assert (page.input_value("#id_focal_x"), page.input_value("#id_focal_y")) == ("72", "55")

@@ -391,7 +391,7 @@ class TestTheAdminForm:
         client.force_login(make_staff("Photo uploaders"))
         assert client.get(reverse("admin:cities_city_site_pages")).status_code == 403
 
-    def test_the_history_compares_the_text_not_the_tags(self, client):
+    def test_the_history_compares_the_text_as_rendered_with_its_source_on_demand(self, client):
         city = make_city(slug="quito", narrative_en="<p>Old <strong>words</strong>.</p>")
         city.narrative_en = "<h2>New</h2><p>Old <em>words</em>.</p>"
         city.save()
@@ -399,6 +399,10 @@ class TestTheAdminForm:
         url = reverse("admin:cities_city_compare", args=[city.pk])
         page = client.get(url, {"old": old.history_id, "new": new.history_id}).content.decode()
         comparison = page[page.index('id="version-comparison"') :]
-        assert "<del>Old</del> words." in comparison
-        assert "<ins>New<br><br>Old</ins> words." in comparison
-        assert "&lt;" not in comparison and "strong" not in comparison
+        # A new heading, and bold made italic: both framed as changed (tests/test_rendered_diff.py).
+        assert (
+            '<div class="rich-diff"><h2 class="rich-diff__changed"><ins>New</ins></h2>'
+            '<p>Old <em class="rich-diff__changed">words</em>.</p></div>'
+        ) in comparison
+        source = comparison[comparison.index("<details") :]
+        assert "&lt;p&gt;Old &lt;strong&gt;words&lt;/strong&gt;.&lt;/p&gt;" in source

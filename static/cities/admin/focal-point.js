@@ -1,5 +1,6 @@
 // Clicking the subject in the photo form's picture sets the focal point fields (percent),
 // and typing in those fields moves the mark: both ways, so what is saved is what is shown.
+// A file chosen in the form, before its first save too, is shown there at once.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   const picker = document.querySelector("[data-focal-picker]");
@@ -24,4 +25,22 @@ document.addEventListener("DOMContentLoaded", () => {
   across.addEventListener("input", showMark);
   down.addEventListener("input", showMark);
   showMark();
+
+  // Read as a data: address, which the Content-Security-Policy allows for images.
+  const file = document.getElementById("id_image");
+  file?.addEventListener("change", () => {
+    const chosen = file.files[0];
+    if (!chosen || !chosen.type.startsWith("image/")) {
+      return;
+    }
+    const reader = new FileReader();
+    reader.addEventListener("load", () => {
+      image.src = reader.result;
+      image.removeAttribute("width");
+      image.removeAttribute("height");
+      picker.hidden = false;
+      document.querySelector("[data-focal-picker-hint]")?.remove();
+    });
+    reader.readAsDataURL(chosen);
+  });
 });

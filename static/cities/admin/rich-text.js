@@ -3,7 +3,8 @@
 // - SiteLink: the link dialog offers the site's cities and programs by name (their paths in
 //   the language of the text), or takes an https:// or mailto: address;
 // - ToolbarLabels: the toolbar's buttons named in the admin's language, announced as a
-//   toolbar with pressed/disabled states, and the writing area named by its field's label.
+//   toolbar with pressed/disabled states, one stop for the Tab key with the arrow keys
+//   inside, and the writing area named by its field's label.
 // The server keeps only what cities.rich_text.sanitize allows, whatever this sends.
 import { crel, Extension, Link } from "django-prose-editor/editor"
 
@@ -120,6 +121,11 @@ function linkDialog(editor, options, href) {
 }
 
 export const SiteLink = Link.extend({
+  // Typing right after a link ("… del Municipio.") does not extend the link over it.
+  inclusive() {
+    return false
+  },
+
   addOptions() {
     return {
       ...this.parent?.(),
@@ -162,6 +168,27 @@ const TOGGLES = new Set([
   "italic",
   "insert link",
 ])
+
+// The toolbar is one stop for the Tab key; the arrow keys, Home and End move between its
+// buttons (WAI-ARIA's toolbar pattern), and the button last used keeps the stop.
+function rovingFocus(menubar) {
+  const buttons = () => [...menubar.querySelectorAll("button")].filter((button) => button.offsetParent)
+  const keepStop = (current) => {
+    for (const button of menubar.querySelectorAll("button")) button.tabIndex = button === current ? 0 : -1
+  }
+  keepStop(buttons()[0])
+  menubar.addEventListener("focusin", (event) => {
+    if (event.target.matches("button")) keepStop(event.target)
+  })
+  menubar.addEventListener("keydown", (event) => {
+    const list = buttons()
+    const index = list.indexOf(document.activeElement)
+    const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: list.length - 1 }
+    if (index < 0 || !(event.key in moves)) return
+    event.preventDefault()
+    list[(moves[event.key] + list.length) % list.length].focus()
+  })
+}
 
 export const ToolbarLabels = Extension.create({
   name: "toolbarLabels",
@@ -212,6 +239,7 @@ export const ToolbarLabels = Extension.create({
       }
     }
     sync()
+    rovingFocus(menubar)
     new MutationObserver(sync).observe(menubar, { attributes: true, attributeFilter: ["class"], subtree: true })
   },
 })

@@ -1,0 +1,219 @@
+"""WCAG 2.2 AA in the editors' admin: axe-core on the pages editors work on, in both languages,
+on a desktop and on a phone, and no admin page scrolling sideways on a phone."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.contrib import admin
+from django.test import RequestFactory
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cities.models import City, Photo, ReviewRequest
+from tests.factories import (
+    change_url,
+    log_in_in_browser,
+    logged_in_client,
+    make_publisher,
+    make_staff,
+    make_user,
+)
+from tests.test_accessibility import AXE_OPTIONS
+from tests.test_edit_conflicts import opened_form
+from tests.test_history_wording import compare_url, history_url
+from tests.test_two_factor import code_of
+
+# serialized_rollback: the staff groups as the migrations made them, after earlier committed
+# tests emptied the database.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+LOCALES = {"es": "es-EC", "en": "en-US"}
+SCROLL_WIDTH = "document.documentElement.scrollWidth"
+
+
+@pytest.fixture
+def site_under_review(site):
+    """The site (its address, with the seed) with Quito's narrative drafted by an editor and
+    submitted for review, and Quito's tagline published twice, so that the history has
+    versions to compare."""
+    publisher = logged_in_client(make_publisher(username="pablo"))
+    quito = City.objects.get(slug="quito")
+    for tagline in ("Quito aprende en cada parroquia.", "Quito aprende en sus barrios."):
+        publisher.post(change_url(quito), form_as_shown(publisher, quito) | {"tagline_es": tagline})
+    editor = logged_in_client(make_staff("Editors", username="eva"))
+    submitted = form_as_shown(editor, quito) | {
+        "narrative_es": "<h2>Quito aprende</h2><p>En cada parroquia.</p>",
+        "_submit_for_review": "1",
+    }
+    submitted.pop("_save")
+    editor.post(change_url(quito), submitted)
+    return site
+
+
+def form_as_shown(client, obj):
+    """The change form of `obj` as shown, but its photos' files, which a browser sends only
+    when a new one is chosen (the test client would send the stored ones again)."""
+    return {
+        name: value
+        for name, value in opened_form(client, obj).items()
+        if not hasattr(value, "read")
+    }
+
+
+def editors_pages():
+    """The addresses of the pages every editor works on, the conflict and 2FA pages aside."""
+    quito = City.objects.get(slug="quito")
+    versions = list(quito.history.order_by("history_date"))
+    return {
+        "dashboard": reverse("admin:index"),
+        "Quito's form": change_url(quito),
+        "photo form": change_url(Photo.objects.filter(city=quito).first()),
+        "review": ReviewRequest.objects.get().get_absolute_url(),
+        "history": history_url(quito),
+        "compare": compare_url(quito, versions[0], versions[-1]),
+        "activity log": reverse("admin:activity_log"),
+    }
+
+
+def audit(page, axe, name, width, found):
+    """axe-core's violations and any sideways scrolling of the page shown, under `name`."""
+    results = axe.run(page, options=AXE_OPTIONS)
+    if results.violations_count:
+        found[name] = [
+            (violation["id"], [node["target"] for node in violation["nodes"]])
+            for violation in results.response["violations"]
+        ]
+    scroll_width = page.evaluate(SCROLL_WIDTH)
+    if scroll_width > width:
+        found[f"{name} (width)"] = f"scrolls sideways: {scroll_width}px wide"
+
+
+def conflict_page(page, site):
+    """Cuenca's form opened, Cuenca saved by someone else meanwhile, then saved: refused."""
+    cuenca = City.objects.get(slug="cuenca")
+    page.goto(site + change_url(cuenca))
+    page.fill("#id_tagline_es", "Cuenca aprende junto a sus ríos.")
+    cuenca.save()
+    page.click("input[name=_save]")
+    page.wait_for_selector(".edit-conflict")
+
+
+def two_factor_pages(browser, site, language, width, axe, found):
+    """The enrolment, the recovery codes shown once, and the second step of the next login."""
+    settings.REQUIRE_2FA = True
+    make_user("maria", is_staff=True)
+    for step in ("enrolment", "recovery codes", "second step"):
+        context = new_context(browser, language, width)
+        page = context.new_page()
+        page.goto(site + reverse("admin:login"))
+        page.fill("#id_username", "maria")
+        page.fill("#id_password", "pw")
+        page.click("input[type=submit]")
+        page.wait_for_selector("#id_code")
+        if step == "recovery codes":
+            page.fill("#id_code", code_of(TOTPDevice.objects.get(user__username="maria")))
+            page.click("form:has(#id_code) [type=submit]")
+            page.wait_for_selector("#recovery-codes")
+        audit(page, axe, f"2FA {step}", width, found)
+        context.close()
+
+
+def new_context(browser, language, width):
+    return browser.new_context(
+        viewport={"width": width, "height": 900},
+        locale=LOCALES[language],
+        timezone_id=settings.TIME_ZONE,
+    )
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_editors_pages_have_no_axe_violations_and_fit_a_phone(
+    site_under_review, browser, language, width
+):
+    axe = Axe()
+    found = {}
+    context = new_context(browser, language, width)
+    page = context.new_page()
+    log_in_in_browser(page, site_under_review, "pablo", "/admin/")
+    for name, path in editors_pages().items():
+        page.goto(site_under_review + path)
+        audit(page, axe, name, width, found)
+    conflict_page(page, site_under_review)
+    audit(page, axe, "conflict", width, found)
+    context.close()
+    two_factor_pages(browser, site_under_review, language, width, axe, found)
+    assert found == {}
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_no_admin_list_or_form_scrolls_sideways_on_a_phone(site_under_review, browser, language):
+    chief = make_user("chief", is_staff=True, is_superuser=True)
+    context = new_context(browser, language, 390)
+    page = context.new_page()
+    log_in_in_browser(page, site_under_review, "chief", "/admin/")
+    wide = {}
+    # Every list, add form and one change form of the models the admin shows.
+    paths = [reverse("admin:index")]
+    request = RequestFactory().get("/admin/")
+    request.user = chief
+    for model, model_admin in admin.site._registry.items():
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        paths.append(reverse(f"{info}_changelist"))
+        if model_admin.has_add_permission(request):
+            paths.append(reverse(f"{info}_add"))
+        if first := model._default_manager.first():
+            paths.append(change_url(first))
+    for path in paths:
+        assert page.goto(site_under_review + path).status == 200, path
+        scroll_width = page.evaluate(SCROLL_WIDTH)
+        if scroll_width > 390:
+            wide[path] = scroll_width
+    context.close()
+    assert paths
+    assert wide == {}
+
+
+def test_the_formatting_toolbar_is_one_tab_stop_big_enough_and_stays_in_view(
+    site_under_review, browser
+):
+    context = new_context(browser, "es", 390)
+    page = context.new_page()
+    quito = change_url(City.objects.get(slug="quito"))
+    log_in_in_browser(page, site_under_review, "pablo", quito, next_path=quito)
+    editor = page.locator(".prose-editor:has(#id_narrative_es)")
+    toolbar, writing = editor.locator(".prose-menubar"), editor.locator(".ProseMirror")
+    writing.wait_for()
+    buttons = toolbar.locator("button:visible")
+    assert toolbar.locator("button[tabindex='0']").count() == 1
+    focused_title = "document.activeElement.title"
+
+    buttons.first.focus()
+    page.keyboard.press("Tab")  # out of the toolbar, into the writing area
+    assert page.evaluate("document.activeElement.classList.contains('ProseMirror')")
+    page.keyboard.press("Shift+Tab")  # back to the toolbar's one stop
+    assert page.evaluate(focused_title) == buttons.first.get_attribute("title")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(focused_title) == buttons.nth(1).get_attribute("title")
+    page.keyboard.press("End")
+    assert page.evaluate(focused_title) == buttons.last.get_attribute("title")
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowLeft")  # round to the last
+    assert page.evaluate(focused_title) == buttons.last.get_attribute("title")
+
+    sizes = buttons.evaluate_all("all => all.map(b => [b.offsetWidth, b.offsetHeight])")
+    assert min(min(size) for size in sizes) >= 24, sizes
+
+    # Writing a long text down the page: the toolbar stays on the screen above the caret.
+    writing.click()
+    page.keyboard.press("Control+End")
+    for line in range(40):
+        page.keyboard.press("Enter")
+        page.keyboard.type(f"Línea {line}")
+    box = toolbar.bounding_box()
+    assert page.evaluate("window.scrollY") > 900
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 900
+    context.close()

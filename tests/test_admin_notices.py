@@ -1,0 +1,38 @@
+"""What editors are told and offered: notices that end a sentence with a time read cleanly
+(times on the 24-hour clock in both languages, so no "9:55 p.m.."), and the conflict page
+highlights the way that keeps their work."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from .factories import change_url, logged_in_client, make_city, make_publisher
+from .test_edit_conflicts import conflicting_saves, opened_form
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_draft_scheduled_for_the_evening_ends_its_sentences_once():
+    quito = make_city(name="Quito", narrative_en="<p>Quito learns.</p>", cover=False)
+    client = logged_in_client(make_publisher(username="pablo"))
+    evening = (timezone.localtime() + timedelta(days=1)).replace(hour=21, minute=55)
+    form = opened_form(client, quito) | {"narrative_en": "<p>Quito learns more.</p>"}
+    form.pop("_save")
+    form |= {"_schedule_draft": "1", "_draft_publish_at": evening.strftime("%Y-%m-%dT%H:%M")}
+    assert client.post(change_url(quito), form).status_code == 302
+
+    notice = client.get(change_url(quito)).text
+    notice = notice[notice.index('class="messagelist draft-notice"') :]
+    notice = notice[: notice.index("</li>")]
+    assert "They will be published on " in notice and " 21:55." in notice
+    assert "p.m." not in notice and ".." not in notice
+
+
+def test_the_conflict_page_highlights_applying_my_changes_not_discarding_them():
+    cuenca = make_city(name="Cuenca", tagline="City of rivers")
+    *_, conflict = conflicting_saves(cuenca, {"tagline_en": "Rivers"}, {"tagline_en": "Bridges"})
+    assert conflict.status_code == 409
+    actions = conflict.text[conflict.text.index('class="edit-conflict__actions"') :]
+    assert '<button type="submit" name="_apply_on_top" value="1" class="button default">' in actions
+    assert '<a class="button edit-conflict__discard"' in actions
