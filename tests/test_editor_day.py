@@ -205,6 +205,10 @@ def test_an_editors_day(editor_page, visitor_page, live_server, tmp_path):
     assert versions.count() >= 3
     page.select_option("#compare-old", index=versions.count() - 1)  # the first draft
     page.click(".compare-versions button[type=submit]")
+    # The narrative is shown rendered, words marked; both texts whole in its source.
+    page.locator("#version-comparison details").evaluate_all(
+        "all => all.forEach(d => d.open = true)"
+    )
     comparison = page.inner_text("#version-comparison")
     assert "Narrative" in comparison and FIRST_TEXT in comparison and SECOND_TEXT in comparison
     assert "Status" in comparison  # draft, then published

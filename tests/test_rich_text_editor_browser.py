@@ -50,7 +50,7 @@ def test_the_writing_area_looks_like_the_public_text(narrative):
         "rgb(11, 79, 138)",
         "underline",
     ]
-    assert style(writing.locator("p").first, "fontSize") == ["17px"]
+    assert style(writing.locator("p").first, "fontSize") == ["14px"]
     assert writing.bounding_box()["width"] <= 44 * 16
 
 

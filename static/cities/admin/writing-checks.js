@@ -1,15 +1,12 @@
-// Checks while writing (learningcities.editorial.writing). Every text field marked
-// data-writing-check is measured by the server in its own language when the form opens and a
-// moment after someone stops typing in it. The field being written shows its measures and
-// findings under it; the form's buttons offer all the findings, each leading to its field.
-// Nothing here blocks a save.
+// Checks while writing (docs/checks-while-writing.md): fields marked data-writing-check are
+// measured in their language on opening and after typing; never blocks a save.
 ;(() => {
   const summaries = document.querySelectorAll(".writing-checks-summary")
   const form = summaries.length && summaries[0].closest("form")
   if (!form || !form.elements.csrfmiddlewaretoken) return
   const DELAY_MS = 800
   const timers = new WeakMap()
-  const results = new Map() // field -> the server's answer
+  const results = new Map()
 
   // modeltranslation names each language's widget "mt-field-<field>-<language>".
   const languageOf = (field) => (field.className.match(/\bmt-field-\S+-([a-z]{2})\b/) || [])[1]
@@ -25,7 +22,7 @@
     if (!box) {
       box = document.createElement("div")
       box.id = id
-      // Placed and indented as the field's help text is (the admin's "help" class).
+      // Placed as the field's help text.
       box.className = "help writing-checks"
       box.setAttribute("aria-live", "polite")
       ;(field.closest(".flex-container") || field.closest(".prose-editor") || field).after(box)
@@ -46,7 +43,6 @@
     const result = results.get(field)
     const box = boxFor(field)
     box.replaceChildren()
-    if (!result) return
     if (result.summary) {
       const measures = document.createElement("p")
       measures.textContent = result.summary
@@ -128,7 +124,7 @@
       if (!response.ok) return
       results.set(field, await response.json())
     } catch {
-      return // offline, or the server is away: the checks come back with the next change
+      return // offline: checked again with the next change
     }
     if (shown) showUnder(field)
     showSummaries()
@@ -141,8 +137,7 @@
     timers.set(field, setTimeout(() => check(field, true), DELAY_MS))
   })
   for (const field of form.querySelectorAll("[data-writing-check]")) {
-    // A new photo's form starts without alt text: that is for the uploader to write, not a
-    // finding before they begin.
+    // Empty: nothing written yet to check.
     if (field.value.trim()) check(field, false)
   }
 })()
