@@ -23,11 +23,9 @@ from tests.test_edit_conflicts import opened_form
 from tests.test_history_wording import compare_url, history_url
 from tests.test_two_factor import code_of
 
-# serialized_rollback: the staff groups as the migrations made them, after earlier committed
-# tests emptied the database.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 LOCALES = {"es": "es-EC", "en": "en-US"}

@@ -62,7 +62,7 @@ def visit(path, pages, errors):
         connections.close_all()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_due_draft_is_published_once_by_the_worker_while_eight_visitors_arrive(monkeypatch):
     when = timezone.now() + timedelta(hours=1)
     quito, draft = scheduled_draft(when)
@@ -117,8 +117,8 @@ def test_a_due_draft_is_published_once_by_the_worker_while_eight_visitors_arrive
     assert not OutgoingMail.objects.exists()  # no "not published" mail
 
 
-# Committed, so that the tasks are enqueued; the staff groups come back after the flush.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed, so that the tasks are enqueued.
+@pytest.mark.django_db(transaction=True)
 class TestTheTaskChecksAgainWhenItRuns:
     def test_a_rescheduled_draft_is_published_at_its_new_time_only(self):
         first = timezone.now() + timedelta(hours=1)
@@ -251,7 +251,7 @@ def wait_until(condition, timeout=60):
         time.sleep(0.5)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_process_publishes_a_due_draft_without_any_request(settings, tmp_path):
     when = timezone.now() + timedelta(seconds=4)
     quito, draft = scheduled_draft(when)

@@ -20,10 +20,9 @@ from tests.live_site import free_port
 from tests.smtp import run_worker, send_mail_to, smtp_server
 
 # Committed for real, so that the mail goes out after the commit as it does on the site, by
-# the background worker. A committed test's database is emptied afterwards;
-# serialized_rollback gives each test the staff groups back as the migrations made them.
+# the background worker.
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("database_tasks"),
 ]
 

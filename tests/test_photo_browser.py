@@ -14,11 +14,9 @@ from tests.factories import (
     make_publishing_uploader,
 )
 
-# serialized_rollback: the staff groups as the migrations made them, though a committed test
-# before this one emptied the database.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 ADD_PHOTO = "/admin/cities/photo/add/"
 

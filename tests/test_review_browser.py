@@ -12,11 +12,9 @@ from tests.factories import log_in_in_browser
 from tests.smtp import send_mail_to, smtp_server
 from tests.test_browser import watch_errors
 
-# serialized_rollback: the staff groups as the migrations made them, though a committed test
-# before this one emptied the database.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 ADD_PHOTO = "/admin/cities/photo/add/"

@@ -5,11 +5,9 @@ import pytest
 
 from tests.factories import change_url, log_in_in_browser, make_city, make_publisher
 
-# serialized_rollback: the staff groups as the migrations made them, after earlier committed
-# tests emptied the database.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 NARRATIVE = (

@@ -9,10 +9,9 @@ from playwright.sync_api import expect
 from cities.models import City
 from tests.factories import change_url, log_in_in_browser, make_staff
 
-# serialized_rollback: the groups the migrations make come back after each test's flush.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 LONG_SENTENCE = " ".join(["La ciudad aprende con sus barrios y sus escuelas"] * 4) + "."
