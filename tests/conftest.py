@@ -65,6 +65,24 @@ def prepared_site(tmp_path_factory):
     return folder
 
 
+def pytest_collection_modifyitems(items):
+    """Every committed test (transaction=True, or a live server) starts from the database as
+    the migrations left it, staff groups included, and its flush leaves the content types and
+    permissions alone (serialized rollback): remade by a flush they would get other ids, and
+    the next test restoring the migrations' rows would collide with them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        committed = (
+            marker.kwargs.get("transaction")
+            if marker
+            else ("live_server" in item.fixturenames or "transactional_db" in item.fixturenames)
+        )
+        if committed:
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
+            kwargs["serialized_rollback"] = True
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 @pytest.fixture(scope="session")
 def s3_endpoint():
     with moto_server() as endpoint:
@@ -100,15 +118,6 @@ def database_tasks(settings):
     """Background work kept in the database for the worker (`manage.py db_worker`), as on
     the site, instead of done at once as in the other tests."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture(autouse=True)
-def django_db_serialized_rollback():
-    """Every committed test (transaction=True, a live server) starts from the database as the
-    migrations left it, staff groups included, and its flush leaves the content types and
-    permissions alone: remade by the flush, they would get other ids, and the next test that
-    restores the migrations' rows would collide with them (pytest-django reads this name among
-    a test's fixtures; overridden here so that it asks for no database itself)."""
 
 
 @pytest.fixture(autouse=True)
