@@ -84,6 +84,20 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, its rows as the migrations left them kept for the committed tests'
+    serialized rollback on the connection class rather than the connection: Playwright's sync
+    API runs an event loop in the test thread, and Django keeps connections per context, so a
+    test after the browser started has another connection object than the one that kept them."""
+    from django.db import connections
+
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+
+
+@pytest.fixture(scope="session")
 def s3_endpoint():
     with moto_server() as endpoint:
         yield endpoint

@@ -88,7 +88,7 @@
         for (const finding of result.findings) {
           const item = document.createElement("li")
           const link = document.createElement("a")
-          link.href = `#${boxFor(field).id}`
+          link.href = `#${field.id}`
           link.textContent = `${labelOf(field)}: ${finding.message}`
           link.addEventListener("click", (event) => {
             event.preventDefault()
