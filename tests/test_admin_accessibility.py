@@ -10,6 +10,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cities.models import City, Photo, ReviewRequest
+from learningcities.two_factor import new_enrolment_code
 from tests.factories import (
     change_url,
     log_in_in_browser,
@@ -100,10 +101,11 @@ def conflict_page(page, site):
 
 
 def two_factor_pages(browser, site, language, width, axe, found):
-    """The enrolment, the recovery codes shown once, and the second step of the next login."""
+    """The enrolment code asked for, the set-up page with its key, the recovery codes shown
+    once, and the second step of the next login."""
     settings.REQUIRE_2FA = True
-    make_user("maria", is_staff=True)
-    for step in ("enrolment", "recovery codes", "second step"):
+    enrolment_code = new_enrolment_code(make_user("maria", is_staff=True))
+    for step in ("enrolment code", "enrolment", "recovery codes", "second step"):
         context = new_context(browser, language, width)
         page = context.new_page()
         page.goto(site + reverse("admin:login"))
@@ -111,6 +113,10 @@ def two_factor_pages(browser, site, language, width, axe, found):
         page.fill("#id_password", "pw")
         page.click("input[type=submit]")
         page.wait_for_selector("#id_code")
+        if step in ("enrolment", "recovery codes"):
+            page.fill("#id_code", enrolment_code)
+            page.click("form:has(#id_code) [type=submit]")
+            page.wait_for_selector("#two-factor-secret")
         if step == "recovery codes":
             page.fill("#id_code", code_of(TOTPDevice.objects.get(user__username="maria")))
             page.click("form:has(#id_code) [type=submit]")
