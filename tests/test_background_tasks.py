@@ -260,6 +260,8 @@ def test_the_worker_process_publishes_a_due_draft_without_any_request(settings, 
         "DATABASE_URL": database_url(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        # The tests' process settings: the worker lives at the tests' clock (TEST_CLOCK).
+        "DJANGO_SETTINGS_MODULE": "tests.server_settings",
         # The site's own host names, as everywhere it runs: publishing posts the admin form.
         "DJANGO_ALLOWED_HOSTS": "learningcities.example.org",
     }
