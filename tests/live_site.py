@@ -381,7 +381,9 @@ def scratch_database(workdir, postgresql_url=None):
     import psycopg
 
     url = urlsplit(postgresql_url)
-    name = f"{url.path.strip('/')}_{workdir.name}".replace("-", "_").lower()[:63]
+    # Each xdist worker names its folders alike ("front0"): its id keeps their databases apart.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    name = f"{url.path.strip('/')}_{worker}_{workdir.name}".replace("-", "_").lower()[:63]
     server = {
         "host": url.hostname or "127.0.0.1",
         "port": url.port or 5432,
