@@ -82,7 +82,9 @@ def test_eight_editors_saving_different_cities_at_once_are_all_saved(server):
         assert [response.status_code for response in responses] == [302] * 8, [
             response.text[:500] for response in responses if response.status_code != 302
         ]
-        assert all(r.headers["Location"].endswith("/cities/city/") for r in responses)
+        assert all(r.headers["Location"].endswith("/cities/city/") for r in responses), [
+            r.headers["Location"] for r in responses
+        ]
     taglines = server.saved_state()["taglines"]
     assert [taglines[str(account["city"])] for account in accounts] == [
         f"{editor.username}, round 2" for editor in editors
