@@ -214,7 +214,12 @@ def test_two_instances_on_one_host_share_nothing_and_both_stop_cleanly(tmp_path)
         start_all(servers)
         for server in servers:
             assert get(server, "/es/").status_code == 200
-            assert (server.run_dir / "gunicorn.ctl").is_socket()
+            # gunicorn opens its control socket in a thread of its own, once it serves.
+            control = server.run_dir / "gunicorn.ctl"
+            deadline = time.monotonic() + 20
+            while not control.is_socket() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert control.is_socket()
         assert stopped_cleanly(servers[0])
         assert get(servers[1], "/es/").status_code == 200
         assert stopped_cleanly(servers[1])
