@@ -317,14 +317,16 @@ def test_two_drafts_of_one_live_city_at_once_and_two_publications_of_it(server):
     """Two editors save a draft of one published city at the same moment: one draft is kept,
     the other editor is told whose draft theirs met, with their typing still in the form.
     Then two publishers publish that draft at the same moment: it is published once."""
-    city = server.accounts[7]["city"]
+    # Cities 0 to 7 are the eight editors' of the first test, 9 the approvals': in any order,
+    # none of them becomes live here.
+    city = server.accounts[8]["city"]
     live = json.loads(
         server.manage(script=SET_UP_LIVE_CITY % {"password": EDITOR_PASSWORD, "city": city})
         .strip()
         .splitlines()[-1]
     )["tagline"]
     saves = []
-    for account in server.accounts[6:8]:
+    for account in server.accounts[8:10]:
         editor = Editor(server.url, account["username"])
         editor.http.headers["Accept-Language"] = "en"
         url, fields = editor.change_city(city, tagline=f"Draft by {editor.username}")
@@ -338,7 +340,7 @@ def test_two_drafts_of_one_live_city_at_once_and_two_publications_of_it(server):
     state = json.loads(server.manage(script=DRAFT_STATE % {"city": city}).strip().splitlines()[-1])
     ((draft_state, author, tagline),) = state["drafts"]
     assert draft_state == "open" and tagline == f"Draft by {author}"
-    assert f"Draft by {'editor-6' if author == 'editor-7' else 'editor-7'}" in refused.text
+    assert f"Draft by {'editor-8' if author == 'editor-9' else 'editor-9'}" in refused.text
     assert state["tagline"] == live  # nothing public changed
 
     publications = []
