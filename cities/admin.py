@@ -22,6 +22,7 @@ from learningcities.admin_mixins import SaveFailureAdminMixin
 from .activity import activity_log_view
 from .admin_messages import AgreeingMessagesAdmin
 from .admin_search import FoldedSearchAdmin
+from .content_forms import CityForm, CriterionForm, PhotoForm, ProgramForm, SiteTextForm
 from .drafts_admin import DraftableAdmin
 from .edit_conflicts import EditConflictAdmin
 from .editing_notices import EditingNoticesAdmin
@@ -119,12 +120,12 @@ class KeptUploadsMixin:
 
 
 class ProgramOrderMixin:
-    """A program's order left empty puts it last in its city's list (`Program.save`)."""
+    """A program's order may be left empty (`ProgramForm`): it is then put last in its city's
+    list (`Program.save`), which the field says."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "order":
             kwargs.update(
-                required=False,
                 initial=None,
                 help_text=_("Lower numbers are listed first; leave empty to put it last."),
             )
@@ -205,6 +206,7 @@ class ProgramInline(
     TranslationStackedInline,
 ):
     model = Program
+    form = ProgramForm
     formset = ProgramInlineFormSet
     extra = 0
     fieldsets = [
@@ -253,6 +255,7 @@ class PhotoInline(
     NoPublishingInlineMixin, CompactInlineMixin, KeptUploadsMixin, TranslationStackedInline
 ):
     model = Photo
+    form = PhotoForm
     extra = 0
     fieldsets = [
         (None, {"fields": [(thumbnail, *in_every_language("title"), "status", "order")]}),
@@ -310,6 +313,7 @@ class CityAdmin(
     list_select_related = ["cover_photo"]
     search_fields = ["name", "province", "tagline", "narrative", "mayor", "vision"]
     prepopulated_fields = {"slug": ["name"]}
+    form = CityForm
     inlines = [ProgramInline, PhotoInline, AwardInline]
     formfield_overrides = {
         **HTTPS_URLS,
@@ -445,6 +449,7 @@ class ProgramAdmin(
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["city", "replaced_by"]
     formfield_overrides = {**HTTPS_URLS, **CHECKBOX_CRITERIA}
+    form = ProgramForm
     fields = [
         "city",
         ("name", "slug"),
@@ -497,6 +502,7 @@ class PhotoAdmin(
         "is_placeholder",
         "uploaded_by",
     ]
+    form = PhotoForm
     list_display_links = ["title", "small_thumbnail"]
     list_filter = [
         PublicationFilter,
@@ -623,6 +629,7 @@ class PhotoAdmin(
 
 @admin.register(Criterion)
 class CriterionAdmin(DraftableAdmin, TranslatedContentAdmin):
+    form = CriterionForm
     list_display = ["title", "kind", "order"]
     list_editable = ["order"]
     list_filter = ["kind"]
@@ -632,6 +639,7 @@ class CriterionAdmin(DraftableAdmin, TranslatedContentAdmin):
 
 @admin.register(SiteText)
 class SiteTextAdmin(DraftableAdmin, TranslatedContentAdmin):
+    form = SiteTextForm
     list_display = ["key", "excerpt", "updated_at"]
     search_fields = ["text"]
 

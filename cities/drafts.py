@@ -1,35 +1,33 @@
 """Draft changes to live content: save as draft, preview, publish (now or at a time), discard.
 
-A draft is the item's change form as its editor posted it (`Draft.data`). Publishing posts it
-again through the same admin form as the publisher, so every check a save makes (rich-text
-cleaning, required translations, the inline rows, edit conflicts with changes published since)
-applies to it unchanged; nothing is copied into a second format that could drift from the
-forms. The preview publishes it inside a transaction that is rolled back once the page is
-rendered, so it shows exactly what publishing would, and nothing of it remains.
+A draft is the item's content as its editor's form posted it (`Draft.data`): the fields and
+rows of the type's content forms (cities.content_forms), which the admin's form is built on.
+Publishing checks and saves it with those same forms, as the publisher, so every check a save
+makes (rich-text cleaning, required translations, the rows, changes published since the draft
+was saved) applies to it unchanged, with no admin view involved. The preview publishes it
+inside a transaction that is rolled back once the page is rendered, so it shows exactly what
+publishing would, and nothing of it remains.
 """
 
 import logging
 
 from django import forms
-from django.conf import settings
-from django.contrib import admin
-from django.contrib.messages.storage.base import BaseStorage
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import IntegrityError, router, transaction
-from django.http import HttpRequest, QueryDict
+from django.http import QueryDict
 from django.utils import timezone, translation
-from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from learningcities import editorial
+from learningcities.editorial.content import ContentRefused
 from learningcities.editorial.permissions import check, may_publish
 
-from .editorial_admin import marked_changes
-from .history import field_label, readable_value
+from .history import PUBLISHED_FROM_DRAFT, field_label, readable_value
 from .models import ContentVersion, Draft, DraftState, ReviewState
 from .notifications import queue_mail
-from .rendered_diff import rich_text_change
+from .rendered_diff import marked_changes, rich_text_change
 
 logger = logging.getLogger(__name__)
 
@@ -223,29 +221,35 @@ def publish(draft_id, user, expected_revision=None):
     return draft
 
 
+def content_of(item, draft, user):
+    """The item's content forms filled with `draft`'s content, as `user` sees them."""
+    content = editorial.registration(type(item)).content
+    return content.bind(item, as_post(draft.data), user)
+
+
 def apply(draft, user):
-    """Post the draft's form as `user`, in the current transaction. Raises
-    `DraftNotApplicable` (and the caller's transaction should not commit) when the form
-    refuses it."""
-    model = draft.content_type.model_class()
-    model_admin = admin.site._registry[model]
-    request = replayed_request(draft, user)
-    # Posted again in the language it was typed in: dates and numbers are in its format.
-    with transaction.atomic(using=router.db_for_write(model)), translation.override(draft.language):
-        response = model_admin.changeform_view(request, str(draft.object_id))
-        # The admin answers a save with a redirect; anything else is the form (or the conflict
-        # page) shown again with what stopped it.
-        if response.status_code != 302:
-            raise DraftNotApplicable(refusal_of(response))
+    """Save the draft's content to the live item as `user`, in the current transaction.
+    Raises `DraftNotApplicable` (and the caller's transaction should not commit) when the
+    content forms refuse it."""
+    item = draft.item
+    # Read in the language it was typed in: dates and numbers are in its format.
+    with (
+        transaction.atomic(using=router.db_for_write(type(item))),
+        translation.override(draft.language),
+    ):
+        try:
+            content_of(item, draft, user).save(user, PUBLISHED_FROM_DRAFT)
+        except ContentRefused as refusal:
+            raise DraftNotApplicable(str(refusal)) from None
 
 
-def draft_changes(model_admin, request, item, draft):
-    """What `draft` changes in the published `item`, for a reviewer: for each changed field
-    its row ("" for the item itself), name and old and new value in words, the changed words
-    of texts marked; the item's own fields first, then its inline rows."""
+def draft_changes(item, draft, user):
+    """What `draft` changes in the published `item`, for a reviewer (`user`): for each
+    changed field its row ("" for the item itself), name and old and new value in words, the
+    changed words of texts marked; the item's own fields first, then its rows."""
     # Read in the language its author typed it in: dates and numbers are in that format.
     with translation.override(draft.language):
-        found = list(changed_fields(model_admin, request, item, draft))
+        found = list(changed_fields(content_of(item, draft, user)))
     changes = []
     for row, model, name, old, new in found:
         label = ""
@@ -267,28 +271,22 @@ def draft_changes(model_admin, request, item, draft):
     return changes
 
 
-def changed_fields(model_admin, request, item, draft):
-    """(row, model, field name, old value, new value) of each field `draft` changes; the
-    name is None for a row it deletes."""
-    data, files = as_post(draft.data), MultiValueDict()
-    form = model_admin.get_form(request, item, change=True)(data, files, instance=item)
-    for name, old, new in changed_values(form):
-        yield None, type(item), name, old, new
-    for FormSet, inline in model_admin.get_formsets_with_inlines(request, item):
-        prefix = FormSet.get_default_prefix()
-        formset = FormSet(
-            data, files, instance=item, prefix=prefix, queryset=inline.get_queryset(request)
-        )
+def changed_fields(content):
+    """(row, model, field name, old value, new value) of each field the bound `content`
+    changes; the name is None for a row it deletes."""
+    for name, old, new in changed_values(content.form):
+        yield None, type(content.item), name, old, new
+    for formset in content.formsets:
         formset.is_valid()  # cleans the rows, marks those to delete
         deleted = formset.deleted_forms if formset.can_delete else []
         for row in formset.forms:
             if not row.has_changed():
                 continue
             if row in deleted:
-                yield row.instance, FormSet.model, None, None, None
+                yield row.instance, formset.model, None, None, None
                 continue
             for name, old, new in changed_values(row):
-                yield row.instance, FormSet.model, name, old, new
+                yield row.instance, formset.model, name, old, new
 
 
 def changed_values(form):
@@ -304,63 +302,6 @@ def changed_values(form):
         if model_field.many_to_one and old is not None:
             old = model_field.related_model._default_manager.filter(pk=old).first()
         yield name, old, form.cleaned_data.get(name, form.data.get(form.add_prefix(name)))
-
-
-class KeptAside(BaseStorage):
-    """The replayed form's messages ("… was changed successfully") are nobody's to read."""
-
-    def _get(self, *args, **kwargs):
-        return [], True
-
-    def _store(self, messages, response, *args, **kwargs):
-        return []
-
-
-def replayed_request(draft, user):
-    request = HttpRequest()
-    request.method = "POST"
-    request.path = request.path_info = draft.get_absolute_url()
-    # The admin builds addresses from the host (a list's preserved filters): one the site serves.
-    host = next(
-        (h for h in settings.ALLOWED_HOSTS if h not in {"*"} and not h.startswith(".")), "localhost"
-    )
-    request.META = {
-        "HTTP_HOST": host,
-        "SERVER_PORT": "443",
-        "REMOTE_ADDR": "127.0.0.1",
-        "SCRIPT_NAME": "",
-    }
-    post = as_post(draft.data)
-    post["_save"] = "1"
-    request.POST = post
-    request.FILES = MultiValueDict()
-    request.user = user
-    request._messages = KeptAside(request)
-    # Saved as a save, not kept as a draft again (cities.drafts_admin).
-    request.replaying_draft = True
-    # The CSRF check guarded the editor's own post; this one is made by the site itself.
-    request._dont_enforce_csrf_checks = True
-    return request
-
-
-def refusal_of(response):
-    """What stopped a replayed form, in words: its errors, or that it met newer changes."""
-    context = getattr(response, "context_data", None) or {}
-    errors = []
-    adminform = context.get("adminform")
-    if adminform is not None:
-        form = adminform.form
-        errors += [
-            f"{form.fields[name].label if name in form.fields else ''}: {' '.join(e)}"
-            for name, e in form.errors.items()
-        ]
-    for inline in context.get("inline_admin_formsets", []):
-        for form_errors in inline.formset.errors:
-            errors += [" ".join(e) for e in form_errors.values()]
-        errors += list(inline.formset.non_form_errors())
-    if "rows" in context:  # the conflict page
-        errors.append(_("The published version was changed after this draft was saved."))
-    return "; ".join(e.strip(": ") for e in errors) or _("The form refused the changes.")
 
 
 def publish_due(at=None):

@@ -12,7 +12,6 @@ the conflict page reads who changed what from the same records.
 """
 
 import datetime
-import json
 from dataclasses import dataclass, field
 
 from django.contrib import admin
@@ -26,89 +25,13 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from learningcities.editorial.versions import newest_version, newest_version_ids
+from learningcities.editorial.versions import OPENED_FIELD, Versions, newest_version
 
 from .editorial_admin import historical_many_to_many
 from .history import readable_changes, readable_value
 
-OPENED_FIELD = "_opened_versions"
 SEEN_FIELD = "_seen_versions"
 APPLY_FIELD = "_apply_on_top"
-# A change form shows one object and its inline rows; far more is a forged field.
-MAX_VERSIONED_ROWS = 2000
-
-
-class Versions:
-    """The newest history record's id of each row, by model and primary key (as text)."""
-
-    def __init__(self, by_model):
-        self.by_model = by_model
-
-    @classmethod
-    def of(cls, objects):
-        by_model = {}
-        for obj in objects:
-            by_model.setdefault(type(obj), []).append(obj.pk)
-        return cls({model: newest_version_ids(model, pks) for model, pks in by_model.items()})
-
-    @classmethod
-    def decode(cls, text, models):
-        """The versions a form posted, or None if the field is missing or malformed (only a
-        forged form sends that: its sender may change the rows anyway)."""
-        by_label = {model._meta.label_lower: model for model in models}
-        try:
-            data = json.loads(text)
-            rows = sum(len(versions) for versions in data.values())
-            if rows > MAX_VERSIONED_ROWS:
-                return None
-            return cls(
-                {
-                    by_label[label]: {
-                        str(pk): None if version is None else int(version)
-                        for pk, version in versions.items()
-                    }
-                    for label, versions in data.items()
-                    if label in by_label
-                }
-            )
-        except (TypeError, ValueError, AttributeError):
-            return None
-
-    def encode(self):
-        return json.dumps(
-            {model._meta.label_lower: versions for model, versions in self.by_model.items()},
-            sort_keys=True,
-        )
-
-    def rows(self):
-        for model, versions in self.by_model.items():
-            for pk, version in versions.items():
-                yield model, pk, version
-
-    def now(self, lock=False):
-        """The same rows' versions in the database now. With `lock`, the rows are locked
-        until the transaction ends (PostgreSQL; SQLite's write transactions lock it all)."""
-        current = {}
-        for model, versions in sorted(self.by_model.items(), key=lambda item: item[0]._meta.label):
-            if lock:
-                rows = model._default_manager.filter(pk__in=list(versions)).order_by("pk")
-                list(rows.select_for_update().values_list("pk", flat=True))
-            current[model] = {
-                pk: version
-                for pk, version in newest_version_ids(model, list(versions)).items()
-                if pk in versions
-            }
-            for pk in versions:
-                current[model].setdefault(pk, None)
-        return Versions(current)
-
-    def differing(self, other):
-        """(model, pk, version here) of each row whose version differs in `other`."""
-        return [
-            (model, pk, version)
-            for model, pk, version in self.rows()
-            if other.by_model.get(model, {}).get(pk) != version
-        ]
 
 
 @dataclass
@@ -307,21 +230,13 @@ class EditConflictAdmin(admin.ModelAdmin):
     def rows_of_the_form(self, request, object_id, obj, opened):
         """Only the rows this form shows, the object and its inline rows (deleted ones
         included): a forged field naming other rows learns nothing of them."""
-        allowed = {self.model: {str(object_id)}}
+        row_links = []
         if obj is not None:
-            for FormSet, _inline in self.get_formsets_with_inlines(request, obj):
-                link = FormSet.fk.attname
-                ever_linked = FormSet.model.history.filter(**{link: obj.pk})
-                allowed[FormSet.model] = {
-                    str(pk)
-                    for pk in ever_linked.values_list(FormSet.model._meta.pk.attname, flat=True)
-                }
-        return Versions(
-            {
-                model: {pk: v for pk, v in versions.items() if pk in allowed.get(model, ())}
-                for model, versions in opened.by_model.items()
-            }
-        )
+            row_links = [
+                (FormSet.model, FormSet.fk.attname)
+                for FormSet, _inline in self.get_formsets_with_inlines(request, obj)
+            ]
+        return opened.limited_to(self.model, object_id, row_links)
 
     def prepare_merge(self, request, obj, opened, current):
         """Set up the forms to save the editor's changes on top of the current rows; rows

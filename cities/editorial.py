@@ -7,18 +7,24 @@ loaded and django-modeltranslation has added their per-language fields.
 
 from learningcities import editorial
 
-from . import views
+from . import content_forms, views
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 
 
 def register_content_types():
     # In the order the activity log offers the kinds.
     editorial.register(
-        City, drafts=True, review=True, history=True, preview=views.preview_on_city_page
+        City,
+        drafts=True,
+        content=content_forms.CITY,
+        review=True,
+        history=True,
+        preview=views.preview_on_city_page,
     )
     editorial.register(
         Program,
         drafts=True,
+        content=content_forms.PROGRAM,
         review=True,
         # A program's former slugs are kept by its saves, never restored: an old version
         # must not drop anchors that links out there still use.
@@ -31,16 +37,25 @@ def register_content_types():
     editorial.register(
         Photo,
         drafts=True,
+        content=content_forms.PHOTO,
         review=True,
         history=True,
         preview=views.preview_photo,
         restrict_history=own_photos_history,
     )
     editorial.register(
-        Criterion, drafts=True, history=True, preview=views.preview_on(views.CriteriaMatrixView)
+        Criterion,
+        drafts=True,
+        content=content_forms.CRITERION,
+        history=True,
+        preview=views.preview_on(views.CriteriaMatrixView),
     )
     editorial.register(
-        SiteText, drafts=True, history=True, preview=views.preview_on(views.OverviewView)
+        SiteText,
+        drafts=True,
+        content=content_forms.SITE_TEXT,
+        history=True,
+        preview=views.preview_on(views.OverviewView),
     )
     editorial.register(ResourceLink, history=True)
     editorial.register(LearningCityAward, history=True, named_by=("city",))

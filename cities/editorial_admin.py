@@ -1,6 +1,5 @@
 """Admin building blocks for the editorial workflow: publication state, history and undo."""
 
-import difflib
 from datetime import timedelta
 
 from django.contrib import admin, messages
@@ -12,8 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -33,6 +31,7 @@ from .history import (
     readable_changes,
 )
 from .models import PublicationState, Publishable, Status
+from .rendered_diff import marked_changes
 from .review import close_when_published, may_publish
 from .review_admin import review_links
 
@@ -347,27 +346,6 @@ def shortened(old, new):
         return {"old": old, "new": new}
     old, new = Shortening(max_length=120).common_shorten_repr(old, new)
     return {"old": old, "new": new}
-
-
-def marked_changes(old, new):
-    """Old and new value for display; in texts, the words that changed are marked."""
-    if not (isinstance(old, str) and isinstance(new, str)):
-        return {"old": old, "new": new}
-    old_words, new_words = old.split(" "), new.split(" ")
-    marked_old, marked_new = [], []
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        removed = " ".join(old_words[old_start:old_end])
-        added = " ".join(new_words[new_start:new_end])
-        if tag == "equal":
-            marked_old.append(escape(removed))
-            marked_new.append(escape(added))
-            continue
-        if removed:
-            marked_old.append(format_html("<del>{}</del>", removed))
-        if added:
-            marked_new.append(format_html("<ins>{}</ins>", added))
-    return {"old": mark_safe(" ".join(marked_old)), "new": mark_safe(" ".join(marked_new))}
 
 
 def historical_many_to_many(record):

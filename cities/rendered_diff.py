@@ -10,6 +10,7 @@ import difflib
 import re
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from .rich_text import RichTextField, sanitize
@@ -146,3 +147,24 @@ class RenderedDiff:
             self.parts.append("</p>")
         self.mark(None)
         return "".join(self.parts)
+
+
+def marked_changes(old, new):
+    """Old and new value for display; in texts, the words that changed are marked."""
+    if not (isinstance(old, str) and isinstance(new, str)):
+        return {"old": old, "new": new}
+    old_words, new_words = old.split(" "), new.split(" ")
+    marked_old, marked_new = [], []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        removed = " ".join(old_words[old_start:old_end])
+        added = " ".join(new_words[new_start:new_end])
+        if tag == "equal":
+            marked_old.append(escape(removed))
+            marked_new.append(escape(added))
+            continue
+        if removed:
+            marked_old.append(format_html("<del>{}</del>", removed))
+        if added:
+            marked_new.append(format_html("<ins>{}</ins>", added))
+    return {"old": mark_safe(" ".join(marked_old)), "new": mark_safe(" ".join(marked_new))}

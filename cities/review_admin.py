@@ -256,10 +256,9 @@ class ReviewRequestAdmin(admin.ModelAdmin):
         draft = review_request.draft
         submitted = review_request.draft_revision if draft else review_request.version_id
         if draft is not None and draft.state == DraftState.OPEN:
-            item_admin = self.admin_site._registry[type(item)]
             draft_context = {
                 "draft": draft,
-                "draft_changes": drafts.draft_changes(item_admin, request, item, draft),
+                "draft_changes": drafts.draft_changes(item, draft, request.user),
                 "preview_url": draft.get_preview_url(),
             }
         else:

@@ -23,6 +23,9 @@ class Registration:
     model: type[models.Model]
     # Changes to the live item can wait in a draft (a live item's form saves a draft).
     drafts: bool = False
+    # Its content forms (`content.ContentForms`): what its drafts are checked and applied
+    # with, and what the admin's change form is built on. Needed with `drafts`.
+    content: object = None
     # Those without the right to publish submit it for review.
     review: bool = False
     # Its versions are recorded (django-simple-history); a dict holds the options of
@@ -51,6 +54,10 @@ class Registration:
     @property
     def history_options(self):
         return self.history if isinstance(self.history, dict) else {}
+
+    def __post_init__(self):
+        if self.drafts and self.content is None:
+            raise ValueError(f"{self.model.__name__} has drafts: register its content forms.")
 
     def history_for(self, user):
         """The versions of this kind that `user` may read, by the item's own rule."""
