@@ -60,7 +60,7 @@ class DraftableAdmin:
 
     def drafting(self, request, obj):
         """Whether this post of `obj`'s form is kept as a draft rather than saved."""
-        if getattr(request, "replaying_draft", False) or not request.item_is_live:
+        if not request.item_is_live:
             return False
         return (
             SAVE_DRAFT in request.POST
@@ -146,9 +146,7 @@ class DraftableAdmin:
 
     def save_model(self, request, obj, form, change):
         if not getattr(request, "saving_draft", False):
-            if getattr(request, "replaying_draft", False) or request.POST.get(
-                drafts.REVISION_FIELD
-            ):
+            if request.POST.get(drafts.REVISION_FIELD):
                 obj._change_reason = PUBLISHED_FROM_DRAFT
             super().save_model(request, obj, form, change)
         # A draft is kept with its inline rows, in save_related.

@@ -14,7 +14,9 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.translator import translator
 from PIL import Image
 
-from cities.models import City, Criterion, LanguagePreference, Photo, Program, Status
+from cities.models import City, Criterion, Draft, LanguagePreference, Photo, Program, Status
+from learningcities import editorial
+from learningcities.editorial.versions import OPENED_FIELD, Versions
 
 _numbers = itertools.count(1)
 
@@ -235,3 +237,36 @@ def log_in_in_browser(page, site, username, lands_on, next_path="", password="pw
     page.fill("#id_password", password)
     page.click("input[type=submit]")
     page.wait_for_url(site + lands_on)
+
+
+def draft_of(item, user, **changes):
+    """A draft of `item` as its content form posts it, with `changes` typed in (into the
+    item's own fields; "programs-0-name_en" and the like for its rows)."""
+    content = editorial.registration(type(item)).content.bind(item, None, user)
+    data = {**posted(content.form), **typed(content.form, **changes)}
+    for formset in content.formsets:
+        data |= posted(formset.management_form)
+        for row in formset.forms:
+            data |= posted(row)
+    data |= {key: value for key, value in changes.items() if key in data}
+    data[OPENED_FIELD] = Versions.of(
+        [
+            item,
+            *(
+                row.instance
+                for formset in content.formsets
+                if hasattr(formset.model, "history")
+                for row in formset.forms
+            ),
+        ]
+    ).encode()
+    return Draft.objects.create(
+        item=item,
+        data={
+            key: [str(v) for v in value] if isinstance(value, list) else [str(value)]
+            for key, value in data.items()
+        },
+        language="en",
+        created_by=user,
+        updated_by=user,
+    )

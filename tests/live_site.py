@@ -33,6 +33,8 @@ def server_environment(workdir, port, database_url=None, **extra):
     """`make serve` on a throw-away database and media folder under `workdir`, plain HTTP."""
     environment = {
         **os.environ,
+        # The site's own settings, not the tests' (tests/settings.py), which pytest names.
+        "DJANGO_SETTINGS_MODULE": "learningcities.settings",
         "PORT": str(port),
         "DATABASE_URL": database_url or f"sqlite:///{workdir}/site.sqlite3",
         "MEDIA_ROOT": str(workdir / "media"),

@@ -87,7 +87,12 @@ class BoundContent:
     def opened_versions(self):
         """The versions of the item and its rows the form was opened on (None: not said, or
         not readable), limited to the rows that are, or ever were, the item's."""
-        models_and_links = [(formset.model, formset.fk.attname) for formset in self.formsets]
+        # Rows of a kind without history have no versions to compare.
+        models_and_links = [
+            (formset.model, formset.fk.attname)
+            for formset in self.formsets
+            if hasattr(formset.model, "history")
+        ]
         opened = Versions.decode(
             self.data.get(OPENED_FIELD, ""), [type(self.item), *(m for m, _l in models_and_links)]
         )
