@@ -26,7 +26,7 @@ from learningcities.editorial.permissions import check, may_publish
 
 from .history import PUBLISHED_FROM_DRAFT, field_label, readable_value
 from .models import ContentVersion, Draft, DraftState, ReviewState
-from .notifications import queue_mail
+from .notifications import editing_address, queue_mail
 from .rendered_diff import marked_changes, rich_text_change
 
 logger = logging.getLogger(__name__)
@@ -143,8 +143,13 @@ def withdraw_schedule(draft, user):
             [scheduler],
             gettext_lazy("Withdrawn: %(item)s"),
             "cities/email/schedule_withdrawn.txt",
-            {"draft": draft, "item": draft.item, "changed_by": user},
+            {"draft": draft, "item": draft.item, "changed_by": user, **addresses(draft)},
         )
+
+
+def addresses(draft):
+    """The address a draft's mails name: the item's form, which shows the draft."""
+    return {"item_url": editing_address(draft.content_type.model_class(), draft.object_id)}
 
 
 def stale_draft_message(draft):
@@ -355,5 +360,5 @@ def unschedule_refused(draft_id, problem):
                 [draft.scheduled_by],
                 gettext_lazy("Not published: %(item)s"),
                 "cities/email/draft_not_published.txt",
-                {"draft": draft, "item": draft.item},
+                {"draft": draft, "item": draft.item, **addresses(draft)},
             )

@@ -20,7 +20,7 @@ from . import drafts, review
 from .edit_conflicts import OPENED_FIELD
 from .history import PUBLISHED_FROM_DRAFT
 from .models import Draft, DraftState, Publishable, Status
-from .review_admin import SUBMIT_BUTTON, review_links
+from .review_admin import SUBMIT_BUTTON
 
 SAVE_DRAFT = "_save_draft"
 SCHEDULE_DRAFT = "_schedule_draft"
@@ -174,7 +174,7 @@ class DraftableAdmin:
             return
         if str(draft.revision) == seen:
             drafts.close(draft, DraftState.PUBLISHED, request.user)
-            review.close_with_draft(draft, request.user, review_links(request))
+            review.close_with_draft(draft, request.user)
         else:
             self.message_user(
                 request,
@@ -185,7 +185,7 @@ class DraftableAdmin:
 
     def submit_draft(self, request, item, draft):
         try:
-            review.submit(item, request.user, review_links(request), draft=draft)
+            review.submit(item, request.user, draft=draft)
         except review.ReviewError as refusal:
             self.message_user(request, refusal, messages.WARNING)
         else:
@@ -254,7 +254,7 @@ class DraftableAdmin:
             is_live=live,
             draft=shown,
             may_publish=review.may_publish(request.user),
-            draft_preview_url=shown and shown.get_preview_url(),
+            draft_preview_url=shown and shown.get_absolute_url(),
             draft_discard_url=shown
             and reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_discard_draft", args=[obj.pk]

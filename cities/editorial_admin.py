@@ -33,7 +33,6 @@ from .history import (
 from .models import PublicationState, Publishable, Status
 from .rendered_diff import marked_changes
 from .review import close_when_published, may_publish
-from .review_admin import review_links
 
 
 class PublicationFilter(admin.SimpleListFilter):
@@ -79,7 +78,7 @@ class PublishableAdmin(admin.ModelAdmin):
                 return
             for obj in changed:
                 self.log_change(request, obj, [{"changed": {"fields": ["status"]}}])
-            close_when_published(changed, request.user, review_links(request))
+            close_when_published(changed, request.user)
         self.message_user(
             request,
             ngettext("%(count)d item: %(done)s.", "%(count)d items: %(done)s.", len(changed))
@@ -102,7 +101,7 @@ class PublishableAdmin(admin.ModelAdmin):
         for formset in formsets:
             saved += [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]
         # Published by a publisher's own save: a submission of it is decided by that.
-        close_when_published(saved, request.user, review_links(request))
+        close_when_published(saved, request.user)
         not_public = [obj for obj in saved if isinstance(obj, Publishable) and not obj.is_published]
         if not_public:
             # Said outright: a draft saved among published items is easily taken for public.

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import models
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from .background import enqueue_after_commit, task
@@ -26,6 +27,23 @@ logger = logging.getLogger(__name__)
 # whose process ended meanwhile leaves it claimed): well above the SMTP timeout.
 CLAIM = timedelta(minutes=5)
 MAX_RETRY_DELAY = timedelta(hours=1)
+
+
+def site_address(path):
+    """The absolute address of one of the site's paths, for a mail (`SITE_URL`)."""
+    return settings.SITE_URL + path
+
+
+def editing_path(model, pk):
+    """Where the item of `model` with `pk` is edited: its form in the admin (which shows its
+    draft while there is one)."""
+    opts = model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+
+
+def editing_address(model, pk):
+    """`editing_path`, absolute, for a mail."""
+    return site_address(editing_path(model, pk))
 
 
 def queue_mail(recipients, subject, template, context):

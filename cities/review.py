@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +32,7 @@ from .models import (
     ReviewState,
     Status,
 )
-from .notifications import queue_mail
+from .notifications import editing_address, queue_mail, site_address
 
 
 class ReviewError(Exception):
@@ -60,10 +61,9 @@ def reviewed_version(review, item):
     return newest_version_id(item)
 
 
-def submit(item, user, links, draft=None):
+def submit(item, user, draft=None):
     """Queue `item` for review by `user`, or with `draft` the draft of its changes (for an
-    item the public sees). `links(review)` gives the addresses the mails name (the review
-    page, the item's form), built from the request by the caller."""
+    item the public sees); the publishers are told by mail."""
     if draft is None and getattr(item, "status", Status.PUBLISHED) == Status.PUBLISHED:
         raise ReviewError(_("It is already published: there is nothing to approve."))
     if ReviewRequest.objects.of(item).awaiting().exists():
@@ -79,26 +79,26 @@ def submit(item, user, links, draft=None):
         publishers().exclude(pk=user.pk),
         gettext_lazy("Awaiting your review: %(item)s"),
         "cities/email/submitted.txt",
-        {"review": review, "item": item, **links(review)},
+        {"review": review, "item": item, **addresses(review)},
     )
     return review
 
 
-def approve(review_id, user, version_id, publish_at=None, links=None):
+def approve(review_id, user, version_id, publish_at=None):
     """Publish the item of an open review, at `publish_at` or now. `version_id` is the
     version the publisher looked at (`reviewed_version`): if the item, or the draft under
     review, changed since, nothing is published (`ItemChanged`). Two publishers approving at
     once publish once: the second finds the review decided (`ReviewError`)."""
-    return _decide(review_id, user, ReviewState.APPROVED, "", version_id, publish_at, links)
+    return _decide(review_id, user, ReviewState.APPROVED, "", version_id, publish_at)
 
 
-def reject(review_id, user, comment, links=None):
+def reject(review_id, user, comment):
     if not comment.strip():
         raise ReviewError(_("Say what the author should change."))
-    return _decide(review_id, user, ReviewState.REJECTED, comment.strip(), None, None, links)
+    return _decide(review_id, user, ReviewState.REJECTED, comment.strip(), None, None)
 
 
-def _decide(review_id, user, state, comment, version_id, publish_at, links):
+def _decide(review_id, user, state, comment, version_id, publish_at):
     if not may_publish(user):
         raise PermissionDenied
     with transaction.atomic(using=router.db_for_write(ReviewRequest)):
@@ -137,11 +137,11 @@ def _decide(review_id, user, state, comment, version_id, publish_at, links):
             item.status = Status.PUBLISHED
             item._change_reason = APPROVED
             item.save()
-        tell_author(review, item, links)
+        tell_author(review, item)
     return review
 
 
-def close_when_published(items, user, links=None):
+def close_when_published(items, user):
     """Close the open submissions of those `items` that a publisher has just published
     directly (saved as published, or with the list's "publish now"), as approved by that
     publisher now: the queue no longer holds them, and their authors are told as of an
@@ -161,38 +161,44 @@ def close_when_published(items, user, links=None):
     # save of the form that showed it); a save that left it open leaves its review too.
     awaiting = ReviewRequest.objects.awaiting().filter(named)
     for review in awaiting.exclude(draft__state=DraftState.OPEN):
-        approve_as_published(
-            review, published[review.content_type_id, review.object_id], user, links
-        )
+        approve_as_published(review, published[review.content_type_id, review.object_id], user)
 
 
-def close_with_draft(draft, user, links=None):
+def close_with_draft(draft, user):
     """Approve the open submission of `draft`, which `user` (a publisher) has just published
     from the item's form."""
     for review in ReviewRequest.objects.awaiting().filter(draft=draft):
-        approve_as_published(review, draft.item, user, links)
+        approve_as_published(review, draft.item, user)
 
 
-def approve_as_published(review, item, user, links):
+def approve_as_published(review, item, user):
     """Record `review` approved by `user` now, who published its `item` themselves, and tell
     its author; decided once, even if another publisher approves it at this very moment."""
     if ReviewRequest.objects.filter(pk=review.pk, state=ReviewState.SUBMITTED).update(
         state=ReviewState.APPROVED, reviewer=user, decided_at=timezone.now()
     ):
         review.refresh_from_db()
-        tell_author(review, item, links)
+        tell_author(review, item)
 
 
-def tell_author(review, item, links=None):
-    """Mail the author of `review` the decision on it (`links` as for `submit`)."""
+def tell_author(review, item):
+    """Mail the author of `review` the decision on it."""
     if not (review.submitted_by and review.submitted_by.email):
         return
     if review.state == ReviewState.APPROVED:
         subject, template = gettext_lazy("Approved: %(item)s"), "cities/email/approved.txt"
     else:
         subject, template = gettext_lazy("Not approved: %(item)s"), "cities/email/rejected.txt"
-    context = {"review": review, "item": item, **(links(review) if links else {})}
+    context = {"review": review, "item": item, **addresses(review)}
     queue_mail([review.submitted_by], subject, template, context)
+
+
+def addresses(review):
+    """The addresses a review's mails name: its page, and the item's form."""
+    return {
+        "review_url": site_address(reverse("admin:cities_reviewrequest_review", args=[review.pk])),
+        "item_url": editing_address(review.content_type.model_class(), review.object_id),
+    }
 
 
 def already_decided(review):

@@ -56,18 +56,6 @@ def is_stored_as_published(item):
     )
 
 
-def review_links(request):
-    """The absolute addresses a review's mails name, for `review.submit` and the decisions."""
-
-    def links(review_request):
-        return {
-            "review_url": request.build_absolute_uri(review_request.get_absolute_url()),
-            "item_url": request.build_absolute_uri(review_request.item_admin_url),
-        }
-
-    return links
-
-
 class NoPublishingInlineMixin:
     """For inlines that show a status (a city's programs and photos)."""
 
@@ -126,7 +114,7 @@ class ReviewableAdmin:
         if SUBMIT_BUTTON not in request.POST:
             return
         try:
-            review.submit(form.instance, request.user, review_links(request))
+            review.submit(form.instance, request.user)
         except review.ReviewError as refusal:
             self.message_user(request, refusal, messages.WARNING)
         else:
@@ -199,7 +187,9 @@ class ReviewRequestAdmin(admin.ModelAdmin):
     @admin.display(description=_("item"))
     def review_link(self, review_request):
         return format_html(
-            '<a href="{}">{}</a>', review_request.get_absolute_url(), review_request.item or "—"
+            '<a href="{}">{}</a>',
+            reverse("admin:cities_reviewrequest_review", args=[review_request.pk]),
+            review_request.item or "—",
         )
 
     @admin.display(description=_("kind"), ordering="content_type")
@@ -259,7 +249,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
             draft_context = {
                 "draft": draft,
                 "draft_changes": drafts.draft_changes(item, draft, request.user),
-                "preview_url": draft.get_preview_url(),
+                "preview_url": draft.get_absolute_url(),
             }
         else:
             draft_context = {"preview_url": preview_url(item)}
@@ -277,14 +267,11 @@ class ReviewRequestAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/cities/review.html", context, status=status)
 
     def decide(self, request, review_request, data):
-        links = review_links(request)
         if "_reject" in request.POST:
-            review.reject(review_request.pk, request.user, data["comment"], links)
+            review.reject(review_request.pk, request.user, data["comment"])
             done = _("“%(item)s” is rejected; its author is told by mail.")
         elif "_approve" in request.POST:
-            review.approve(
-                review_request.pk, request.user, data["version"], data["publish_at"], links
-            )
+            review.approve(review_request.pk, request.user, data["version"], data["publish_at"])
             done = _("“%(item)s” is approved and published.")
         else:
             raise review.ReviewError(_("Choose approve or reject."))

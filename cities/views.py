@@ -38,6 +38,7 @@ from .models import (
     SiteText,
     change_permission,
 )
+from .notifications import editing_path
 from .search import search
 from .seo import city_page_meta
 
@@ -422,7 +423,7 @@ def draft_preview(request, pk):
             messages.error(
                 request, _("The changes cannot be previewed: %(problem)s") % {"problem": refusal}
             )
-            return redirect(draft.get_absolute_url())
+            return redirect(editing_path(model, draft.object_id))
         page = preview(model._default_manager.get(pk=draft.object_id), user, draft)
         response = page(request)
         response.render()

@@ -290,6 +290,9 @@ vars().update(
 )
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=5)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# The site's address, for the links in notification mail: mail is written by the background
+# worker too, where no request tells the host (as Wagtail's WAGTAILADMIN_BASE_URL).
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Background work: scheduled publication and mail (cities/tasks.py, docs/background-tasks.md).
 # By default the tasks wait in the database, for `manage.py db_worker`, which `make run` and

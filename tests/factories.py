@@ -270,3 +270,8 @@ def draft_of(item, user, **changes):
         created_by=user,
         updated_by=user,
     )
+
+
+def review_url(submission):
+    """The admin's page where a publisher decides on `submission`."""
+    return reverse("admin:cities_reviewrequest_review", args=[submission.pk])

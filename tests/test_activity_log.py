@@ -21,6 +21,7 @@ from .factories import (
     make_photo,
     make_program,
     make_user,
+    review_url,
     saved_by,
 )
 
@@ -71,9 +72,9 @@ class TestWhoDidWhat:
 
     def test_change_reasons_are_worded_approved_and_restored(self, people, chief):
         photo = make_photo(title="Plaza Grande", status=Status.DRAFT)
-        submission = review.submit(photo, people["uploader"], lambda r: {})
+        submission = review.submit(photo, people["uploader"])
         logged_in_client(people["publisher"]).post(
-            submission.get_absolute_url(),
+            review_url(submission),
             {"version": newest_version_id(photo), "_approve": "1"},
         )
         first = photo.history.earliest()

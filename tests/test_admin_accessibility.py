@@ -18,6 +18,7 @@ from tests.factories import (
     make_publisher,
     make_staff,
     make_user,
+    review_url,
 )
 from tests.test_accessibility import AXE_OPTIONS
 from tests.test_edit_conflicts import opened_form
@@ -70,7 +71,7 @@ def editors_pages():
         "dashboard": reverse("admin:index"),
         "Quito's form": change_url(quito),
         "photo form": change_url(Photo.objects.filter(city=quito).first()),
-        "review": ReviewRequest.objects.get().get_absolute_url(),
+        "review": review_url(ReviewRequest.objects.get()),
         "history": history_url(quito),
         "compare": compare_url(quito, versions[0], versions[-1]),
         "activity log": reverse("admin:activity_log"),

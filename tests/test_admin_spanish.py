@@ -12,7 +12,14 @@ from django.urls import reverse
 
 from cities.models import ReviewRequest
 
-from .factories import change_url, logged_in_client, make_city, make_publisher, make_staff
+from .factories import (
+    change_url,
+    logged_in_client,
+    make_city,
+    make_publisher,
+    make_staff,
+    review_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +69,7 @@ def test_an_editor_refused_a_page_is_sent_to_the_sites_administrator():
 def test_the_review_page_says_who_submitted_it_in_plain_spanish(publisher):
     eva = make_staff("Editors", username="eva")
     review = ReviewRequest.objects.create(item=make_city(), submitted_by=eva)
-    page = publisher.get(review.get_absolute_url()).content.decode()
+    page = publisher.get(review_url(review)).content.decode()
     assert re.search(r"Ciudad, que eva envió a revisión el \d", page)
 
 

@@ -268,7 +268,7 @@ def add_content(people, count):
         make_program(city, name=f"Later {count}-{number}", published_at=later)
         LearningCityAward.objects.create(city=city, year=2015 + number % 9)
         photo = make_photo(title=f"Submitted {number}", status="draft", uploaded_by=uploader)
-        review.submit(photo, uploader, lambda submission: {})
+        review.submit(photo, uploader)
         Draft.objects.create(item=city, created_by=publisher, updated_by=publisher)
     # A change of every kind of item by someone else last, so that every kind is among the
     # recent changes whatever the count.

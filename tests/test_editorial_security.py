@@ -32,6 +32,7 @@ from .factories import (
     make_publisher,
     make_publishing_uploader,
     make_staff,
+    review_url,
 )
 from .test_drafts import DRAFTED, LIVE, assert_left_open_and_scheduler_told, save_draft
 from .test_edit_conflicts import opened_form
@@ -65,9 +66,7 @@ def submit_draft(client, item, **changes):
 def approve(client, submission, **values):
     submission.refresh_from_db()
     version = review.reviewed_version(submission, submission.item)
-    return client.post(
-        submission.get_absolute_url(), {"version": version, "_approve": "1", **values}
-    )
+    return client.post(review_url(submission), {"version": version, "_approve": "1", **values})
 
 
 def in_a_while():
@@ -195,12 +194,12 @@ class TestPublishingNeedsTheRightToChangeTheItem:
 
     def test_a_publisher_who_may_not_change_cities_cannot_approve_one(self, editor):
         city = make_city(name="Azogues", slug="azogues", status=Status.DRAFT, cover=False)
-        review.submit(city, editor, lambda _review: {})
+        review.submit(city, editor)
         submission = ReviewRequest.objects.get()
         photo_publisher = make_publishing_uploader(username="fotos")
         client = logged_in_client(photo_publisher)
 
-        assert client.get(submission.get_absolute_url()).status_code == 403
+        assert client.get(review_url(submission)).status_code == 403
         assert approve(client, submission).status_code == 403
 
         submission.refresh_from_db()
@@ -233,7 +232,7 @@ class TestWhatEditorsAreOffered:
         submit_draft(logged_in_client(spanish_editor, language="es"), loja, narrative_es=DRAFTED)
         submission = ReviewRequest.objects.get()
 
-        page = logged_in_client(publisher).get(submission.get_absolute_url())
+        page = logged_in_client(publisher).get(review_url(submission))
 
         draft = Draft.objects.get()
         assert draft.language == "es"

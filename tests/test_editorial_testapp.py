@@ -47,11 +47,6 @@ def note(publisher):
     return note
 
 
-def no_links(submission):
-    """The addresses a review's mails name: none, with no admin."""
-    return {}
-
-
 def test_one_registration_gives_the_note_every_feature():
     registration = editorial.registration(Note)
     assert registration.drafts and registration.review and registration.history
@@ -111,7 +106,7 @@ def test_a_draft_its_forms_refuse_stays_open_and_says_why(note, publisher):
 
 def test_a_submitted_draft_is_published_by_its_approval(note, writer, publisher):
     draft = draft_of(note, writer, title="Evening classes")
-    submission = review.submit(note, writer, no_links, draft=draft)
+    submission = review.submit(note, writer, draft=draft)
 
     version = review.reviewed_version(submission, note)
     review.approve(submission.pk, publisher, version)

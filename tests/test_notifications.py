@@ -15,6 +15,7 @@ from tests.factories import (
     logged_in_client,
     make_city,
     new_photo_form_data,
+    review_url,
 )
 from tests.live_site import free_port
 from tests.smtp import run_worker, send_mail_to, smtp_server
@@ -41,6 +42,7 @@ def submit_photo(people, city, title="Plaza Grande"):
 
 
 def test_the_publishers_are_mailed_when_a_photo_is_submitted(settings, people, quito):
+    settings.SITE_URL = "https://learningcities.example.org"
     with smtp_server() as inbox:
         send_mail_to(settings, inbox.port)
 
@@ -51,8 +53,8 @@ def test_the_publishers_are_mailed_when_a_photo_is_submitted(settings, people, q
         (mail,) = inbox.wait_for(1)
     assert mail["To"] == "pablo@example.org"
     assert mail["Subject"] == "Awaiting your review: Plaza Grande"
-    review_url = ReviewRequest.objects.get().get_absolute_url()
-    assert f"http://testserver{review_url}" in mail.get_content()
+    address = f"https://learningcities.example.org{review_url(ReviewRequest.objects.get())}"
+    assert address in mail.get_content()
     assert OutgoingMail.objects.get().sent_at is not None
 
 
@@ -64,7 +66,7 @@ def test_the_author_is_mailed_the_rejection_with_its_comment(settings, people, q
         submission = ReviewRequest.objects.get()
 
         logged_in_client(people["publisher"]).post(
-            submission.get_absolute_url(),
+            review_url(submission),
             {"version": submission.version_id, "_reject": "1", "comment": "Name the holder."},
         )
         run_worker()

@@ -6,7 +6,14 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from cities.models import LearningCityAward, Photo, ResourceLink, ReviewRequest, SiteText, Status
-from tests.factories import make_city, make_criterion, make_photo, make_program, make_user
+from tests.factories import (
+    make_city,
+    make_criterion,
+    make_photo,
+    make_program,
+    make_user,
+    review_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +100,7 @@ def admin_urls(objects):
     # The review queue (a list and a decision page: submissions are made on the items' forms).
     queue = reverse("admin:cities_reviewrequest_changelist")
     urls["reviewrequest:changelist"] = f"{queue}?state__exact=submitted"
-    urls["reviewrequest:review"] = objects["review"].get_absolute_url()
+    urls["reviewrequest:review"] = review_url(objects["review"])
     urls["activity:log"] = reverse("admin:activity_log")
     return urls
 

@@ -9,7 +9,14 @@ import pytest
 from cities.models import ReviewRequest
 from cities.rendered_diff import rendered_diff
 
-from .factories import change_url, logged_in_client, make_city, make_publisher, make_staff
+from .factories import (
+    change_url,
+    logged_in_client,
+    make_city,
+    make_publisher,
+    make_staff,
+    review_url,
+)
 from .test_edit_conflicts import opened_form
 from .test_history_wording import compare_url
 
@@ -32,7 +39,7 @@ def test_a_paragraph_made_a_heading_shows_as_a_framed_heading_on_the_review():
     submitted.pop("_save")
     editor.post(change_url(quito), submitted)
     publisher = logged_in_client(make_publisher(username="pablo"), language="es")
-    page = publisher.get(ReviewRequest.objects.get().get_absolute_url()).content.decode()
+    page = publisher.get(review_url(ReviewRequest.objects.get())).content.decode()
 
     assert rendered(page) == (
         '<h2 class="rich-diff__changed">Quito aprende en sus barrios.</h2>'

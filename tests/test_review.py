@@ -20,6 +20,7 @@ from .factories import (
     make_staff,
     new_photo_form_data,
     posted,
+    review_url,
     typed,
 )
 
@@ -47,14 +48,12 @@ def form_data(client, obj, **values):
 
 
 def review_page(client, review_request):
-    return client.get(review_request.get_absolute_url())
+    return client.get(review_url(review_request))
 
 
 def decide(client, review_request, button, **values):
     version = newest_version_id(review_request.item)
-    return client.post(
-        review_request.get_absolute_url(), {"version": version, button: "1", **values}
-    )
+    return client.post(review_url(review_request), {"version": version, button: "1", **values})
 
 
 class TestOnlyPublishersPublish:
@@ -165,7 +164,7 @@ class TestSubmitApproveReject:
         # Publishers only (and no superuser exists here): not the editor without the right.
         assert [mail.recipient for mail in mails] == ["pablo@example.org"]
         assert "Plaza Grande" in mails[0].subject
-        assert submission.get_absolute_url() in mails[0].body
+        assert review_url(submission) in mails[0].body
 
     def test_submitting_twice_queues_it_once(self, people, quito):
         client = logged_in_client(people["uploader"])
@@ -301,7 +300,7 @@ class TestSubmitApproveReject:
         author.post(change_url(photo), form_data(author, photo, title="Plaza de la Independencia"))
 
         response = publisher.post(
-            submission.get_absolute_url(), {"version": seen_version, "_approve": "1"}
+            review_url(submission), {"version": seen_version, "_approve": "1"}
         )
 
         assert response.status_code == 409
@@ -312,7 +311,7 @@ class TestSubmitApproveReject:
         newer = response.context["form"]["version"].value()
         assert newer == photo.history.latest().history_id != seen_version
 
-        publisher.post(submission.get_absolute_url(), {"version": newer, "_approve": "1"})
+        publisher.post(review_url(submission), {"version": newer, "_approve": "1"})
 
         photo.refresh_from_db()
         assert photo.is_published and photo.title == "Plaza de la Independencia"
@@ -408,7 +407,7 @@ class TestDashboard:
         page = logged_in_client(people["publisher"]).get("/admin/").text
 
         assert "Awaiting my review" in page
-        assert ReviewRequest.objects.get().get_absolute_url() in page
+        assert review_url(ReviewRequest.objects.get()) in page
 
     def test_an_uploader_sees_only_their_own_submissions(self, people, quito):
         submit_new_photo(logged_in_client(people["uploader"]), quito, title="Plaza Grande")

@@ -115,11 +115,7 @@ class Draft(AboutAnItem):
         return f"{self.item or '—'} ({self.get_state_display()})"
 
     def get_absolute_url(self):
-        """The item's form, which shows the draft while it is open."""
-        return self.item_admin_url
-
-    def get_preview_url(self):
-        """The public page with the changes, in the language they were typed in: a change to
-        the Spanish text only would show nothing new on the English page."""
+        """The public page with the changes (its preview), in the language they were typed
+        in: a change to the Spanish text only would show nothing new on the English page."""
         with translation.override(self.language):
             return reverse("cities:draft_preview", args=[self.pk])

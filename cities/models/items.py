@@ -4,7 +4,6 @@ draft of its changes. The item is named generically, by its kind and id."""
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,11 +29,3 @@ class AboutAnItem(models.Model):
     def kind(self):
         """What kind of item it is (photo, city…), for lists."""
         return self.content_type.model_class()._meta.verbose_name
-
-    @property
-    def item_admin_url(self):
-        """The item's form in the admin."""
-        return reverse(
-            f"admin:{self.content_type.app_label}_{self.content_type.model}_change",
-            args=[self.object_id],
-        )

@@ -9,7 +9,6 @@ history record's id), or the draft of its changes when it is published (cities.d
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .items import AboutAnItem, AboutAnItemQuerySet
@@ -102,9 +101,6 @@ class ReviewRequest(AboutAnItem):
 
     def __str__(self):
         return f"{self.item or '—'} ({self.get_state_display()})"
-
-    def get_absolute_url(self):
-        return reverse("admin:cities_reviewrequest_review", args=[self.pk])
 
 
 class OutgoingMail(models.Model):

@@ -5,6 +5,7 @@ from django import template
 
 from cities.dashboard import DASHBOARD_ITEMS
 from cities.models import ReviewRequest
+from cities.notifications import editing_path
 from learningcities.editorial.permissions import may_publish
 
 register = template.Library()
@@ -23,6 +24,8 @@ def review_dashboard(context):
     mine = list(reviews.filter(submitted_by=user).latest_per_item()[:DASHBOARD_ITEMS])
     # Items deleted since they were submitted have nothing left to act on.
     awaiting, mine = ([r for r in found if r.item is not None] for found in (awaiting, mine))
+    for submission in mine:
+        submission.item_path = editing_path(type(submission.item), submission.object_id)
     return {
         "may_publish": may_publish(user),
         "awaiting": awaiting[:DASHBOARD_ITEMS],
