@@ -78,7 +78,6 @@ class PublishableAdmin(admin.ModelAdmin):
                 return
             for obj in changed:
                 self.log_change(request, obj, [{"changed": {"fields": ["status"]}}])
-            close_when_published(changed, request.user)
         self.message_user(
             request,
             ngettext("%(count)d item: %(done)s.", "%(count)d items: %(done)s.", len(changed))

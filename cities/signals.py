@@ -11,8 +11,10 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from learningcities import editorial
+from learningcities.editorial.actions import status_changed
+from learningcities.editorial.content import content_saved
 
-from . import history, images, scheduling
+from . import history, images, review, scheduling
 from .models import (
     ContentVersion,
     Draft,
@@ -36,6 +38,11 @@ def connect_signals():
     post_delete.connect(delete_files_of_deleted_photo, sender=Photo)
 
     user_logged_in.connect(remember_language, dispatch_uid="cities.remember_language")
+
+    # Items a publisher published by an engine action (a list's "publish now", a draft's
+    # rows): their own submissions are decided by that, as approved by them.
+    status_changed.connect(close_submissions_of_published, dispatch_uid="cities.status")
+    content_saved.connect(close_submissions_of_published, dispatch_uid="cities.content")
 
     # Whatever is given a time to go public is published then by a background task.
     post_save.connect(schedule_draft_publication, sender=Draft)
@@ -113,3 +120,7 @@ def remember_language(sender, request, user, **kwargs):
     language = getattr(request, "LANGUAGE_CODE", None)  # None: a login made in code (tests)
     if language:
         LanguagePreference.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def close_submissions_of_published(sender, items, user, **kwargs):
+    review.close_when_published(items, user)

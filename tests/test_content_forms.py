@@ -9,12 +9,12 @@ from django.contrib import admin
 from django.contrib.admin.options import ModelAdmin
 from django.test import RequestFactory
 
-from cities import drafts
+from cities import drafts, review
 from cities.history import PUBLISHED_FROM_DRAFT
-from cities.models import Draft, DraftState, Program
+from cities.models import Draft, DraftState, Program, ReviewState, Status
 from learningcities import editorial
 
-from .factories import draft_of, make_city, make_program, make_publisher, saved_by
+from .factories import draft_of, make_city, make_program, make_publisher, make_staff, saved_by
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +150,19 @@ def test_the_domain_uses_no_admin_view_and_builds_no_request():
     assert offenders == []
     # The pattern finds what it is meant to.
     assert ADMIN_USE.search((app / "drafts_admin.py").read_text())
+
+
+def test_a_row_the_draft_publishes_has_its_own_submission_approved(quito, publisher):
+    program = quito.programs.get()
+    program.status = Status.DRAFT
+    program.save()
+    editor = make_staff("Editors", username="eva")
+    submission = review.submit(program, editor)
+    draft = draft_of(quito, publisher, **{"programs-0-status": Status.PUBLISHED})
+
+    drafts.publish(draft.pk, publisher)
+
+    program.refresh_from_db()
+    submission.refresh_from_db()
+    assert program.status == Status.PUBLISHED
+    assert (submission.state, submission.reviewer) == (ReviewState.APPROVED, publisher)

@@ -10,12 +10,18 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.db import models
+from django.dispatch import Signal
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from modeltranslation.fields import TranslationField
 from modeltranslation.settings import DEFAULT_LANGUAGE
 
 from .versions import OPENED_FIELD, Versions
+
+# Sent once a person's content was saved through the content forms (a draft published):
+# `items` are the item and those of its rows that were added or changed, `user` who saved
+# them; inside the transaction that saved them.
+content_saved = Signal()
 
 
 class ContentRefused(Exception):
@@ -127,12 +133,15 @@ class BoundContent:
         item._history_user, item._change_reason = user, reason
         item.save()
         self.form.save_m2m()
+        saved = [item]
         for formset in self.formsets:
             for row in formset.save(commit=False):
                 row._history_user = user
                 row.save()
+                saved.append(row)
             for row in formset.deleted_objects:
                 row._history_user = user
                 row.delete()
             formset.save_m2m()
+        content_saved.send(sender=type(item), items=saved, user=user)
         return item
