@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -16,7 +16,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import drafts, review
+from learningcities.editorial.permissions import EditorialPermissionDenied
+
+from . import drafts, preview_links, review
 from .edit_conflicts import OPENED_FIELD
 from .history import PUBLISHED_FROM_DRAFT
 from .models import Draft, DraftState, Publishable, Status
@@ -260,10 +262,30 @@ class DraftableAdmin:
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_discard_draft", args=[obj.pk]
             ),
         )
+        if shown is not None:
+            context.update(self.sharing_context(request, obj, shown))
         # Those who may not publish save drafts of live items and submit them.
         if live and not review.may_publish(request.user):
             context["show_submit_for_review"] = True
         return response
+
+    def sharing_context(self, request, obj, draft):
+        """The draft's working preview links (for those who may publish it: they make and
+        revoke them) and the comments left through any of its links (for all)."""
+        info = self.opts.app_label, self.opts.model_name
+        context = {"preview_comments": preview_links.comments_on(draft)}
+        if review.may_publish(request.user, obj):
+            links = list(draft.preview_links.working().annotate(times_opened=Count("openings")))
+            for link in links:
+                link.address = request.build_absolute_uri(link.get_absolute_url())
+                link.revoke_url = reverse(
+                    "admin:{}_{}_revoke_preview_link".format(*info), args=[obj.pk, link.pk]
+                )
+            context.update(
+                preview_links=links,
+                share_url=reverse("admin:{}_{}_share_preview".format(*info), args=[obj.pk]),
+            )
+        return context
 
     def revert_disabled(self, request, obj=None):
         # Restoring a version of a live item publishes it: for those who may publish it only,
@@ -296,8 +318,65 @@ class DraftableAdmin:
                 self.admin_site.admin_view(self.discard_draft_view),
                 name="{}_{}_discard_draft".format(*info),
             ),
+            path(
+                "<path:object_id>/draft/share/",
+                self.admin_site.admin_view(self.share_preview_view),
+                name="{}_{}_share_preview".format(*info),
+            ),
+            path(
+                "<path:object_id>/draft/links/<int:link_id>/revoke/",
+                self.admin_site.admin_view(self.revoke_preview_link_view),
+                name="{}_{}_revoke_preview_link".format(*info),
+            ),
             *super().get_urls(),
         ]
+
+    def share_preview_view(self, request, object_id):
+        """A new preview link to the item's open draft, for people without an account."""
+        obj, draft = self.open_draft_of(request, object_id)
+        try:
+            link = preview_links.make_link(draft.pk, request.user)
+        except (EditorialPermissionDenied, preview_links.PreviewLinkError) as refusal:
+            self.message_user(request, refusal, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                format_html(
+                    _(
+                        "A preview link is made; it works until {} for whoever has it, without "
+                        "an account. Copy it from the list of links: {}"
+                    ),
+                    date_format(timezone.localtime(link.expires_at), "DATETIME_FORMAT"),
+                    request.build_absolute_uri(link.get_absolute_url()),
+                ),
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(self.change_url(obj))
+
+    def revoke_preview_link_view(self, request, object_id, link_id):
+        obj, draft = self.open_draft_of(request, object_id)
+        link = get_object_or_404(draft.preview_links, pk=link_id)
+        try:
+            preview_links.revoke(link.pk, request.user)
+        except EditorialPermissionDenied as refusal:
+            self.message_user(request, refusal, messages.ERROR)
+        else:
+            self.message_user(
+                request, _("The preview link is withdrawn: it no longer opens."), messages.SUCCESS
+            )
+        return HttpResponseRedirect(self.change_url(obj))
+
+    def open_draft_of(self, request, object_id):
+        """The item and its open draft, for a step posted from its form (404 without one)."""
+        if request.method != "POST":
+            raise PermissionDenied
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj, get_object_or_404(Draft.objects.of(obj).open())
+
+    def change_url(self, obj):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
 
     def discard_draft_view(self, request, object_id):
         if request.method != "POST":
@@ -320,9 +399,7 @@ class DraftableAdmin:
                 _("The unpublished changes to “%(item)s” are discarded.") % {"item": obj},
                 messages.SUCCESS,
             )
-        return HttpResponseRedirect(
-            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
-        )
+        return HttpResponseRedirect(self.change_url(obj))
 
 
 def showing(form_class, draft):

@@ -200,3 +200,12 @@ class SearchForm(forms.Form):
         required=False,
         widget=forms.SearchInput(attrs={"maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"}),
     )
+
+
+class PreviewCommentForm(forms.Form):
+    """A comment on a draft's preview from someone holding a preview link."""
+
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    text = forms.CharField(
+        label=_("Your comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from . import drafts, review
+from . import drafts, preview_links, review
 from .models import City, DraftState, ReviewRequest, ReviewState, Status
 
 SUBMIT_BUTTON = "_submit_for_review"
@@ -250,6 +250,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
                 "draft": draft,
                 "draft_changes": drafts.draft_changes(item, draft, request.user),
                 "preview_url": draft.get_absolute_url(),
+                "preview_comments": preview_links.comments_on(draft),
             }
         else:
             draft_context = {"preview_url": preview_url(item)}

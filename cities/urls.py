@@ -18,6 +18,7 @@ urlpatterns = [
     path("cities/<slug:slug>/", cache_public_page(views.CityDetailView.as_view()), name="detail"),
     path("cities/<slug:slug>/preview/", views.CityPreviewView.as_view(), name="preview"),
     path("preview/changes/<int:pk>/", views.draft_preview, name="draft_preview"),
+    path("preview/shared/<str:token>/", views.shared_preview, name="shared_preview"),
     path(
         "criteria/",
         cache_public_page(views.CriteriaMatrixView.as_view(), query=["page"]),

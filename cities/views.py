@@ -1,3 +1,4 @@
+import copy
 import mimetypes
 from collections import defaultdict
 from functools import partial
@@ -10,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, router, transaction
 from django.db.models import F, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
@@ -24,8 +25,8 @@ from learningcities import editorial
 from learningcities.editorial.permissions import may_change
 from learningcities.views import sandboxed_media
 
-from . import drafts, images
-from .forms import DirectoryFilterForm, SearchForm
+from . import drafts, images, preview_links
+from .forms import DirectoryFilterForm, PreviewCommentForm, SearchForm
 from .geo import ecuador_map
 from .models import (
     City,
@@ -402,33 +403,73 @@ class PhotoCreditsView(ListView):
 @never_cache
 def draft_preview(request, pk):
     """The page that shows a draft's item as it will be once the draft is published, for
-    those who may change the item: the draft is published inside a transaction that is
-    rolled back once the page is rendered (cities.drafts)."""
+    those who may change the item."""
     user = request.user
     # Checked before the look-up, so that refusals do not reveal which drafts exist.
     if not (user.is_active and user.is_staff):
         raise PermissionDenied
     draft = get_object_or_404(Draft.objects.open().select_related("content_type"), pk=pk)
-    model = draft.content_type.model_class()
     item = draft.item
     if item is None or not may_change(user, item):
         # As if there were no such draft: a refusal would tell which ids exist.
         raise Http404
+    try:
+        return preview_page(request, draft, user)
+    except drafts.DraftNotApplicable as refusal:
+        messages.error(
+            request, _("The changes cannot be previewed: %(problem)s") % {"problem": refusal}
+        )
+        return redirect(editing_path(draft.content_type.model_class(), draft.object_id))
+
+
+def preview_page(request, draft, user, **extra_context):
+    """The public page of `draft`'s item with the draft published as `user`, inside a
+    transaction rolled back once the page is rendered (cities.drafts): it shows exactly what
+    publishing would, and nothing of it remains. Raises `DraftNotApplicable`."""
+    model = draft.content_type.model_class()
     preview = editorial.registration(model).preview
     with transaction.atomic(using=router.db_for_write(model)):
         try:
             drafts.apply(draft, user)
-        except drafts.DraftNotApplicable as refusal:
+            page = preview(model._default_manager.get(pk=draft.object_id), request.user, draft)
+            response = page(request)
+            response.context_data.update(extra_context)
+            response.render()
+        finally:
             transaction.set_rollback(True)
-            messages.error(
-                request, _("The changes cannot be previewed: %(problem)s") % {"problem": refusal}
-            )
-            return redirect(editing_path(model, draft.object_id))
-        page = preview(model._default_manager.get(pk=draft.object_id), user, draft)
-        response = page(request)
-        response.render()
-        transaction.set_rollback(True)
     patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@never_cache
+def shared_preview(request, token):
+    """A draft's preview for whoever holds a preview link (no account needed), with a form
+    to comment on it. Never indexed, never cached; each opening is logged."""
+    link = preview_links.working_link(token)
+    if link is None:
+        response = render(request, "cities/preview_link_gone.html", status=404)
+    else:
+        form = PreviewCommentForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            preview_links.leave_comment(link, form.cleaned_data["name"], form.cleaned_data["text"])
+            return redirect(f"{request.path}?commented=1#preview-comment")
+        commented = "commented" in request.GET
+        # An opening is a visit, not the page shown again after a comment.
+        if request.method == "GET" and not commented:
+            preview_links.record_opening(link)
+        context = {
+            "shared_preview": link,
+            "comment_form": form,
+            "commented": commented,
+        }
+        # The page is shown as for its opening: the public views answer GET alone.
+        page_request = copy.copy(request)
+        page_request.method = "GET"
+        try:
+            response = preview_page(page_request, link.draft, link.created_by, **context)
+        except drafts.DraftNotApplicable:
+            response = render(request, "cities/preview_link_gone.html", status=404)
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 

@@ -1,4 +1,5 @@
 import logging
+import re
 from importlib import import_module
 
 from django.conf import settings
@@ -17,7 +18,8 @@ DATABASE_RETRY_AFTER = 30
 class RequestBodyLimitMiddleware:
     """Refuses request bodies the site never needs, before anything reads them.
 
-    Only the admin (and its login) takes posted forms; public pages answer GET and HEAD. The
+    Only the admin (and its login) takes posted forms, and on the public side the comment
+    form of a shared preview (PUBLIC_FORMS); public pages answer GET and HEAD. The
     admin's photo addresses (UPLOAD_ADDRESSES) take up to MAX_REQUEST_BODY from a logged-in
     person, every other admin form (and anonymous posts to those) up to MAX_FORM_BODY. A
     larger body, as its Content-Length announces, is refused before a byte of it is read, so
@@ -28,6 +30,8 @@ class RequestBodyLimitMiddleware:
 
     # Under the admin: the city form (its photo inline) and the photo form take files.
     UPLOAD_ADDRESSES = ("cities/city/", "cities/photo/")
+    # Public addresses that take a small form: a comment on a preview shared by a link.
+    PUBLIC_FORMS = re.compile(r"/[\w-]+/preview/shared/[^/]+/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,7 +40,9 @@ class RequestBodyLimitMiddleware:
         if request.method in ("GET", "HEAD"):
             return self.get_response(request)
         admin = "/" + settings.ADMIN_URL
-        if not request.path_info.startswith(admin):
+        if not (
+            request.path_info.startswith(admin) or self.PUBLIC_FORMS.fullmatch(request.path_info)
+        ):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -21,7 +21,9 @@ ADD_PHOTO = "/admin/cities/photo/add/"
 
 
 @pytest.fixture
-def inbox(settings):
+def inbox(settings, site):
+    # The mails' links name the site's address: here, the live server's.
+    settings.SITE_URL = site
     with smtp_server() as inbox:
         send_mail_to(settings, inbox.port)
         # Sent in the live server's own thread after the commit, by the tests' immediate task

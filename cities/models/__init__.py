@@ -41,6 +41,7 @@ from .texts import ResourceLink, SiteText
 from .content_version import ContentVersion, next_scheduled_publication
 from .drafts import Draft, DraftQuerySet, DraftState
 from .editing import EditingSession, EditingSessionQuerySet, item_of
+from .preview_links import PreviewComment, PreviewLink, PreviewOpening
 from .review import (
     LanguagePreference,
     OutgoingMail,
@@ -70,6 +71,9 @@ __all__ = [
     "OutgoingMail",
     "Photo",
     "PhotoQuerySet",
+    "PreviewComment",
+    "PreviewLink",
+    "PreviewOpening",
     "Program",
     "ProgramQuerySet",
     "PublicationState",

@@ -27,9 +27,9 @@ class DraftQuerySet(AboutAnItemQuerySet):
 
 
 class Draft(AboutAnItem):
-    """The changes of one item's change form, kept as the form posted them (its fields, and
-    its inline rows for a city), so that publishing replays them through the same form, with
-    the same checks, as a save would have.
+    """The changes of one item's change form, kept as its content forms read them (its
+    fields, and its rows for a city: cities.content_forms), so that publishing checks and
+    saves them with those forms, as a save from the form would have.
 
     A row is never deleted when the draft ends: it is marked published or discarded, with
     who and when, so that an item's drafts are part of its history.
