@@ -26,7 +26,7 @@ from .models import (
     change_permission,
     view_permission,
 )
-from .translation_status import lacking_translation, translated_admins
+from .translation_status import needing_translation, translated_admins
 
 # How many items each section lists; the lists have the rest.
 DASHBOARD_ITEMS = 10
@@ -140,12 +140,12 @@ def recent_changes_by_others(user):
 
 
 def missing_translation_count(request):
-    """How many items the user may change lack a translation; None if they may change no
-    translated content."""
+    """How many items the user may change lack a translation or have one possibly out of
+    date; None if they may change no translated content."""
     admins = [a for a in translated_admins(admin.site) if a.has_change_permission(request)]
     if not admins:
         return None
-    return sum(lacking_translation(request, model_admin).count() for model_admin in admins)
+    return sum(needing_translation(request, model_admin).count() for model_admin in admins)
 
 
 def placeholder_covers(user):

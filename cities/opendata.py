@@ -1,7 +1,9 @@
 """Open data: the published cities, programs, criteria and photo credits, as JSON and CSV.
 
 Each file holds both languages (`name_es`, `name_en`, …) and absolute addresses, so it
-can be reused without the site. The addresses are documented in the README.
+can be reused without the site. The addresses are documented in the README. Each city,
+program and criterion names the texts whose translation may be out of date
+(`stale_translations`, e.g. `narrative_en`: the Spanish changed after it was written).
 """
 
 import csv
@@ -16,6 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 from .models import City, ContentVersion, Criterion, Photo, Program
 from .rich_text import html_to_text, sanitize
 from .seo import absolute_url
+from .stale_translations import stale_translations
 
 LANGUAGE_CODES = AVAILABLE_LANGUAGES  # ["es", "en"]: the default language first
 LICENCE_NOTE = (
@@ -50,6 +53,24 @@ def localized_urls(request, obj):
         with translation.override(code):
             urls[code] = absolute_url(request, obj.get_absolute_url())
     return urls
+
+
+def stale_names(obj):
+    """The columns of `obj`'s texts that may be out of date (`with_staleness` read them)."""
+    return sorted(
+        build_localized_fieldname(field, code)
+        for field, code in getattr(obj, "stale_translations", {})
+    )
+
+
+def with_staleness(cities, criteria=()):
+    """`cities` (with their programs) and `criteria`, as lists, each item knowing which of
+    its texts may be out of date: one query for all."""
+    cities, criteria = list(cities), list(criteria)
+    stale_translations(
+        [*cities, *(program for city in cities for program in city.programs.all()), *criteria]
+    )
+    return cities, criteria
 
 
 def published_cities():
@@ -106,6 +127,7 @@ def program_data(request, program):
         "good_practice": program.is_good_practice,
         "source_url": program.source_url,
         "criteria": [criterion.slug for criterion in program.criteria.all()],
+        "stale_translations": stale_names(program),
     }
 
 
@@ -145,6 +167,7 @@ def city_data(request, city):
         "programs": [program_data(request, program) for program in city.programs.all()],
         "cover_photo": photo_data(request, cover) if cover else None,
         "photos": [photo_data(request, photo) for photo in city.photos.all()],
+        "stale_translations": stale_names(city),
     }
 
 
@@ -155,11 +178,13 @@ def criterion_data(request, criterion):
         "order": criterion.order,
         "title": translations(criterion, "title"),
         **rich_translations(request, criterion, "statement"),
+        "stale_translations": stale_names(criterion),
     }
 
 
 @require_safe
 def json_view(request):
+    cities, criteria = with_staleness(published_cities(), Criterion.objects.all())
     data = {
         "title": "Learning Cities of Ecuador in the UNESCO Global Network of Learning Cities",
         # When the content last changed, not when this copy was made: every copy of one
@@ -168,8 +193,8 @@ def json_view(request):
         "updated_at": ContentVersion.current().changed_at.isoformat(timespec="seconds"),
         "languages": LANGUAGE_CODES,
         "licence": LICENCE_NOTE,
-        "criteria": [criterion_data(request, criterion) for criterion in Criterion.objects.all()],
-        "cities": [city_data(request, city) for city in published_cities()],
+        "criteria": [criterion_data(request, criterion) for criterion in criteria],
+        "cities": [city_data(request, city) for city in cities],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Access-Control-Allow-Origin"] = "*"
@@ -245,6 +270,7 @@ CITY_COLUMNS = [
     "cover_photo_url",
     "cover_photo_credit",
     "cover_photo_licence",
+    "stale_translations",
 ]
 CITY_NUMBER_COLUMNS = {
     "year_joined",
@@ -259,7 +285,7 @@ CITY_NUMBER_COLUMNS = {
 @require_safe
 def cities_csv(request):
     rows = []
-    for city in published_cities():
+    for city in with_staleness(published_cities())[0]:
         data = city_data(request, city)
         cover = data["cover_photo"] or {}
         rows.append(
@@ -277,6 +303,7 @@ def cities_csv(request):
                 "cover_photo_url": cover.get("url", ""),
                 "cover_photo_credit": cover.get("credit", ""),
                 "cover_photo_licence": cover.get("licence", ""),
+                "stale_translations": " ".join(data["stale_translations"]),
             }
         )
     return csv_response("cities.csv", CITY_COLUMNS, rows, CITY_NUMBER_COLUMNS)
@@ -294,13 +321,14 @@ PROGRAM_COLUMNS = [
     "good_practice",
     "source_url",
     "criteria",
+    "stale_translations",
 ]
 
 
 @require_safe
 def programs_csv(request):
     rows = []
-    for city in published_cities():
+    for city in with_staleness(published_cities())[0]:
         for program in city.programs.all():
             data = program_data(request, program)
             rows.append(
@@ -310,19 +338,31 @@ def programs_csv(request):
                     **localized_values(data, "name", "summary"),
                     "replaced_by": data["replaced_by"] or "",
                     "criteria": " ".join(data["criteria"]),
+                    "stale_translations": " ".join(data["stale_translations"]),
                 }
             )
     return csv_response("programs.csv", PROGRAM_COLUMNS, rows, {"start_year"})
 
 
-CRITERION_COLUMNS = ["slug", "kind", "order", *localized_columns("title", "statement")]
+CRITERION_COLUMNS = [
+    "slug",
+    "kind",
+    "order",
+    *localized_columns("title", "statement"),
+    "stale_translations",
+]
 
 
 @require_safe
 def criteria_csv(request):
+    criteria = with_staleness([], Criterion.objects.all())[1]
     rows = [
-        {**data, **localized_values(data, "title", "statement")}
-        for data in (criterion_data(request, criterion) for criterion in Criterion.objects.all())
+        {
+            **data,
+            **localized_values(data, "title", "statement"),
+            "stale_translations": " ".join(data["stale_translations"]),
+        }
+        for data in (criterion_data(request, criterion) for criterion in criteria)
     ]
     return csv_response("criteria.csv", CRITERION_COLUMNS, rows, {"order"})
 

@@ -14,7 +14,7 @@ from learningcities import editorial
 from learningcities.editorial.actions import status_changed
 from learningcities.editorial.content import content_saved
 
-from . import history, images, review, scheduling
+from . import history, images, review, scheduling, stale_translations
 from .models import (
     ContentVersion,
     Draft,
@@ -22,9 +22,13 @@ from .models import (
     LanguagePreference,
     OutgoingMail,
     Photo,
+    PreviewComment,
+    PreviewLink,
+    PreviewOpening,
     Program,
     PublicationState,
     ReviewRequest,
+    TranslationStamp,
     move_photo_files_to_match_publication,
 )
 from .page_cache import invalidate_public_pages
@@ -39,6 +43,13 @@ def connect_signals():
 
     user_logged_in.connect(remember_language, dispatch_uid="cities.remember_language")
 
+    # When each language of a translated text was written: a translation older than the
+    # other language's last change may be out of date.
+    for model in editorial.models_with():
+        if stale_translations.translated_fields(model):
+            pre_save.connect(stale_translations.remember_texts, sender=model)
+            post_save.connect(stale_translations.stamp_written_texts, sender=model)
+
     # Items a publisher published by an engine action (a list's "publish now", a draft's
     # rows): their own submissions are decided by that, as approved by them.
     status_changed.connect(close_submissions_of_published, dispatch_uid="cities.status")
@@ -51,8 +62,20 @@ def connect_signals():
 
     # Any change to the content of an app with registered content types (incl. its
     # many-to-many tables and the rows that hang off them) makes cached pages stale. Editing
-    # sessions, reviews, mail and language preferences are admin bookkeeping, not content.
-    bookkeeping = (ContentVersion, EditingSession, ReviewRequest, OutgoingMail, LanguagePreference)
+    # sessions, reviews, mail, language preferences, preview links (whose openings are
+    # counted) and translation stamps (written with the text they stamp, which bumps) are
+    # admin bookkeeping, not content.
+    bookkeeping = (
+        ContentVersion,
+        EditingSession,
+        ReviewRequest,
+        OutgoingMail,
+        LanguagePreference,
+        PreviewLink,
+        PreviewOpening,
+        PreviewComment,
+        TranslationStamp,
+    )
     content_apps = {model._meta.app_config for model in editorial.models_with()}
     for app_config in content_apps:
         for model in app_config.get_models(include_auto_created=True):

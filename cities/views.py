@@ -42,6 +42,7 @@ from .models import (
 from .notifications import editing_path
 from .search import search
 from .seo import city_page_meta
+from .stale_translations import stale_translations
 
 
 class OverviewView(ListView):
@@ -126,6 +127,8 @@ class CityDetailView(DetailView):
         context["cover_photo"] = city.cover_for(**audience)
         context["gallery"] = [photo for photo in photos if photo.in_gallery]
         context["awards"] = city_awards(city.pk)
+        # Which texts may be out of date in a language, said beside them (one query).
+        stale_translations([city, *programs])
         context.update(city_page_meta(self.request, city, programs))
         return context
 

@@ -86,9 +86,10 @@ def test_a_placeholder_replaced_as_cover_leaves_the_gallery(client):
     assert (placeholder.in_gallery, real.in_gallery, other.in_gallery) == (False, False, True)
 
 
-def test_a_city_page_takes_six_queries_whatever_it_shows(client, settings):
-    """The content version, the city with its cover, its programs, their criteria, its photos
-    and its awards: one query each, however many there are."""
+def test_a_city_page_takes_seven_queries_whatever_it_shows(client, settings):
+    """The content version, the city with its cover, its programs, their criteria, its photos,
+    its awards and which of its texts may be out of date: one query each, however many there
+    are."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     criteria = [make_criterion(), make_criterion()]
     city = make_city(slug="cuenca")
@@ -106,7 +107,7 @@ def test_a_city_page_takes_six_queries_whatever_it_shows(client, settings):
     client.get("/en/cities/cuenca/")  # the content-version row is made once
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/en/cities/cuenca/").text
-    assert len(queries) == 6
+    assert len(queries) == 7
     assert page.count("Replaced by <a") == 4
     assert page.count('class="photo__open"') == 3
 

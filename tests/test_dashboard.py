@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -197,8 +198,16 @@ class TestMissingTranslations:
         response = dashboard_of(people["editor"])
 
         assert response.context["missing_translations"] == 2
-        assert "2 items lack a translation" in response.text
+        assert "2 items lack a translation or have one that may be out of date" in response.text
         assert reverse("admin:cities_missing_translations") in response.text
+
+    def test_a_translation_possibly_out_of_date_counts_too(self, people):
+        quito = make_city(name="Quito", cover=False)
+        assert dashboard_of(people["editor"]).context["missing_translations"] == 0
+        with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+            saved_by(people["editor"], quito, narrative_es="<p>Quito aprende en sus mercados.</p>")
+
+        assert dashboard_of(people["editor"]).context["missing_translations"] == 1
 
     def test_an_uploader_counts_only_their_own_photos(self, people):
         make_photo(title_en="", title_es="Mi foto", uploaded_by=people["uploader"])

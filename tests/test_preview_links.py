@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cities import drafts, preview_links, review
-from cities.models import OutgoingMail, PreviewComment, PreviewLink, ReviewRequest, Status
+from cities.models import (
+    ContentVersion,
+    OutgoingMail,
+    PreviewComment,
+    PreviewLink,
+    ReviewRequest,
+    Status,
+)
 from cities.models.preview_links import SALT
 
 from .factories import (
@@ -200,3 +207,14 @@ def test_the_token_is_the_links_id_signed_the_same_each_time(draft, publisher):
         assert PreviewLink.objects.get().token == link.token
     assert PreviewLink.id_in("not-a-token") is None
     assert PreviewLink.id_in(f"{link.pk}:forged") is None
+
+
+def test_openings_and_comments_leave_the_cached_public_pages_alone(draft, publisher):
+    link = preview_links.make_link(draft.pk, publisher)
+    version = ContentVersion.current().version
+
+    Client().get(link.get_absolute_url())
+    Client().post(link.get_absolute_url(), {"name": "María", "text": "Bien."})
+
+    assert link.openings.count() == 1 and link.comments.count() == 1
+    assert ContentVersion.current().version == version

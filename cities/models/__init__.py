@@ -49,6 +49,7 @@ from .review import (
     ReviewRequestQuerySet,
     ReviewState,
 )
+from .translations import TranslationStamp
 
 __all__ = [
     "FIRST_AWARD_YEAR",
@@ -85,6 +86,7 @@ __all__ = [
     "ReviewState",
     "SiteText",
     "Status",
+    "TranslationStamp",
     "change_permission",
     "item_of",
     "move_photo_files_to_match_publication",

@@ -96,6 +96,22 @@ def translation_note(language):
     )
 
 
+def stale_note(obj, field):
+    """Says that the text that follows may be out of date: its other language changed since
+    it was written (cities.stale_translations; set by the view as `stale_translations`)."""
+    staleness = getattr(obj, "stale_translations", {}).get((field, get_language()))
+    if staleness is None:
+        return ""
+    return format_html(
+        '<p class="translation-note translation-note--stale">{}</p>',
+        gettext(
+            "The %(language)s text was changed after this translation was written: it may be "
+            "out of date."
+        )
+        % {"language": get_language_info(staleness.source)["name_translated"]},
+    )
+
+
 @register.simple_tag
 def translated(
     obj,
@@ -140,7 +156,7 @@ def translated(
         return shown
     if shared_note_with:
         language = language or fallback_language(obj, shared_note_with)
-    return format_html("{}{}", translation_note(language), shown)
+    return format_html("{}{}", translation_note(language) or stale_note(obj, field), shown)
 
 
 @register.filter
