@@ -78,8 +78,15 @@ def editors_pages():
     }
 
 
+# The rich-text editors name themselves after their labels once made, which a busy machine
+# may do after the page's load event: audited then, not before.
+EDITORS_READY = """() => [...document.querySelectorAll(".ProseMirror")]
+    .every((editor) => editor.hasAttribute("aria-labelledby"))"""
+
+
 def audit(page, axe, name, width, found):
     """axe-core's violations and any sideways scrolling of the page shown, under `name`."""
+    page.wait_for_function(EDITORS_READY)
     results = axe.run(page, options=AXE_OPTIONS)
     if results.violations_count:
         found[name] = [
