@@ -85,12 +85,12 @@ def stamp_written_texts(sender, instance, raw=False, **kwargs):
 
 def record_writes(item, written, user):
     """`written`: {field: [languages written]}."""
-    now = timezone.now()
-    content_type = ContentType.objects.get_for_model(item)
     stamps = {
         (stamp.field, stamp.language): stamp
         for stamp in TranslationStamp.objects.filter(
-            content_type=content_type, object_id=item.pk, field__in=list(written)
+            content_type=ContentType.objects.get_for_model(item),
+            object_id=item.pk,
+            field__in=list(written),
         )
     }
     for field, codes in written.items():
@@ -98,35 +98,41 @@ def record_writes(item, written, user):
             (field, code) in stamps and stamps[field, code].outdated_at for code in codes
         )
         for code in codes:
-            TranslationStamp.objects.update_or_create(
-                content_type=content_type,
-                object_id=item.pk,
-                field=field,
-                language=code,
-                defaults={
-                    "written_at": now,
-                    "written_by": user,
-                    "confirmed": False,
-                    "outdated_at": None,
-                    "outdated_by": None,
-                    "outdated_by_language": "",
-                },
-            )
+            set_stamp(item, field, code, **written_now(user, confirmed=False))
         if catching_up:
             continue
         for other in AVAILABLE_LANGUAGES:
             if other not in codes and getattr(item, build_localized_fieldname(field, other)):
-                TranslationStamp.objects.update_or_create(
-                    content_type=content_type,
-                    object_id=item.pk,
-                    field=field,
-                    language=other,
-                    defaults={
-                        "outdated_at": now,
-                        "outdated_by": user,
-                        "outdated_by_language": codes[0],
-                    },
+                set_stamp(
+                    item,
+                    field,
+                    other,
+                    outdated_at=timezone.now(),
+                    outdated_by=user,
+                    outdated_by_language=codes[0],
                 )
+
+
+def written_now(user, confirmed):
+    """A stamp's values for a text written (or confirmed) by `user` now: up to date."""
+    return {
+        "written_at": timezone.now(),
+        "written_by": user,
+        "confirmed": confirmed,
+        "outdated_at": None,
+        "outdated_by": None,
+        "outdated_by_language": "",
+    }
+
+
+def set_stamp(item, field, code, **values):
+    TranslationStamp.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        field=field,
+        language=code,
+        defaults=values,
+    )
 
 
 def author(instance):
@@ -141,22 +147,8 @@ def author(instance):
 def confirm(item, texts, user):
     """`user` says the texts ((field, language) pairs) are still right as they are; the
     cached pages that said otherwise are made again."""
-    content_type = ContentType.objects.get_for_model(item)
     for field, code in texts:
-        TranslationStamp.objects.update_or_create(
-            content_type=content_type,
-            object_id=item.pk,
-            field=field,
-            language=code,
-            defaults={
-                "written_at": timezone.now(),
-                "written_by": user,
-                "confirmed": True,
-                "outdated_at": None,
-                "outdated_by": None,
-                "outdated_by_language": "",
-            },
-        )
+        set_stamp(item, field, code, **written_now(user, confirmed=True))
     ContentVersion.bump()
 
 
