@@ -34,6 +34,7 @@ from .forms import (
     PhotoImageWidget,
     thumbnail_html,
 )
+from .history import field_label
 from .models import City, Criterion, LearningCityAward, Photo, Program, ResourceLink, SiteText
 from .review_admin import NoPublishingInlineMixin, ReviewableAdmin
 from .rich_text import html_to_text
@@ -70,7 +71,20 @@ class ContentAdmin(
         return super().changelist_view(request, extra_context)
 
 
-class TranslatedContentAdmin(TranslationStatusAdmin, ContentAdmin, TranslationAdmin):
+class LanguageLabelsMixin:
+    """Each language's field is named as the history, the review and the conflict page name
+    it, "Tagline (English)", not "Tagline [en]" as django-modeltranslation would."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and getattr(db_field, "language", None):
+            formfield.label = field_label(db_field.model, db_field.name)
+        return formfield
+
+
+class TranslatedContentAdmin(
+    LanguageLabelsMixin, TranslationStatusAdmin, ContentAdmin, TranslationAdmin
+):
     """Content in both languages on one form; its list shows what is not yet translated."""
 
 
@@ -199,6 +213,7 @@ class ProgramInlineFormSet(BaseInlineFormSet):
 
 
 class ProgramInline(
+    LanguageLabelsMixin,
     NoPublishingInlineMixin,
     CompactInlineMixin,
     SummaryBoxMixin,
@@ -252,7 +267,11 @@ class ProgramInline(
 
 
 class PhotoInline(
-    NoPublishingInlineMixin, CompactInlineMixin, KeptUploadsMixin, TranslationStackedInline
+    LanguageLabelsMixin,
+    NoPublishingInlineMixin,
+    CompactInlineMixin,
+    KeptUploadsMixin,
+    TranslationStackedInline,
 ):
     model = Photo
     form = PhotoForm

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from learningcities import editorial
-from learningcities.editorial.permissions import changeable
+from learningcities.editorial.permissions import changeable, may_change
 
 from .activity import entries, history_rows
 from .models import (
@@ -111,7 +111,8 @@ def my_drafts(user):
 
 
 def scheduled_publications(user):
-    """Items published with a date still to come that the user may change, soonest first."""
+    """Items published with a date still to come, and changes to live items scheduled for a
+    time, that the user may change, soonest first: a query per kind."""
     found = []
     for model in editorial.models_with("publishable"):
         scheduled = changeable(model, user).scheduled().order_by("published_at", "pk")
@@ -119,6 +120,24 @@ def scheduled_publications(user):
             Item(str(obj), model._meta.verbose_name, change_url(obj), obj.published_at)
             for obj in scheduled[: DASHBOARD_ITEMS + 1]
         ]
+    # Scheduled changes to live items: one query, and one per kind of item among them.
+    due = (
+        Draft.objects.open()
+        .filter(publish_at__isnull=False)
+        .select_related("content_type")
+        .prefetch_related("item")
+        .order_by("publish_at", "pk")
+    )
+    found += [
+        Item(
+            _("Changes to %(item)s") % {"item": draft.item},
+            draft.kind,
+            change_url(draft.item),
+            draft.publish_at,
+        )
+        for draft in due[: DASHBOARD_ITEMS + 1]
+        if draft.item is not None and may_change(user, draft.item)
+    ]
     return first_items(found, key=lambda item: item.date)
 
 

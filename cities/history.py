@@ -125,6 +125,20 @@ def readable_value(model, name, value):
     return value
 
 
+def readable_content(item, names):
+    """(field name for people, value in words) of each of `names` that `item` fills in: what
+    a reviewer approves of a new item."""
+    model = type(item)
+    rows = []
+    for name in names:
+        value = getattr(item, name)
+        if model._meta.get_field(name).many_to_many:
+            value = list(value.all())
+        if value not in (None, "", []):
+            rows.append((field_label(model, name), readable_value(model, name, value)))
+    return rows
+
+
 def only_appears_changed(model, change):
     """Differences nobody made: the untranslated column mirroring a language's, and a
     date-time saved again through a form, which keeps no fractions of a second."""

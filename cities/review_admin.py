@@ -14,7 +14,10 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from learningcities import editorial
+
 from . import drafts, preview_links, review
+from .history import readable_content
 from .models import City, DraftState, ReviewRequest, ReviewState, Status
 
 SUBMIT_BUTTON = "_submit_for_review"
@@ -253,7 +256,12 @@ class ReviewRequestAdmin(admin.ModelAdmin):
                 "preview_comments": preview_links.comments_on(draft),
             }
         else:
-            draft_context = {"preview_url": preview_url(item)}
+            # A new item: all of it is what is approved, field by field, as its form has it.
+            fields = editorial.registration(type(item)).content.form._meta.fields
+            draft_context = {
+                "preview_url": preview_url(item),
+                "item_content": readable_content(item, fields),
+            }
         context = {
             **self.admin_site.each_context(request),
             "title": _("Review “%(item)s”") % {"item": item},

@@ -16,7 +16,6 @@ import re
 
 import nh3
 from django.core.validators import MaxLengthValidator
-from django.urls import reverse_lazy
 from django.utils.deconstruct import deconstructible
 from django.utils.html import escape
 from django.utils.text import capfirst
@@ -211,10 +210,9 @@ EDITOR_EXTENSIONS = {
 
 
 def site_link_options(field):
-    opts = field.model._meta
+    """The link dialog's options of `field`; the admin adds where it reads the site's pages
+    (`pagesUrl`: cities.rich_text_admin), which no model names."""
     return {
-        # The list of the site's pages (cities.rich_text_admin), from the field's own admin.
-        "pagesUrl": reverse_lazy(f"admin:{opts.app_label}_{opts.model_name}_site_pages"),
         # modeltranslation's copy of the field for one language knows it: links written in
         # the Spanish text lead to the Spanish pages.
         "language": getattr(field, "language", None),

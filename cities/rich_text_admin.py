@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
-from django.urls import path
+from django.urls import path, reverse_lazy
 from django.utils import translation
 from js_asset import Media
 
@@ -55,6 +55,11 @@ class RichTextAdmin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, RichTextField):
+            # The link dialog reads the site's pages from this admin (`site_pages_view`).
+            opts = self.model._meta
+            field.config["extensions"]["SiteLink"]["pagesUrl"] = reverse_lazy(
+                f"admin:{opts.app_label}_{opts.model_name}_site_pages"
+            )
             # modeltranslation's admin gives every language the widget made for the field
             # without one: the editor's settings of this language's field go back on it.
             field.widget.config = field.config

@@ -12,11 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cities import review
+from cities import drafts, review
 from cities.models import Draft, LearningCityAward, ResourceLink, SiteText, Status
 
 from .factories import (
     change_url,
+    draft_of,
     logged_in_client,
     make_city,
     make_criterion,
@@ -189,6 +190,19 @@ class TestRecentChangesByOthers:
         assert [str(name) for name in entry.changed] == ["Publication date", "Status"]
 
 
+def test_scheduled_changes_to_a_live_item_are_listed_with_their_time(people):
+    quito = make_city(name="Quito", cover=False)
+    draft = draft_of(quito, people["publisher"], tagline_en="Learning in every market")
+    moment = timezone.now() + timedelta(days=2)
+    drafts.schedule(draft.pk, people["publisher"], moment)
+
+    scheduled = dashboard_of(people["editor"]).context["scheduled"]
+
+    assert [(item.label, item.url, item.date) for item in scheduled] == [
+        ("Changes to Quito", change_url(quito), moment)
+    ]
+
+
 class TestMissingTranslations:
     def test_a_count_of_the_items_to_translate_linked_to_the_page(self, people):
         make_city(name="Loja", narrative_en="", cover=False)
@@ -307,4 +321,4 @@ def test_the_dashboard_takes_as_many_queries_with_many_items_as_with_few(people)
     many = queries_of_the_dashboard(client)
 
     assert few == many
-    assert many <= 37  # session, rights, then a few queries per section and kind
+    assert many <= 38  # session, rights, then a few queries per section and kind

@@ -1,6 +1,7 @@
 """Review before publishing: only publishers publish; others submit, publishers approve or
 reject, authors read the decision; every step recorded with who and when."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -429,7 +430,8 @@ class TestDashboard:
         client = logged_in_client(people["publisher"])
         client.get("/admin/")
 
-        with django_assert_max_num_queries(31):  # 5 of them: draft changes of live items
+        # 5 of them: draft changes of live items; 1 their scheduled changes.
+        with django_assert_max_num_queries(32):
             client.get("/admin/")
 
 
@@ -449,6 +451,20 @@ def test_a_city_is_reviewed_with_its_preview(people):
 
     assert reverse("cities:preview", kwargs={"slug": "loja"}) in page.text
     assert City.objects.get(pk=city.pk).status == Status.DRAFT
+
+
+def test_the_review_of_a_new_city_shows_what_is_approved_field_by_field(people):
+    city = make_city(
+        status=Status.DRAFT, cover=False, name="Loja", slug="loja", tagline_en="Music and learning"
+    )
+    client = logged_in_client(people["editor"])
+    client.post(change_url(city), {**form_data(client, city), "_submit_for_review": "1"})
+
+    page = review_page(logged_in_client(people["publisher"]), ReviewRequest.objects.get()).text
+
+    assert "What you approve" in page
+    assert re.search(r"Tagline \(English\)</th><td>Music and learning</td>", page)
+    assert re.search(r"Status</th><td>draft</td>", page)
 
 
 def test_a_photo_deleted_under_review_leaves_nothing_to_decide(people, quito):
