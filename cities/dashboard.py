@@ -144,17 +144,27 @@ def scheduled_publications(user):
 def recent_changes_by_others(user):
     """The newest versions made by other people of the content the user may view (photo
     uploaders: of their own photos only), worded by the history."""
-    histories = {}
-    for registration in editorial.registered("history"):
-        model = registration.model
-        if not user.has_perm(view_permission(model)):
-            continue
-        # Versions saved by scripts and the seed name no person to ask about them.
-        histories[model] = (
-            registration.history_for(user)
-            .filter(history_user__isnull=False)
-            .exclude(history_user=user.pk)
-        )
+    # Versions saved by scripts and the seed name no person to ask about them.
+    return recent_versions(
+        user,
+        lambda history: history.filter(history_user__isnull=False).exclude(history_user=user.pk),
+    )
+
+
+def my_recent_changes(user):
+    """The newest versions the user made: what they published, changed, approved, restored
+    (the admin's own "my actions" log knows nothing of what the editorial steps save)."""
+    return recent_versions(user, lambda history: history.filter(history_user=user.pk))
+
+
+def recent_versions(user, chosen):
+    """The newest DASHBOARD_ITEMS versions, `chosen(history)` of each kind's history, of the
+    content the user may view, worded: a query, and one per kind among them."""
+    histories = {
+        registration.model: chosen(registration.history_for(user))
+        for registration in editorial.registered("history")
+        if user.has_perm(view_permission(registration.model))
+    }
     return entries(history_rows(histories)[:DASHBOARD_ITEMS])
 
 

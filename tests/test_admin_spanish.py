@@ -36,7 +36,8 @@ def test_the_dashboard_greets_one_person_and_its_links_say_ver(publisher):
     # The review requests can only be looked at: their link says "Ver", not "Vista".
     assert re.search(r">\s*Ver\s*</a>", page)
     assert "Vista<" not in page
-    assert "Ninguna todavía" in page  # "Mis acciones", before any
+    # "Mis cambios recientes", before any.
+    assert "Nada todavía: aquí aparece lo que guarde, publique o apruebe." in page
 
 
 def test_list_filters_offer_one_word_for_every_gender(publisher):

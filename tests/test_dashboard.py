@@ -203,6 +203,24 @@ def test_scheduled_changes_to_a_live_item_are_listed_with_their_time(people):
     ]
 
 
+def test_my_recent_changes_come_from_the_history_not_the_admins_log(people):
+    quito = make_city(name="Quito", cover=False)
+    saved_by(people["editor"], quito, tagline_en="Learning in every market")
+    saved_by(people["publisher"], quito, tagline_en="Learning in every parish")
+
+    page = dashboard_of(people["editor"]).text
+
+    sidebar = page[page.index('id="recent-actions-module"') :]
+    assert "My recent changes" in sidebar and "None available" not in sidebar
+    # The editor's change, linked to the item's history; not the publisher's.
+    assert sidebar.count(reverse("admin:cities_city_history", args=[quito.pk])) == 1
+
+
+def test_with_nothing_changed_yet_the_sidebar_says_what_will_be_there(people):
+    page = dashboard_of(people["editor"]).text
+    assert "None yet: what you save, publish or approve is listed here." in page
+
+
 class TestMissingTranslations:
     def test_a_count_of_the_items_to_translate_linked_to_the_page(self, people):
         make_city(name="Loja", narrative_en="", cover=False)
@@ -321,4 +339,4 @@ def test_the_dashboard_takes_as_many_queries_with_many_items_as_with_few(people)
     many = queries_of_the_dashboard(client)
 
     assert few == many
-    assert many <= 38  # session, rights, then a few queries per section and kind
+    assert many <= 39  # session, rights, then a few queries per section and kind
