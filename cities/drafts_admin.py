@@ -2,15 +2,18 @@
 form showing the draft while there is one, "with unpublished changes" in the lists, and the
 page that discards a draft (cities.drafts holds the rules)."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -110,7 +113,8 @@ class DraftableAdmin:
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         shown = getattr(request, "shown_draft", None)
         if shown is not None:
-            kwargs.update(data=drafts.as_post(shown.data), files=MultiValueDict())
+            data = with_local_dates(drafts.as_post(shown.data), inline.model, prefix)
+            kwargs.update(data=data, files=MultiValueDict())
         return kwargs
 
     def get_queryset(self, request):
@@ -408,10 +412,37 @@ def showing(form_class, draft):
     class FormShowingDraft(form_class):
         def __init__(self, data=None, files=None, *args, **kwargs):
             if data is None:
-                data, files = drafts.as_post(draft.data), MultiValueDict()
+                data = with_local_dates(drafts.as_post(draft.data), form_class._meta.model)
+                files = MultiValueDict()
             super().__init__(data, files, *args, **kwargs)
 
     return FormShowingDraft
+
+
+def with_local_dates(data, model, prefix=""):
+    """A draft's `data` (of `model`'s form, or of its inline rows under `prefix`) with its
+    dates, kept in ISO 8601, written as the admin's inputs write a saved item's: 07/12/2026
+    in the Spanish admin, not 2026-12-07."""
+    shown = data.copy()
+    for key, value in data.items():
+        if prefix and not key.startswith(f"{prefix}-"):
+            continue
+        name = key.rsplit("-", 1)[-1]
+        # A date and time in two inputs: the date is the first (published_at_0).
+        date_of_two = name.endswith("_0")
+        try:
+            field = model._meta.get_field(name.removesuffix("_0") if date_of_two else name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.DateTimeField) != date_of_two:
+            continue
+        if not isinstance(field, models.DateField):
+            continue
+        try:
+            shown[key] = formats.localize_input(datetime.date.fromisoformat(value))
+        except ValueError:
+            continue  # not as kept: shown as it is
+    return shown
 
 
 def refusing_stale_draft(form_class, request):

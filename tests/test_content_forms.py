@@ -14,7 +14,16 @@ from cities.history import PUBLISHED_FROM_DRAFT
 from cities.models import Draft, DraftState, Program, ReviewState, Status
 from learningcities import editorial
 
-from .factories import draft_of, make_city, make_program, make_publisher, make_staff, saved_by
+from .factories import (
+    change_url,
+    draft_of,
+    logged_in_client,
+    make_city,
+    make_program,
+    make_publisher,
+    make_staff,
+    saved_by,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +175,19 @@ def test_a_row_the_draft_publishes_has_its_own_submission_approved(quito, publis
     submission.refresh_from_db()
     assert program.status == Status.PUBLISHED
     assert (submission.state, submission.reviewer) == (ReviewState.APPROVED, publisher)
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_form_showing_a_draft_writes_its_dates_as_for_the_saved_item(quito, publisher, language):
+    client = logged_in_client(publisher, language=language)
+
+    def dates_shown():
+        page = client.get(change_url(quito)).text
+        return re.findall(
+            r'name="(published_at_0|programs-0-published_at_0)" value="([^"]*)"', page
+        )
+
+    saved = dates_shown()
+    draft_of(quito, publisher, tagline_en="Learning in every market")
+
+    assert len(saved) == 2 and dates_shown() == saved
