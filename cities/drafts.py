@@ -24,7 +24,7 @@ from learningcities import editorial
 from learningcities.editorial.content import ContentRefused
 from learningcities.editorial.permissions import check, may_publish
 
-from .history import PUBLISHED_FROM_DRAFT, field_label, readable_value
+from .history import PUBLISHED_FROM, field_label, readable_value
 from .models import ContentVersion, Draft, DraftState, ReviewState
 from .notifications import editing_address, queue_mail
 from .rendered_diff import marked_changes, rich_text_change
@@ -243,7 +243,7 @@ def apply(draft, user):
         translation.override(draft.language),
     ):
         try:
-            content_of(item, draft, user).save(user, PUBLISHED_FROM_DRAFT)
+            content_of(item, draft, user).save(user, PUBLISHED_FROM % draft.pk)
         except ContentRefused as refusal:
             raise DraftNotApplicable(str(refusal)) from None
 

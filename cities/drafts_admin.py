@@ -23,7 +23,7 @@ from learningcities.editorial.permissions import EditorialPermissionDenied
 
 from . import drafts, preview_links, review
 from .edit_conflicts import OPENED_FIELD
-from .history import PUBLISHED_FROM_DRAFT
+from .history import PUBLISHED_FROM
 from .models import Draft, DraftState, Publishable, Status
 from .review_admin import SUBMIT_BUTTON
 
@@ -152,8 +152,9 @@ class DraftableAdmin:
 
     def save_model(self, request, obj, form, change):
         if not getattr(request, "saving_draft", False):
-            if request.POST.get(drafts.REVISION_FIELD):
-                obj._change_reason = PUBLISHED_FROM_DRAFT
+            shown = request.POST.get(drafts.REVISION_FIELD) and drafts.open_draft(obj)
+            if shown:
+                obj._change_reason = PUBLISHED_FROM % shown.pk
             super().save_model(request, obj, form, change)
         # A draft is kept with its inline rows, in save_related.
 

@@ -28,6 +28,7 @@ from simple_history.models import DeletedObject
 
 from learningcities import editorial
 
+from .models import Draft
 from .rendered_diff import rich_text_change
 from .rich_text import RichTextField, html_to_text
 
@@ -49,7 +50,8 @@ def leave_loaded_rows_out(sender, instance, raw=False, **kwargs):
 PUBLISHED = gettext_noop("published")
 MADE_DRAFTS = gettext_noop("made drafts")
 ARCHIVED = gettext_noop("archived")
-PUBLISHED_FROM_DRAFT = gettext_noop("changes published from a draft")
+PUBLISHED_FROM_DRAFT = gettext_noop("changes published from a draft")  # before drafts were named
+PUBLISHED_FROM = "changes published from draft %d"
 APPROVED = gettext_noop("approved and published")
 RESTORED_FROM = "restored from version %d"
 RESTORED_WITH = "restored with %s"
@@ -62,6 +64,14 @@ LANGUAGE_NAMES = {
 
 def local_datetime(value):
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def draft_authors(draft):
+    """Who wrote a draft: its first author, and its last one if another."""
+    first = who(draft.created_by)
+    if not draft.updated_by_id or draft.updated_by_id == draft.created_by_id:
+        return first
+    return _("%(first)s and %(last)s") % {"first": first, "last": who(draft.updated_by)}
 
 
 def who(user):
@@ -173,6 +183,7 @@ def readable_changes(model, delta):
 
 
 RESTORED_FROM_PATTERN = re.compile(r"^restored from version (\d+)$")
+PUBLISHED_FROM_PATTERN = re.compile(r"^changes published from draft (\d+)$")
 RESTORED_WITH_PREFIX = "restored with "
 KINDS = {
     "+": pgettext_lazy("a version in the history", "created"),
@@ -190,6 +201,17 @@ def describe(records):
         for record in records
         if (match := RESTORED_FROM_PATTERN.match(record.history_change_reason or ""))
     }
+    # The drafts published: their authors are credited, not only who published them.
+    draft_ids = {
+        int(match[1])
+        for record in records
+        if (match := PUBLISHED_FROM_PATTERN.match(record.history_change_reason or ""))
+    }
+    published_drafts = {}
+    if draft_ids:
+        published_drafts = Draft.objects.select_related("created_by", "updated_by").in_bulk(
+            draft_ids
+        )
     sources = {}
     if records and restored_ids:
         sources = {
@@ -209,6 +231,14 @@ def describe(records):
                 % {"date": local_datetime(source.history_date), "name": who(source.history_user)}
                 if source
                 else _("restored from an earlier version")
+            )
+        elif published := PUBLISHED_FROM_PATTERN.match(reason):
+            draft = published_drafts.get(int(published[1]))
+            record.description = (
+                _("changes written by %(authors)s, published from their draft")
+                % {"authors": draft_authors(draft)}
+                if draft
+                else gettext(PUBLISHED_FROM_DRAFT)
             )
         elif reason.startswith(RESTORED_WITH_PREFIX):
             record.description = _("restored with %(item)s") % {

@@ -307,7 +307,7 @@ print(json.dumps({
     "drafts": [[d.state, d.created_by.username, d.data["tagline_es"][0]] for d in drafts],
     "tagline": city.tagline_es,
     "publications": city.history.filter(
-        history_change_reason="changes published from a draft"
+        history_change_reason__startswith="changes published from draft "
     ).count(),
 }))
 """

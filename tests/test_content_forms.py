@@ -8,9 +8,10 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.options import ModelAdmin
 from django.test import RequestFactory
+from django.urls import reverse
 
 from cities import drafts, review
-from cities.history import PUBLISHED_FROM_DRAFT
+from cities.history import PUBLISHED_FROM
 from cities.models import Draft, DraftState, Program, ReviewState, Status
 from learningcities import editorial
 
@@ -107,7 +108,7 @@ def test_a_draft_is_published_by_its_content_forms_with_no_admin_view(
     assert quito.programs.get().name_en == "Wawas"
     assert Draft.objects.get().state == DraftState.PUBLISHED
     newest = quito.history.first()
-    assert newest.history_change_reason == PUBLISHED_FROM_DRAFT
+    assert newest.history_change_reason == PUBLISHED_FROM % draft.pk
     assert newest.history_user == publisher
     assert Program.history.first().history_user == publisher
 
@@ -191,3 +192,16 @@ def test_a_form_showing_a_draft_writes_its_dates_as_for_the_saved_item(quito, pu
     draft_of(quito, publisher, tagline_en="Learning in every market")
 
     assert len(saved) == 2 and dates_shown() == saved
+
+
+def test_the_history_credits_the_drafts_authors_and_its_publisher(quito, publisher):
+    editor = make_staff("Editors", username="eva", first_name="Eva", last_name="Ortiz")
+    draft = draft_of(quito, editor, tagline_en="Learning in every market")
+    draft.updated_by = make_staff("Editors", username="luis")
+    draft.save()
+
+    drafts.publish(draft.pk, publisher)
+
+    page = logged_in_client(publisher).get(reverse("admin:cities_city_history", args=[quito.pk]))
+    assert "changes written by Eva Ortiz and luis, published from their draft" in page.text
+    assert quito.history.first().history_user == publisher

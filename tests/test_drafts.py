@@ -441,7 +441,8 @@ def test_the_history_records_the_drafts_and_still_restores_the_version_before(qu
     client.post(reverse("admin:cities_city_discard_draft", args=[quito.pk]))
 
     history = client.get(reverse("admin:cities_city_history", args=[quito.pk]))
-    assert "changes published from a draft" in history.text
+    # Its author is credited beside the publisher (here one person: Pablo wrote and published).
+    assert "changes written by pablo, published from their draft" in history.text
     drafts = history.context["item_drafts"]
     assert [d.state for d in drafts] == [DraftState.DISCARDED, DraftState.PUBLISHED]
     assert "Drafts of changes" in history.text
