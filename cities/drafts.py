@@ -13,7 +13,7 @@ import logging
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -23,11 +23,13 @@ from django.utils.translation import gettext_lazy
 from learningcities import editorial
 from learningcities.editorial.content import ContentRefused
 from learningcities.editorial.permissions import check, may_publish
+from learningcities.editorial.writing import check_plain_text, check_rich_text, summary_of
 
 from .history import PUBLISHED_FROM, field_label, readable_value
 from .models import ContentVersion, Draft, DraftState, ReviewState
 from .notifications import editing_address, queue_mail
 from .rendered_diff import marked_changes, rich_text_change
+from .rich_text import RichTextField
 
 logger = logging.getLogger(__name__)
 
@@ -271,9 +273,27 @@ def draft_changes(item, draft, user):
                     readable_value(model, name, old), readable_value(model, name, new)
                 ),
                 **rich_text_change(model, name, old, new),
+                "checks": writing_checks(model, name, new),
             }
         )
     return changes
+
+
+def writing_checks(model, name, text):
+    """The checks while writing of a changed text in a language (learningcities.editorial
+    .writing), as the form showed them beside the field: its measures and findings; None for
+    any other field."""
+    field = model._meta.get_field(name)
+    language = getattr(field, "language", None)
+    if language is None or not text:
+        return None
+    if isinstance(field, RichTextField):
+        measures, findings = check_rich_text(text, language, field.first_heading_level)
+    elif isinstance(field, models.CharField | models.TextField):
+        measures, findings = check_plain_text(text, language)
+    else:
+        return None
+    return {"summary": summary_of(measures), "findings": findings}
 
 
 def changed_fields(content):

@@ -23,6 +23,7 @@ from .factories import (
     make_program,
     make_publisher,
     make_staff,
+    review_url,
     saved_by,
 )
 
@@ -205,3 +206,19 @@ def test_the_history_credits_the_drafts_authors_and_its_publisher(quito, publish
     page = logged_in_client(publisher).get(reverse("admin:cities_city_history", args=[quito.pk]))
     assert "changes written by Eva Ortiz and luis, published from their draft" in page.text
     assert quito.history.first().history_user == publisher
+
+
+def test_the_review_shows_the_checks_while_writing_of_each_changed_text(quito, publisher):
+    editor = make_staff("Editors", username="eva")
+    draft = draft_of(
+        quito,
+        editor,
+        narrative_en='<p>Quito learns. Read more <a href="https://uil.org">here</a>.</p>',
+    )
+    submission = review.submit(quito, editor, draft=draft)
+
+    page = logged_in_client(publisher).get(review_url(submission)).text
+
+    assert "Checks while writing: 5 words · 1 min read" in page
+    assert "The link text “here” says nothing out of context: name where it leads." in page
+    assert page.count("Checks while writing:") == 1  # the tagline and the rest are unchanged
