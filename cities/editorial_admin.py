@@ -15,7 +15,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import ObjDiffDisplay
 
 from learningcities.editorial import actions
 from learningcities.editorial.permissions import EditorialPermissionDenied, may_take_offline
@@ -33,6 +32,9 @@ from .history import (
 from .models import PublicationState, Publishable, Status
 from .rendered_diff import marked_changes
 from .review import close_when_published, may_publish
+
+# Words of context the history list keeps beside each change of a long text.
+SHOWN_AROUND = 8
 
 
 class PublicationFilter(admin.SimpleListFilter):
@@ -181,7 +183,7 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
             if previous is not None:
                 delta = previous.diff_against(record, foreign_keys_are_objs=True)
                 previous.history_delta_changes = [
-                    {**row, **shortened(row["old"], row["new"])}
+                    {**row, **where_it_changed(row["old"], row["new"])}
                     for row in readable_changes(self.model, delta)
                 ]
                 # Saved again with nothing a person would see as changed.
@@ -333,16 +335,12 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/cities/compare_versions.html", context)
 
 
-class Shortening(ObjDiffDisplay):
-    def shortened_str(self, prefix, num_skipped_chars, suffix):
-        return f"{prefix}…{suffix}"
-
-
-def shortened(old, new):
-    """Two long texts cut to where they differ, so a list shows what changed in them."""
-    if not (isinstance(old, str) and isinstance(new, str)):
-        return {"old": old, "new": new}
-    old, new = Shortening(max_length=120).common_shorten_repr(old, new)
+def where_it_changed(old, new):
+    """Two values for a list of changes: as they are, but a long text (more words than the
+    context kept around a change) cut to its changed words and those around them."""
+    texts = isinstance(old, str) and isinstance(new, str)
+    if texts and max(len(old.split(" ")), len(new.split(" "))) > SHOWN_AROUND * 2 + 1:
+        return marked_changes(old, new, context=SHOWN_AROUND)
     return {"old": old, "new": new}
 
 

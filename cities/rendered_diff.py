@@ -149,19 +149,34 @@ class RenderedDiff:
         return "".join(self.parts)
 
 
-def marked_changes(old, new):
-    """Old and new value for display; in texts, the words that changed are marked."""
+def around_changes(words, context, change_before, change_after):
+    """Of an unchanged stretch of `words`, the `context` words next to each change."""
+    kept_before = words[:context] if change_before else []
+    kept_after = words[-context:] if change_after else []
+    if len(words) <= len(kept_before) + len(kept_after) + 1:
+        return words
+    return [*kept_before, "…", *kept_after]
+
+
+def marked_changes(old, new, context=None):
+    """Old and new value for display; in texts, the words that changed are marked. With
+    `context`, unchanged stretches keep only that many words beside each change ("…" for the
+    rest): a list then shows where a long text changed, whole words, not its two ends."""
     if not (isinstance(old, str) and isinstance(new, str)):
         return {"old": old, "new": new}
     old_words, new_words = old.split(" "), new.split(" ")
     marked_old, marked_new = [], []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    for index, (tag, old_start, old_end, new_start, new_end) in enumerate(opcodes):
         removed = " ".join(old_words[old_start:old_end])
         added = " ".join(new_words[new_start:new_end])
         if tag == "equal":
-            marked_old.append(escape(removed))
-            marked_new.append(escape(added))
+            words = old_words[old_start:old_end]
+            if context is not None:
+                words = around_changes(words, context, index > 0, index < len(opcodes) - 1)
+            marked_old.append(escape(" ".join(words)))
+            marked_new.append(escape(" ".join(words)))
             continue
         if removed:
             marked_old.append(format_html("<del>{}</del>", removed))

@@ -25,6 +25,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from learningcities.editorial.versions import versions_of
 
+from .editorial_admin import SHOWN_AROUND
 from .rendered_diff import marked_changes
 from .rich_text import html_to_text
 from .stale_translations import (
@@ -120,7 +121,9 @@ def changed_words(obj, column, staleness):
     )
     if before is None or after is None:
         return ""
-    change = marked_changes(html_to_text(before or ""), html_to_text(after or ""))
+    change = marked_changes(
+        html_to_text(before or ""), html_to_text(after or ""), context=SHOWN_AROUND
+    )
     return format_html(
         '<span class="stale-translation__change">{} → {}</span>', change["old"], change["new"]
     )

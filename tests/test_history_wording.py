@@ -109,6 +109,22 @@ class TestHistoryPage:
         html = browser(editor, "en").get(history_url(city)).text
         assert html.count("Narrative (Spanish):") == 1 and "Narrative:" not in html
 
+    def test_a_long_text_changed_in_its_middle_shows_the_changed_words_in_context(self, editor):
+        words = [f"palabra{number}" for number in range(60)]
+        city = make_city(name="Quito", cover=False, narrative_es=f"<p>{' '.join(words)}</p>")
+        words[30] = "parroquia"
+        city.narrative_es = f"<p>{' '.join(words)}</p>"
+        city.save()
+
+        html = browser(editor, "es").get(history_url(city)).text
+
+        assert (
+            "… palabra22 palabra23 palabra24 palabra25 palabra26 palabra27 palabra28 palabra29 "
+            "<del>palabra30</del> palabra31"
+        ) in html
+        assert "<ins>parroquia</ins>" in html
+        assert "palabra0 " not in html and "palabra59" not in html
+
     def test_a_date_saved_again_without_its_fractions_of_a_second_is_no_change(self, editor):
         city = make_city(name="Quito", cover=False)
         city.published_at = timezone.now().replace(microsecond=123456)
