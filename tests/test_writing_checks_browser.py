@@ -81,3 +81,32 @@ def test_an_alt_text_that_is_a_file_name_is_pointed_out_under_it(editor_page, li
     page.locator("#id_alt_text_es-writing-checks li").wait_for(state="detached")
     assert page.locator(".writing-checks-summary").first.is_hidden()
     assert refused == []
+
+
+def test_an_older_texts_answer_coming_after_a_newer_ones_is_not_shown(editor_page, live_server):
+    page, _refused = editor_page
+    path = change_url(City.objects.get(slug="quito"))
+    log_in_in_browser(page, live_server.url, "lucia", path, next_path=path)
+    page.wait_for_load_state("networkidle")  # the checks of the texts as opened, answered
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/writing-checks/", hold_the_first)
+    narrative = page.locator("#id_narrative_es").locator("xpath=..").locator(".ProseMirror")
+    narrative.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Breve.")
+    page.wait_for_timeout(1500)  # its check asked for, and held
+    assert len(held) == 1
+    page.keyboard.type(" " + LONG_SENTENCE)
+    checks = page.locator("#id_narrative_es-writing-checks")
+    checks.get_by_text("Una frase de 36 palabras").wait_for()
+
+    held[0].continue_()  # the older text's answer arrives last
+    page.wait_for_timeout(1000)
+    assert "Una frase de 36 palabras" in checks.inner_text()

@@ -1,6 +1,5 @@
-// Editing notices: while this change form is open, tell the server every few seconds that it
-// still is, and show who else has the same item open (rebuilding the notice the page was
-// rendered with); when the page is closed, say goodbye so that the others' notice goes at once.
+// Editing notices: while the form is open, tell the server so every few seconds and show who
+// else has the item open; on leaving, say goodbye so that their notice goes at once.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   const region = document.querySelector("[data-editing-notices]");
@@ -13,9 +12,8 @@ document.addEventListener("DOMContentLoaded", () => {
   let shown = Array.from(region.querySelectorAll(".editing-notice__person"), (person) =>
     person.textContent.trim(),
   );
-  // Every poll renews the login: with no one at the form for the site's idle time, polling
-  // pauses (the others' notice drops them), so that the login can still end; it resumes at
-  // the next key press or click.
+  // Every poll renews the login: after the site's idle time without a key or click, polling
+  // pauses (so that the login can end) until the next one.
   const idleAfter = Number(region.dataset.idleSeconds) * 1000;
   let lastInput = Date.now();
   let timer = null;

@@ -6,6 +6,7 @@
   if (!form || !form.elements.csrfmiddlewaretoken) return
   const DELAY_MS = 800
   const timers = new WeakMap()
+  const asked = new WeakMap()
   const results = new Map()
 
   // modeltranslation names each language's widget "mt-field-<field>-<language>".
@@ -22,7 +23,6 @@
     if (!box) {
       box = document.createElement("div")
       box.id = id
-      // Placed as the field's help text.
       box.className = "help writing-checks"
       box.setAttribute("aria-live", "polite")
       ;(field.closest(".flex-container") || field.closest(".prose-editor") || field).after(box)
@@ -105,6 +105,8 @@
   async function check(field, shown) {
     const language = languageOf(field)
     if (!language) return
+    const sent = (asked.get(field) || 0) + 1
+    asked.set(field, sent)
     try {
       const response = await fetch(summaries[0].dataset.url, {
         method: "POST",
@@ -121,8 +123,10 @@
           first_heading_level: Number(field.dataset.firstHeadingLevel || 2),
         }),
       })
-      if (!response.ok) return
-      results.set(field, await response.json())
+      const result = response.ok && (await response.json())
+      // An older text's answer, come after a newer one's, is not shown.
+      if (!result || asked.get(field) !== sent) return
+      results.set(field, result)
     } catch {
       return // offline: checked again with the next change
     }
@@ -137,7 +141,6 @@
     timers.set(field, setTimeout(() => check(field, true), DELAY_MS))
   })
   for (const field of form.querySelectorAll("[data-writing-check]")) {
-    // Empty: nothing written yet to check.
     if (field.value.trim()) check(field, false)
   }
 })()
