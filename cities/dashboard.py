@@ -26,6 +26,7 @@ from .models import (
     change_permission,
     view_permission,
 )
+from .notifications import editing_path
 from .translation_status import needing_translation, translated_admins
 
 # How many items each section lists; the lists have the rest.
@@ -44,8 +45,7 @@ class Item:
 
 
 def change_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return editing_path(type(obj), obj.pk)
 
 
 def lists(user, state):

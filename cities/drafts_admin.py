@@ -25,6 +25,7 @@ from . import drafts, preview_links, review
 from .edit_conflicts import OPENED_FIELD
 from .history import PUBLISHED_FROM
 from .models import Draft, DraftState, Publishable, Status
+from .notifications import editing_path
 from .review_admin import SUBMIT_BUTTON
 
 SAVE_DRAFT = "_save_draft"
@@ -381,7 +382,7 @@ class DraftableAdmin:
         return obj, get_object_or_404(Draft.objects.of(obj).open())
 
     def change_url(self, obj):
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        return editing_path(self.model, obj.pk)
 
     def discard_draft_view(self, request, object_id):
         if request.method != "POST":
