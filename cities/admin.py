@@ -21,7 +21,7 @@ from learningcities.admin_mixins import SaveFailureAdminMixin
 
 from .activity import activity_log_view
 from .admin_messages import AgreeingMessagesAdmin
-from .admin_search import FoldedSearchAdmin
+from .admin_search import FoldedSearchAdmin, search_everything_view
 from .content_forms import CityForm, CriterionForm, PhotoForm, ProgramForm, SiteTextForm
 from .drafts_admin import DraftableAdmin
 from .edit_conflicts import EditConflictAdmin
@@ -677,3 +677,5 @@ class ResourceLinkAdmin(TranslatedContentAdmin):
 
 # Who changed what across all content, for superusers (cities.activity).
 admin.site.register_page("activity/", activity_log_view, "activity_log")
+# One search over every list, from the dashboard (cities.admin_search).
+admin.site.register_page("search/", search_everything_view, "search_everything")

@@ -1,4 +1,4 @@
-"""Admin search that ignores accents and case and looks in every language.
+"""Admin search that ignores accents and case, looks in every language and finds word forms.
 
 Django's admin search compares the typed words with the columns as written and, for a
 translated field, with the active language's column only: "Bajale" missed "Bájale" and an
@@ -10,22 +10,33 @@ all its language columns, and both sides are folded the way the public search fo
 A rich-text column is searched in the text its readers see, not its HTML: "strong" or "href"
 found every city whose narrative had bold text or a link. Its tags count as spaces and its
 entities as their characters, in SQL on PostgreSQL and with `markup_as_spaces` on SQLite.
+
+A typed word also finds the other forms of its word, as the public search does: "adultos
+mayores" finds "Personas Adultas Mayores" by their Spanish or English stems. Each process keeps
+an index of the words of every row a list searches (`word_index`, the public search's
+`WordIndex` over all rows, drafts included), made again when the content version changes.
 """
 
 import operator
 import re
+from dataclasses import dataclass
 from functools import reduce
+from urllib.parse import urlencode
 
-from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib.admin.utils import lookup_spawns_duplicates, quote
 from django.db.models import F, Func, Q, TextField
 from django.db.models.lookups import Contains
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext as _
 from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
+from .notifications import editing_path
 from .rich_text import RichTextField, markup_as_spaces
-from .search import fold
+from .search import MAX_QUERY_LENGTH, WORD, WordIndex, content_version, field_owner, fold
 
 SQLITE_FOLD_FUNCTION = "lc_fold"
 SQLITE_FOLD_TEXT_FUNCTION = "lc_fold_text"
@@ -92,15 +103,6 @@ def register_sqlite_fold(sender, connection, **kwargs):
         )
 
 
-def field_owner(model, path):
-    """The model holding the field at the end of a search path ("city__name": City), and
-    the field's name."""
-    *relations, name = path.split("__")
-    for relation in relations:
-        model = model._meta.get_field(relation).related_model
-    return model, name
-
-
 def folded(model, column):
     """The column as search compares it: folded, and a rich text read as its text."""
     owner, name = field_owner(model, column)
@@ -123,9 +125,26 @@ def language_columns(model, path):
     return [prefix + build_localized_fieldname(name, code) for code in AVAILABLE_LANGUAGES]
 
 
+# This process's word indexes of the lists: (content version, WordIndex) by model and columns.
+_word_indexes = {}
+
+
+def word_index(model, columns):
+    """The words of every row of `model` in `columns` (its drafts too: the admin lists them),
+    made again when the content version changes."""
+    version = content_version()
+    key = (model, tuple(columns))
+    made = _word_indexes.get(key)
+    if made is None or made[0] != version:
+        made = (version, WordIndex({model: (model._default_manager.all(), columns)}))
+        _word_indexes[key] = made
+    return made[1]
+
+
 class FoldedSearchAdmin:
     """Every word typed must appear, without regard to accents or case, in one of the
-    `search_fields` in any language (the admin's own rule, folded)."""
+    `search_fields` in any language (the admin's own rule, folded), or one of its word forms
+    must (a quoted phrase is looked for as typed)."""
 
     def get_search_results(self, request, queryset, search_term):
         columns = [
@@ -135,15 +154,72 @@ class FoldedSearchAdmin:
         ]
         if not (columns and search_term.strip()):
             return queryset, False
+        index = word_index(self.model, columns)
         for bit in smart_split(search_term):
-            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            quoted = bit.startswith(('"', "'")) and bit[0] == bit[-1]
+            if quoted:
                 bit = unescape_string_literal(bit)
             word = fold(bit)
-            queryset = queryset.filter(
-                reduce(
-                    operator.or_,
-                    (Q(Contains(folded(self.model, column), word)) for column in columns),
-                )
+            found = reduce(
+                operator.or_,
+                (Q(Contains(folded(self.model, column), word)) for column in columns),
             )
+            if not quoted and WORD.fullmatch(word):
+                forms = index.matches(self.model, [index.words_like(word)])
+                found |= Q(pk__in=forms)
+            queryset = queryset.filter(found)
         opts = self.model._meta
         return queryset, any(lookup_spawns_duplicates(opts, column) for column in columns)
+
+
+# How many items of each list the search of all content shows; the list has the rest.
+SHOWN_PER_LIST = 10
+
+
+@dataclass
+class ListFound:
+    """What the search of all content found in one list: its first items, how many in all,
+    and the list searched for the same words."""
+
+    opts: object
+    items: list  # (label, address of its form)
+    total: int
+    list_url: str
+
+
+def search_everything_view(request, admin_site):
+    """One search, from the dashboard, over every list the person may open, each searched
+    by its own rule (its `search_fields`, folded and with word forms, in every language)."""
+    # PostgreSQL refuses a NUL character in a query; no text holds one.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+    found = []
+    for app in admin_site.get_app_list(request) if query else []:
+        for model_dict in app["models"]:
+            model = model_dict["model"]
+            model_admin = admin_site._registry[model]
+            if not model_admin.get_search_fields(request):
+                continue
+            queryset, may_have_duplicates = model_admin.get_search_results(
+                request, model_admin.get_queryset(request), query
+            )
+            if may_have_duplicates:
+                queryset = queryset.distinct()
+            total = queryset.count()
+            if total:
+                opts = model._meta
+                items = [
+                    (str(obj), editing_path(model, quote(obj.pk)))
+                    for obj in queryset[:SHOWN_PER_LIST]
+                ]
+                changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+                found.append(
+                    ListFound(opts, items, total, f"{changelist}?{urlencode({'q': query})}")
+                )
+    context = {
+        **admin_site.each_context(request),
+        "title": _("Search: %(query)s") % {"query": query} if query else _("Search all content"),
+        "query": query,
+        "found": found,
+        "total": sum(section.total for section in found),
+    }
+    return TemplateResponse(request, "admin/cities/search_everything.html", context)

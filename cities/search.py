@@ -191,15 +191,26 @@ def _columns(kind):
 
 
 def _words(model, columns, values):
-    """The searched columns' values as one text of words (a rich text's markup as spaces)."""
+    """The searched columns' values as one text of words (a rich text's markup as spaces).
+    A column may be a related model's ("city__name_es")."""
     return " ".join(
         (markup_as_spaces(value) if _is_rich(model, column) else value) or ""
         for column, value in zip(columns, values, strict=True)
     )
 
 
+def field_owner(model, path):
+    """The model holding the field at the end of a column's path ("city__name": City), and
+    the field's name."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model, name
+
+
 def _is_rich(model, column):
-    return isinstance(model._meta.get_field(column), RichTextField)
+    owner, name = field_owner(model, column)
+    return isinstance(owner._meta.get_field(name), RichTextField)
 
 
 def _texts(obj, kind, language):
@@ -218,19 +229,20 @@ def _texts(obj, kind, language):
     ]
 
 
-class SearchIndex:
-    """The words of the public items: for each kind, the items' primary keys in the order
-    of their queryset and, for each word, the positions of the items that hold it."""
+class WordIndex:
+    """The words of some items: for each kind, the items' primary keys in the order of their
+    queryset and, for each word, the positions of the items that hold it; and the words of
+    each stem. `sources` maps each kind to a queryset and the columns whose words count."""
 
-    def __init__(self, version):
-        self.version = version
+    def __init__(self, sources):
         self.pks, self.postings = {}, {}
-        for kind, queryset in public_items().items():
+        for kind, (queryset, columns) in sources.items():
             pks, postings = [], defaultdict(set)
             # Only the searched columns, named per language: no model instances and no
             # modeltranslation rewriting (rewrite(False)), work that would be wasted here.
-            columns = _columns(kind)
-            rows = queryset.rewrite(False).values_list("pk", *columns)
+            if hasattr(queryset, "rewrite"):
+                queryset = queryset.rewrite(False)
+            rows = queryset.values_list("pk", *columns)
             for position, (pk, *values) in enumerate(rows):
                 pks.append(pk)
                 for word in set(WORD.findall(fold(_words(queryset.model, columns, values)))):
@@ -243,7 +255,7 @@ class SearchIndex:
                 self.stemmed[stem].add(word)
 
     def words_like(self, word):
-        """The site's words that `word` finds: those it starts, and those of its stems."""
+        """The indexed words that `word` finds: those it starts, and those of its stems."""
         following = islice(self.vocabulary, bisect_left(self.vocabulary, word), None)
         found = set(takewhile(lambda known: known.startswith(word), following))
         for stem in stems(word):
@@ -259,6 +271,16 @@ class SearchIndex:
             holding = set().union(*(postings[word] for word in found if word in postings))
             positions = holding if positions is None else positions & holding
         return [self.pks[kind][position] for position in sorted(positions)]
+
+
+class SearchIndex(WordIndex):
+    """The words of the public items, as of one content version."""
+
+    def __init__(self, version):
+        self.version = version
+        super().__init__(
+            {kind: (queryset, _columns(kind)) for kind, queryset in public_items().items()}
+        )
 
     def closest_word(self, word):
         """The site's word nearest to `word`, taken for a typo, or None."""
@@ -305,13 +327,18 @@ class SearchIndex:
 _index = None
 
 
+def content_version():
+    """What an index of the content is made again for: the content version's number and,
+    since a database restored or rolled back (tests) may reach the same number again with
+    other content, the moment of the change."""
+    current = ContentVersion.current()
+    return (current.version, current.changed_at)
+
+
 def search_index():
     """This process's index of the public items, made again when the content changed."""
     global _index
-    current = ContentVersion.current()
-    # The moment of the change too: a database restored or rolled back (tests) may reach the
-    # same number again with other content.
-    version = (current.version, current.changed_at)
+    version = content_version()
     if _index is None or _index.version != version:
         _index = SearchIndex(version)
     return _index

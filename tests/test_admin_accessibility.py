@@ -75,6 +75,7 @@ def editors_pages():
         "history": history_url(quito),
         "compare": compare_url(quito, versions[0], versions[-1]),
         "activity log": reverse("admin:activity_log"),
+        "search of all content": reverse("admin:search_everything") + "?q=adultos+mayores",
     }
 
 

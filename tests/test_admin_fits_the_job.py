@@ -60,6 +60,12 @@ def quito():
         ("Older Adults", ["Integrated Care System for Older Adults"]),
         ("families", ["Integrated Care System for Older Adults"]),
         ("atencion mayores", ["Integrated Care System for Older Adults"]),
+        # Other forms of a word, by their Spanish or English stems, as the public search.
+        ("adultos mayores", ["Integrated Care System for Older Adults"]),
+        ("older adult", ["Integrated Care System for Older Adults"]),
+        ("harassed", ["Bájale al Acoso"]),
+        # A quoted phrase is looked for as typed.
+        ('"adultos mayores"', []),
         ("quito", ["Bájale al Acoso", "Integrated Care System for Older Adults"]),
         ("nothing like it", []),
     ],
@@ -68,6 +74,15 @@ def test_program_search_ignores_accents_and_case_and_reads_both_languages(
     client, editor_client, quito, query, found
 ):
     assert sorted(listed(client.get(PROGRAMS, {"q": query}))) == found
+
+
+def test_word_forms_of_items_saved_since_the_last_search_are_found_drafts_too(
+    client, editor_client, quito
+):
+    assert listed(client.get(PROGRAMS, {"q": "bibliotecas"})) == []
+    make_program(quito, name_es="Biblioteca Móvil", name_en="Mobile Library", status=Status.DRAFT)
+    assert listed(client.get(PROGRAMS, {"q": "bibliotecas"})) == ["Mobile Library"]
+    assert listed(client.get(PROGRAMS, {"q": "libraries"})) == ["Mobile Library"]
 
 
 def test_city_search_finds_a_city_by_its_narrative_in_either_language(client, editor_client):
