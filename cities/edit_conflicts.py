@@ -135,6 +135,7 @@ def typed(form, names=None):
         shown.append(
             {
                 "field": form.fields[name].label,
+                "name": name,
                 "value": readable_value(form._meta.model, name, value),
             }
         )

@@ -174,6 +174,7 @@ def readable_changes(model, delta):
             rows.append(
                 {
                     "field": field_label(model, change.field),
+                    "name": change.field,
                     "old": old,
                     "new": new,
                     **rich_text_change(model, change.field, change.old, change.new),

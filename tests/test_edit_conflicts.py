@@ -108,6 +108,19 @@ def test_a_save_over_a_newer_version_is_refused_with_the_conflict_page(cuenca):
     assert cuenca.narrative_en == "Cuenca learns."
 
 
+def test_each_changed_field_links_to_its_place_on_the_current_form(cuenca):
+    *_, response = conflicting_saves(cuenca, {"province": "Azuay"}, {"population": "600000"})
+    assert response.status_code == 409
+    form = change_url(cuenca)
+    # Changed by Ana, and typed by Bruno: each opens the form, in a new tab, at the field.
+    assert f'<a href="{form}#id_province" target="_blank" rel="noopener">Province</a>' in (
+        response.text
+    )
+    assert f'<a href="{form}#id_population" target="_blank" rel="noopener">Population</a>' in (
+        response.text
+    )
+
+
 def test_applying_my_changes_on_top_keeps_both_editors_work(cuenca):
     _, bruno, conflict = conflicting_saves(
         cuenca,
