@@ -2,7 +2,6 @@ import copy
 import mimetypes
 from collections import defaultdict
 from functools import partial
-from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -25,7 +24,7 @@ from learningcities import editorial
 from learningcities.editorial.permissions import may_change
 from learningcities.views import sandboxed_media
 
-from . import drafts, images, preview_links
+from . import drafts, preview_links
 from .forms import DirectoryFilterForm, PreviewCommentForm, SearchForm
 from .geo import ecuador_map
 from .models import (
@@ -40,6 +39,7 @@ from .models import (
     change_permission,
 )
 from .notifications import editing_path
+from .page_weight import page_weight
 from .search import search
 from .seo import city_page_meta
 from .stale_translations import stale_translations
@@ -417,7 +417,7 @@ def draft_preview(request, pk):
         # As if there were no such draft: a refusal would tell which ids exist.
         raise Http404
     try:
-        return preview_page(request, draft, user)
+        return preview_page(request, draft, user, weigh=True)
     except drafts.DraftNotApplicable as refusal:
         messages.error(
             request, _("The changes cannot be previewed: %(problem)s") % {"problem": refusal}
@@ -425,10 +425,11 @@ def draft_preview(request, pk):
         return redirect(editing_path(draft.content_type.model_class(), draft.object_id))
 
 
-def preview_page(request, draft, user, **extra_context):
+def preview_page(request, draft, user, weigh=False, **extra_context):
     """The public page of `draft`'s item with the draft published as `user`, inside a
     transaction rolled back once the page is rendered (cities.drafts): it shows exactly what
-    publishing would, and nothing of it remains. Raises `DraftNotApplicable`."""
+    publishing would, and nothing of it remains. Raises `DraftNotApplicable`. `weigh`: the
+    page says what it will weigh (cities.page_weight), measured on a first rendering."""
     model = draft.content_type.model_class()
     preview = editorial.registration(model).preview
     with transaction.atomic(using=router.db_for_write(model)):
@@ -438,6 +439,9 @@ def preview_page(request, draft, user, **extra_context):
             response = page(request)
             response.context_data.update(extra_context)
             response.render()
+            if weigh:
+                response.context_data["page_weight"] = page_weight(response.content)
+                response.content = response.rendered_content
         finally:
             transaction.set_rollback(True)
     patch_cache_control(response, private=True, no_store=True)
@@ -508,12 +512,11 @@ def photo_file(request, pk, name):
     and editors while it is a draft, anyone once it is public. The files of photos that are not
     public are only ever served here (README, "Photos")."""
     photo = get_object_or_404(Photo.objects.visible_to(request.user), pk=pk)
-    stored = [photo.image.name, *(r.name for r in images.Rendition.load(photo.renditions))]
-    found = [stored_name for stored_name in stored if PurePosixPath(stored_name).name == name]
-    if not found or not default_storage.exists(found[0]):
+    stored = photo.stored_file(name)
+    if stored is None or not default_storage.exists(stored):
         raise Http404
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(default_storage.open(found[0]), content_type=content_type)
+    response = FileResponse(default_storage.open(stored), content_type=content_type)
     # Not for shared caches: the answer depends on who asks, and may change on publication.
     patch_cache_control(response, private=True, no_cache=True)
     return sandboxed_media(response)

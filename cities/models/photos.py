@@ -339,6 +339,12 @@ class Photo(Publishable):
             return default_storage.url(name)
         return reverse("photo_file", args=[self.pk, PurePosixPath(name).name])
 
+    def stored_file(self, file_name):
+        """The storage name of this photo's file (original or rendition) called `file_name`,
+        the last part of its `file_url`, or None."""
+        stored = [self.image.name, *(r.name for r in images.Rendition.load(self.renditions))]
+        return next((name for name in stored if PurePosixPath(name).name == file_name), None)
+
     @classmethod
     def extra_media_names(cls):
         """The files in use that no file field names (for `remove_orphaned_media`): the
