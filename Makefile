@@ -156,6 +156,7 @@ bench: install wrk
 	$(BIN)/python bench/loadtest.py
 	$(BIN)/python bench/lighthouse.py
 	$(BIN)/python bench/editing.py
+	$(BIN)/python bench/autosave.py
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/front.py
 	$(MAKE) bench-admin
@@ -175,6 +176,11 @@ bench-exports: install messages
 # DATABASE_URL is a postgres:// address (a throw-away database is made there).
 bench-editing: install messages
 	$(BIN)/python bench/editing.py $(BENCH_EDITING_ARGS)
+
+# Autosave's cost: 8 editors' forms autosaving every 3 s while visitors search (`make serve`),
+# and what it adds to the history; about 2.5 minutes.
+bench-autosave: install messages
+	$(BIN)/python bench/autosave.py $(BENCH_AUTOSAVE_ARGS)
 
 # Photo processing alone: a generated 24-megapixel upload, timed with its peak memory.
 bench-photos: install

@@ -12,6 +12,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from learningcities.editorial.content import ContentForm, ContentForms
 
+from .history import field_label
 from .models import City, Criterion, LearningCityAward, Photo, Program, SiteText
 
 
@@ -20,7 +21,18 @@ def translated(*names):
     return [build_localized_fieldname(name, code) for name in names for code in AVAILABLE_LANGUAGES]
 
 
-class CityForm(ContentForm):
+class LabelledContentForm(ContentForm):
+    """Each language's field named as everywhere else, "Name (Spanish)", not "Name [es]" as
+    django-modeltranslation would: its refusals, read out of any form, say so too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, formfield in self.fields.items():
+            if getattr(self._meta.model._meta.get_field(name), "language", None):
+                formfield.label = field_label(self._meta.model, name)
+
+
+class CityForm(LabelledContentForm):
     class Meta(ContentForm.Meta):
         model = City
         fields = [
@@ -53,7 +65,7 @@ class CityForm(ContentForm):
             self.fields["cover_photo"].queryset = Photo.objects.cover_choices(self.instance, user)
 
 
-class ProgramForm(ContentForm):
+class ProgramForm(LabelledContentForm):
     class Meta(ContentForm.Meta):
         model = Program
         fields = [
@@ -81,7 +93,7 @@ class ProgramForm(ContentForm):
             self.fields["order"].required = False
 
 
-class PhotoForm(ContentForm):
+class PhotoForm(LabelledContentForm):
     class Meta(ContentForm.Meta):
         model = Photo
         fields = [
@@ -103,13 +115,13 @@ class PhotoForm(ContentForm):
         ]
 
 
-class CriterionForm(ContentForm):
+class CriterionForm(LabelledContentForm):
     class Meta(ContentForm.Meta):
         model = Criterion
         fields = ["kind", *translated("title"), "slug", *translated("statement"), "order"]
 
 
-class SiteTextForm(ContentForm):
+class SiteTextForm(LabelledContentForm):
     class Meta(ContentForm.Meta):
         model = SiteText
         fields = ["key", *translated("text")]

@@ -25,7 +25,7 @@ from learningcities.editorial.content import ContentRefused
 from learningcities.editorial.permissions import check, may_publish
 from learningcities.editorial.writing import check_plain_text, check_rich_text, summary_of
 
-from .history import PUBLISHED_FROM, field_label, readable_value
+from .history import PUBLISHED_FROM, field_label, readable_value, who
 from .models import ContentVersion, Draft, DraftState, ReviewState
 from .notifications import editing_address, queue_mail
 from .rendered_diff import marked_changes, rich_text_change
@@ -34,6 +34,8 @@ from .rich_text import RichTextField
 logger = logging.getLogger(__name__)
 
 REVISION_FIELD = "_draft_revision"
+NAME_FIELD = "_draft_name"
+NAME_LENGTH = 100
 # What a change form posts that is not the item's content.
 NOT_CONTENT = {
     "csrfmiddlewaretoken",
@@ -46,6 +48,7 @@ NOT_CONTENT = {
     "_submit_for_review",
     "_seen_versions",
     "_apply_on_top",
+    "_draft_name",
 }
 
 
@@ -93,7 +96,30 @@ def save_draft(item, user, post, posted_forms, seen_revision):
     """Keep the posted form (validated as `posted_forms`: the item's and its inline rows') as
     `item`'s draft. `seen_revision` is the draft's revision the editor's form showed (None:
     they opened the item without a draft); a draft saved by someone else since is not
-    overwritten (`DraftError`)."""
+    overwritten (`DraftError`). A name posted as `_draft_name` names the draft."""
+    draft = _saved_draft(item, user, post, posted_forms, seen_revision)
+    name = post.get(NAME_FIELD)
+    if name is not None and name.strip()[:NAME_LENGTH] != draft.name:
+        draft.name = name.strip()[:NAME_LENGTH]
+        Draft.objects.filter(pk=draft.pk).update(name=draft.name)
+    return draft
+
+
+def autosave(item, user, post, seen_revision):
+    """Keep what `user` is typing in `item`'s change form (`post`, as the form posts it) as
+    the item's draft, checked by its content forms as a save of the draft would be: never
+    published, never over a newer draft by someone else (`DraftError`), and nothing kept while
+    the forms refuse it (`DraftNotApplicable`, with their words). A sitting's autosaves are
+    saves of one draft: the item's history gains one draft, however often it is saved."""
+    check(user, "change", item)
+    content = editorial.registration(type(item)).content.bind(item, post, user)
+    if not content.is_valid():
+        raise DraftNotApplicable("; ".join(content.errors()))
+    posted_forms = [content.form, *(row for formset in content.formsets for row in formset.forms)]
+    return save_draft(item, user, post, posted_forms, seen_revision)
+
+
+def _saved_draft(item, user, post, posted_forms, seen_revision):
     with transaction.atomic(using=router.db_for_write(Draft)):
         draft = Draft.objects.of(item).open().select_for_update().first()
         if draft is None:
@@ -160,7 +186,7 @@ def stale_draft_message(draft):
         "below, not saved. Open the draft in another tab to compare, then save yours again "
         "to replace theirs."
     ) % {
-        "person": draft.updated_by or _("someone"),
+        "person": who(draft.updated_by),
         "time": date_format(timezone.localtime(draft.updated_at), "TIME_FORMAT"),
     }
 

@@ -10,7 +10,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -83,7 +83,8 @@ class DraftableAdmin:
         if obj is not None and self.has_change_permission(request, obj):
             if request.method == "POST":
                 request.saving_draft = self.drafting(request, obj)
-            elif request.item_is_live:
+            else:
+                # A live item's draft, or what autosave kept of an unpublished one's form.
                 request.shown_draft = drafts.open_draft(obj)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -246,7 +247,7 @@ class DraftableAdmin:
         response = super().render_change_form(request, context, add, change, form_url, obj)
         live = change and getattr(request, "item_is_live", False)
         shown = getattr(request, "shown_draft", None)
-        if request.method == "POST" and live:
+        if request.method == "POST" and change:
             shown = drafts.open_draft(obj)
             context["draft_revision"] = getattr(
                 request, "draft_revision_met", request.POST.get(drafts.REVISION_FIELD, "")
@@ -258,6 +259,10 @@ class DraftableAdmin:
             opened = shown.data.get(OPENED_FIELD)
             if opened:
                 context["opened_versions"] = opened[0]
+        if change and self.has_change_permission(request, obj):
+            context["autosave_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_autosave", args=[obj.pk]
+            )
         context.update(
             is_live=live,
             draft=shown,
@@ -325,6 +330,11 @@ class DraftableAdmin:
                 name="{}_{}_discard_draft".format(*info),
             ),
             path(
+                "<path:object_id>/draft/autosave/",
+                self.admin_site.admin_view(self.autosave_view),
+                name="{}_{}_autosave".format(*info),
+            ),
+            path(
                 "<path:object_id>/draft/share/",
                 self.admin_site.admin_view(self.share_preview_view),
                 name="{}_{}_share_preview".format(*info),
@@ -336,6 +346,39 @@ class DraftableAdmin:
             ),
             *super().get_urls(),
         ]
+
+    def autosave_view(self, request, object_id):
+        """What is typed in the item's form, posted by its script after a pause, kept as the
+        item's draft (cities.drafts.autosave). Answers in JSON: the draft's new revision, which
+        the form posts from then on, or why nothing was kept and whether to stop trying."""
+        if request.method != "POST":
+            return JsonResponse({"saved": False, "stop": True}, status=405)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        seen = request.POST.get(drafts.REVISION_FIELD, "")
+        try:
+            draft = drafts.autosave(
+                obj, request.user, request.POST, int(seen) if seen.isdigit() else None
+            )
+        except drafts.DraftNotApplicable as refusal:
+            message = _("Not saved yet: %(problem)s") % {"problem": refusal}
+            return JsonResponse({"saved": False, "stop": False, "message": message}, status=422)
+        except drafts.DraftError as refusal:
+            message = _("Autosave stopped. %(problem)s") % {"problem": refusal}
+            return JsonResponse({"saved": False, "stop": True, "message": message}, status=409)
+        answer = {
+            "saved": True,
+            "revision": draft.revision,
+            "message": _("Saved as a draft at %(time)s")
+            % {"time": date_format(timezone.localtime(draft.updated_at), "TIME_FORMAT")},
+        }
+        if hasattr(draft, "withdrawn_from"):
+            answer["message"] += ". " + _(
+                "You changed the draft after %(person)s approved or scheduled it: the approval "
+                "and its scheduled publication are withdrawn, and %(person)s is told by mail."
+            ) % {"person": draft.withdrawn_from or _("someone")}
+        return JsonResponse(answer)
 
     def share_preview_view(self, request, object_id):
         """A new preview link to the item's open draft, for people without an account."""

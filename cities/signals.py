@@ -63,10 +63,12 @@ def connect_signals():
     # Any change to the content of an app with registered content types (incl. its
     # many-to-many tables and the rows that hang off them) makes cached pages stale. Editing
     # sessions, reviews, mail, language preferences, preview links (whose openings are
-    # counted) and translation stamps (written with the text they stamp, which bumps) are
-    # admin bookkeeping, not content.
+    # counted), translation stamps (written with the text they stamp, which bumps) and drafts
+    # (unseen by the public until published, which saves the item; autosave writes them every
+    # few seconds) are admin bookkeeping, not content.
     bookkeeping = (
         ContentVersion,
+        Draft,
         EditingSession,
         ReviewRequest,
         OutgoingMail,

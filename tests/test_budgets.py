@@ -38,8 +38,9 @@ def test_public_javascript_stays_under_10_kb():
     assert sum(path.stat().st_size for path in public) <= 10 * KB
 
 
-def test_the_admins_own_javascript_stays_under_20_kb():
-    assert 0 < total_size("cities/admin/*.js") <= 20 * KB
+def test_the_admins_own_javascript_stays_under_28_kb():
+    # 20 KB until autosave (3.6 KB) came; each change form loads a part of it.
+    assert 0 < total_size("cities/admin/*.js") <= 28 * KB
 
 
 @pytest.mark.django_db

@@ -91,6 +91,8 @@ class Draft(AboutAnItem):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("published or discarded"), null=True, blank=True)
+    # A name its editors give it ("ready for the mayor's office"), shown wherever it is listed.
+    name = models.CharField(_("name"), max_length=100, blank=True)
     # Why a scheduled publication could not be made (the form refused the changes by then).
     problem = models.TextField(_("problem"), blank=True)
 
@@ -112,7 +114,8 @@ class Draft(AboutAnItem):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.item or '—'} ({self.get_state_display()})"
+        named = f" “{self.name}”" if self.name else ""
+        return f"{self.item or '—'}{named} ({self.get_state_display()})"
 
     def get_absolute_url(self):
         """The public page with the changes (its preview), in the language they were typed

@@ -1,0 +1,59 @@
+"""Autosave in a browser: typing is kept as the draft after a pause, through a lost connection
+(retried), and from a tab closed before it could be sent (kept in the browser, offered back)."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from cities.models import City, Draft
+
+from .factories import change_url, log_in_in_browser, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WAIT = {"timeout": 20_000}
+
+
+def drafted_tagline(city):
+    return Draft.objects.of(city).open().get().data["tagline_en"]
+
+
+def test_typing_is_kept_through_a_lost_connection_and_a_closed_tab(browser, site):
+    # A superuser: a transactional test empties the tables, groups made by migrations included.
+    make_user("pablo", is_staff=True, is_superuser=True)
+    quito = City.objects.get(slug="quito")
+    published_tagline = quito.tagline_en
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in_in_browser(page, site, "pablo", reverse("admin:index"))
+    page.goto(site + change_url(quito))
+    status = page.locator("#autosave-status")
+
+    page.fill("#id_tagline_en", "Learning in every market")
+    expect(status).to_contain_text("Saved as a draft at", **WAIT)
+    assert drafted_tagline(quito) == ["Learning in every market"]
+
+    # The connection is lost: the form says so and tries again until it is back.
+    context.set_offline(True)
+    page.fill("#id_tagline_en", "Written while offline")
+    expect(status).to_contain_text("Not saved — retrying", **WAIT)
+    context.set_offline(False)
+    expect(status).to_contain_text("Saved as a draft at", **WAIT)
+    assert drafted_tagline(quito) == ["Written while offline"]
+
+    # Offline again, and the tab is closed before anything could be sent.
+    context.set_offline(True)
+    page.fill("#id_tagline_en", "Typed before the tab was closed")
+    expect(status).to_contain_text("Not saved — retrying", **WAIT)
+    page.close()
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto(site + change_url(quito))
+    expect(page.locator("#autosave-status")).to_contain_text("was not saved")
+    page.get_by_role("button", name="Save it as the draft").click()
+    expect(page.locator("#id_tagline_en")).to_have_value("Typed before the tab was closed", **WAIT)
+    assert drafted_tagline(quito) == ["Typed before the tab was closed"]
+    # Never published by itself.
+    quito.refresh_from_db()
+    assert quito.tagline_en == published_tagline
+    context.close()
