@@ -9,24 +9,28 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import admin
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from learningcities import editorial
 from learningcities.editorial.permissions import changeable, may_change
 
 from .activity import entries, history_rows
+from .history import field_label
 from .models import (
     City,
     Draft,
+    DraftComment,
+    DraftState,
     Photo,
     PublicationState,
     Status,
     change_permission,
     view_permission,
 )
-from .notifications import editing_path
+from .notifications import draft_comments_path, editing_path
 from .translation_status import needing_translation, translated_admins
 
 # How many items each section lists; the lists have the rest.
@@ -141,6 +145,34 @@ def scheduled_publications(user):
     return first_items(found, key=lambda item: item.date)
 
 
+def open_comments(user):
+    """Open comments on open drafts that concern the user: drafts they started or saved last,
+    and comments they wrote; the newest first (a query, and one per kind of item)."""
+    comments = (
+        DraftComment.objects.filter(answer_to=None, resolved_at=None, draft__state=DraftState.OPEN)
+        .filter(Q(draft__created_by=user) | Q(draft__updated_by=user) | Q(author=user))
+        .select_related("author", "draft__content_type")
+        .prefetch_related("draft__item")
+        .order_by("-created_at", "-pk")[:DASHBOARD_ITEMS]
+    )
+    return [
+        Item(
+            label=_("%(item)s, %(field)s: “%(text)s” (%(person)s)")
+            % {
+                "item": comment.draft.item,
+                "field": field_label(comment.draft.content_type.model_class(), comment.field),
+                "text": Truncator(comment.text).words(12),
+                "person": comment.author or _("someone"),
+            },
+            kind=comment.draft.content_type.model_class()._meta.verbose_name,
+            url=f"{draft_comments_path(comment.draft)}#comment-{comment.pk}",
+            date=comment.created_at,
+        )
+        for comment in comments
+        if comment.draft.item is not None
+    ]
+
+
 def recent_changes_by_others(user):
     """The newest versions made by other people of the content the user may view (photo
     uploaders: of their own photos only), worded by the history."""
@@ -202,6 +234,7 @@ def dashboard(request):
         "scheduled": scheduled,
         "scheduled_lists": lists(user, PublicationState.SCHEDULED) if more_scheduled else [],
         "recent_changes": recent_changes_by_others(user),
+        "open_comments": open_comments(user),
         "missing_translations": missing_translation_count(request),
         "placeholders": placeholders,
         "more_placeholders": more_placeholders,

@@ -3,29 +3,32 @@ form showing the draft while there is one, "with unpublished changes" in the lis
 page that discards a draft (cities.drafts holds the rules)."""
 
 import datetime
+from collections import defaultdict
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from learningcities.editorial.permissions import EditorialPermissionDenied
 
-from . import drafts, preview_links, review
+from . import draft_comments, drafts, preview_links, review
 from .edit_conflicts import OPENED_FIELD
 from .history import PUBLISHED_FROM
 from .models import Draft, DraftState, Publishable, Status
-from .notifications import editing_path
+from .notifications import draft_comments_path, editing_path
 from .review_admin import SUBMIT_BUTTON
 
 SAVE_DRAFT = "_save_draft"
@@ -275,10 +278,29 @@ class DraftableAdmin:
         )
         if shown is not None:
             context.update(self.sharing_context(request, obj, shown))
+            self.show_comments(context, obj, shown)
         # Those who may not publish save drafts of live items and submit them.
         if live and not review.may_publish(request.user):
             context["show_submit_for_review"] = True
         return response
+
+    def show_comments(self, context, obj, draft):
+        """Beside each field of the form, the draft's open comments on it; the notice links
+        to all of them."""
+        url = draft_comments_path(draft)
+        by_field = defaultdict(list)
+        for comment in draft_comments.comments_of(draft):
+            if comment.resolved_at is None:
+                by_field[comment.field].append(comment)
+        context.update(
+            comments_url=url, open_comments=sum(len(found) for found in by_field.values())
+        )
+        form = context["adminform"].form
+        for field, found in by_field.items():
+            if field in form.fields:
+                # On the bound field, as the translation notes are (cities.translation_status).
+                bound = form[field]
+                bound.help_text = format_html("{}{}", bound.help_text, comments_note(found, url))
 
     def sharing_context(self, request, obj, draft):
         """The draft's working preview links (for those who may publish it: they make and
@@ -317,7 +339,16 @@ class DraftableAdmin:
             content_type__app_label=self.opts.app_label,
             content_type__model=self.opts.model_name,
             object_id=object_id if str(object_id).isdigit() else 0,
-        ).select_related("created_by", "updated_by", "closed_by")
+        ).select_related("content_type", "created_by", "updated_by", "closed_by")
+        # Ordered again: a model's own ordering is left out of a query with aggregates.
+        item_drafts = item_drafts.annotate(
+            comment_count=Count("comments", filter=Q(comments__answer_to=None)),
+            open_comment_count=Count(
+                "comments", filter=Q(comments__answer_to=None, comments__resolved_at=None)
+            ),
+        ).order_by(*Draft._meta.ordering)
+        for draft in item_drafts:
+            draft.comments_path = draft_comments_path(draft)
         extra_context = {"item_drafts": item_drafts, **(extra_context or {})}
         return super().history_view(request, object_id, extra_context)
 
@@ -333,6 +364,11 @@ class DraftableAdmin:
                 "<path:object_id>/draft/autosave/",
                 self.admin_site.admin_view(self.autosave_view),
                 name="{}_{}_autosave".format(*info),
+            ),
+            path(
+                "<path:object_id>/drafts/<int:draft_id>/comments/",
+                self.admin_site.admin_view(self.draft_comments_view),
+                name="{}_{}_draft_comments".format(*info),
             ),
             path(
                 "<path:object_id>/draft/share/",
@@ -427,6 +463,63 @@ class DraftableAdmin:
     def change_url(self, obj):
         return editing_path(self.model, obj.pk)
 
+    def draft_comments_view(self, request, object_id, draft_id):
+        """A draft's comments on its fields, with their answers; while it is open, those who
+        may change the item comment, answer and resolve here (cities.draft_comments)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        draft = get_object_or_404(Draft.objects.of(obj).select_related("content_type"), pk=draft_id)
+        refusal = None
+        if request.method == "POST":
+            try:
+                done = self.comment_step(request, draft)
+            except (draft_comments.CommentError, EditorialPermissionDenied) as error:
+                refusal = str(error)
+            else:
+                return HttpResponseRedirect(
+                    f"{request.path}#comment-{done.answer_to_id or done.pk}"
+                )
+        fields = draft_comments.commentable_fields(draft)
+        comments = draft_comments.comments_of(draft)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Comments on the draft of “%(item)s”") % {"item": obj},
+            "opts": self.opts,
+            "object": obj,
+            "draft": draft,
+            "is_open": draft.state == DraftState.OPEN,
+            "comments": comments,
+            "fields": fields,
+            "chosen_field": request.POST.get("field") or request.GET.get("field", ""),
+            "refusal": refusal,
+            "typed": request.POST if refusal else {},
+            "change_url": self.change_url(obj),
+            "preview_url": draft.get_absolute_url(),
+        }
+        status = 400 if refusal else 200
+        return TemplateResponse(request, "admin/cities/draft_comments.html", context, status=status)
+
+    def comment_step(self, request, draft):
+        """A new comment, an answer or a resolution posted on the comments page."""
+        for action in ("_answer", "_resolve"):
+            if action in request.POST:
+                posted = request.POST[action]
+                comment = posted.isdigit() and draft.comments.filter(pk=posted).first()
+                if not comment:
+                    raise draft_comments.CommentError(_("That comment is not on this draft."))
+                if action == "_resolve":
+                    return draft_comments.resolve(comment.pk, request.user)
+                text = request.POST.get(f"answer-{comment.pk}", "")
+                return draft_comments.answer(comment.pk, request.user, text)
+        return draft_comments.add(
+            draft.pk,
+            request.user,
+            request.POST.get("field", ""),
+            request.POST.get("text", ""),
+            request.POST.get("quote", ""),
+        )
+
     def discard_draft_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseRedirect(
@@ -449,6 +542,39 @@ class DraftableAdmin:
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(self.change_url(obj))
+
+
+def comments_note(comments, url):
+    """Under a field: its open comments, each with who wrote it, its answers and a link to
+    answer or resolve it (in a new tab: the form keeps what is typed in it)."""
+    items = format_html_join(
+        "",
+        '<li>{}{} — {}, {}{} <a href="{}#comment-{}" target="_blank" rel="noopener">{}</a></li>',
+        (
+            (
+                format_html("“{}”: ", comment.quote) if comment.quote else "",
+                comment.text,
+                comment.author or _("someone"),
+                date_format(timezone.localtime(comment.created_at), "DATETIME_FORMAT"),
+                ngettext(" (%(count)d answer)", " (%(count)d answers)", len(answers))
+                % {"count": len(answers)}
+                if (answers := comment.answers.all())
+                else "",
+                url,
+                comment.pk,
+                _("Answer or resolve"),
+            )
+            for comment in comments
+        ),
+    )
+    count = ngettext("%(count)d open comment", "%(count)d open comments", len(comments)) % {
+        "count": len(comments)
+    }
+    return format_html(
+        '<span class="draft-comments-note" role="note"><strong>{}</strong><ul>{}</ul></span>',
+        count,
+        items,
+    )
 
 
 def showing(form_class, draft):

@@ -41,6 +41,16 @@ def editing_path(model, pk):
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
 
 
+def draft_comments_path(draft):
+    """Where the comments on `draft` are read, answered and resolved: a page of the admin of
+    its item."""
+    opts = draft.content_type.model_class()._meta
+    return reverse(
+        f"admin:{opts.app_label}_{opts.model_name}_draft_comments",
+        args=[draft.object_id, draft.pk],
+    )
+
+
 def editing_address(model, pk):
     """`editing_path`, absolute, for a mail."""
     return site_address(editing_path(model, pk))

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from learningcities import editorial
 
-from . import drafts, preview_links, review
+from . import draft_comments, drafts, preview_links, review
 from .history import readable_content
 from .models import City, DraftState, ReviewRequest, ReviewState, Status
+from .notifications import draft_comments_path
 
 SUBMIT_BUTTON = "_submit_for_review"
 
@@ -254,6 +255,12 @@ class ReviewRequestAdmin(admin.ModelAdmin):
                 "draft_changes": drafts.draft_changes(item, draft, request.user),
                 "preview_url": draft.get_absolute_url(),
                 "preview_comments": preview_links.comments_on(draft),
+                "draft_comments": [
+                    comment
+                    for comment in draft_comments.comments_of(draft)
+                    if comment.resolved_at is None
+                ],
+                "comments_url": draft_comments_path(draft),
             }
         else:
             # A new item: all of it is what is approved, field by field, as its form has it.

@@ -18,6 +18,7 @@ from . import history, images, review, scheduling, stale_translations
 from .models import (
     ContentVersion,
     Draft,
+    DraftComment,
     EditingSession,
     LanguagePreference,
     OutgoingMail,
@@ -64,11 +65,12 @@ def connect_signals():
     # many-to-many tables and the rows that hang off them) makes cached pages stale. Editing
     # sessions, reviews, mail, language preferences, preview links (whose openings are
     # counted), translation stamps (written with the text they stamp, which bumps) and drafts
-    # (unseen by the public until published, which saves the item; autosave writes them every
-    # few seconds) are admin bookkeeping, not content.
+    # with their comments (unseen by the public until published, which saves the item;
+    # autosave writes them every few seconds) are admin bookkeeping, not content.
     bookkeeping = (
         ContentVersion,
         Draft,
+        DraftComment,
         EditingSession,
         ReviewRequest,
         OutgoingMail,

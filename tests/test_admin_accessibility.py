@@ -9,7 +9,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cities.models import City, Photo, ReviewRequest
+from cities.models import City, Draft, Photo, ReviewRequest
+from cities.notifications import draft_comments_path
 from learningcities.two_factor import new_enrolment_code
 from tests.factories import (
     change_url,
@@ -50,6 +51,11 @@ def site_under_review(site):
     }
     submitted.pop("_save")
     editor.post(change_url(quito), submitted)
+    # A reviewer's comment on a passage of it, shown beside the field on Quito's form.
+    publisher.post(
+        draft_comments_path(Draft.objects.get()),
+        {"field": "narrative_es", "quote": "cada parroquia", "text": "¿Cuáles?"},
+    )
     return site
 
 
@@ -76,6 +82,7 @@ def editors_pages():
         "compare": compare_url(quito, versions[0], versions[-1]),
         "activity log": reverse("admin:activity_log"),
         "search of all content": reverse("admin:search_everything") + "?q=adultos+mayores",
+        "comments on a draft": draft_comments_path(Draft.objects.get()),
     }
 
 

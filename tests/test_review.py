@@ -430,8 +430,8 @@ class TestDashboard:
         client = logged_in_client(people["publisher"])
         client.get("/admin/")
 
-        # 5 of them: draft changes of live items; 1 their scheduled changes.
-        with django_assert_max_num_queries(32):
+        # 5 of them: draft changes of live items; 1 their scheduled changes; 1 open comments.
+        with django_assert_max_num_queries(33):
             client.get("/admin/")
 
 

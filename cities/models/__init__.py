@@ -39,7 +39,7 @@ from .texts import ResourceLink, SiteText
 # a restore loads the content before the page-cache counter, which keeps its saved value.
 # isort: split
 from .content_version import ContentVersion, next_scheduled_publication
-from .drafts import Draft, DraftQuerySet, DraftState
+from .drafts import Draft, DraftComment, DraftQuerySet, DraftState
 from .editing import EditingSession, EditingSessionQuerySet, item_of
 from .preview_links import PreviewComment, PreviewLink, PreviewOpening
 from .review import (
@@ -61,6 +61,7 @@ __all__ = [
     "Criterion",
     "CriterionQuerySet",
     "Draft",
+    "DraftComment",
     "DraftQuerySet",
     "DraftState",
     "EditingSession",

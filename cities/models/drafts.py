@@ -122,3 +122,55 @@ class Draft(AboutAnItem):
         in: a change to the Spanish text only would show nothing new on the English page."""
         with translation.override(self.language):
             return reverse("cities:draft_preview", args=[self.pk])
+
+
+class DraftComment(models.Model):
+    """A comment on one field of a draft, or on a passage of its text (`quote`), and the
+    answers to it; resolved by the author or a reviewer. Kept with its draft when the draft
+    ends: part of the draft's history (cities.draft_comments holds the rules)."""
+
+    draft = models.ForeignKey(
+        Draft, models.CASCADE, related_name="comments", verbose_name=_("draft")
+    )
+    # The field's column, in its language ("narrative_es").
+    field = models.CharField(_("field"), max_length=100)
+    quote = models.TextField(_("passage"), max_length=500, blank=True)
+    text = models.TextField(_("comment"), max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    answer_to = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("answer to"),
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment on a draft")
+        verbose_name_plural = _("comments on drafts")
+        default_permissions = ()
+
+    def __str__(self):
+        return _("%(person)s on %(draft)s") % {"person": self.author or "—", "draft": self.draft}
+
+    def get_absolute_url(self):
+        """The draft's preview: what the comment is about, as it will be published."""
+        return self.draft.get_absolute_url()
