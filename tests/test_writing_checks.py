@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from learningcities.editorial.writing import (
+    SPANISH_BANDS,
     check_alt_text,
     check_plain_text,
     check_rich_text,
@@ -52,6 +53,18 @@ def test_spanish_is_scored_with_inflesz_on_its_own_syllables():
     with translation.override("en"):
         assert str(measures.formula) == "INFLESZ (Szigriszt-Pazos)"
         assert str(measures.grade) == "very difficult"
+
+
+def test_the_spanish_bands_read_as_bands_in_spanish():
+    # A catalogue slip once named the easiest band "Códigos de recuperación".
+    with translation.override("es"):
+        assert [str(label) for _floor, label in SPANISH_BANDS] == [
+            "muy fácil",
+            "bastante fácil",
+            "normal",
+            "algo difícil",
+            "muy difícil",
+        ]
 
 
 def test_english_is_scored_with_flesch_reading_ease():
