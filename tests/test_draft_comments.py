@@ -125,7 +125,7 @@ def test_comments_stay_in_the_drafts_history_once_it_is_published(quito, draft, 
     drafts.publish(draft.pk, pablo)
 
     history = reviewer.get(reverse("admin:cities_city_history", args=[quito.pk])).text
-    assert f'<a href="{comments_page(draft)}">1 comment, 1 open</a>' in history
+    assert f'<a href="{comments_page(draft)}">1 comment · 1 open</a>' in history
     page = reviewer.get(comments_page(draft)).text
     assert "Good." in page and "This draft was published" in page
     assert 'name="_answer"' not in page and 'id="new-comment"' not in page
