@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from learningcities import editorial
+from learningcities.editorial.actions import announce
 from learningcities.editorial.permissions import check
 
 from .history import field_label
@@ -98,6 +99,7 @@ def add(draft_id, user, field, text, quote=""):
             draft=draft, field=field, quote=quote, text=text, author=user
         )
         _tell([draft.created_by, draft.updated_by], user, comment, "comment")
+        announce("commented", draft.item, user, draft=draft)
     return comment
 
 
@@ -113,6 +115,7 @@ def answer(comment_id, user, text):
             draft=draft, field=comment.field, text=text, author=user, answer_to=comment
         )
         _tell([comment.author, draft.created_by, draft.updated_by], user, reply, "answer")
+        announce("answered", draft.item, user, draft=draft)
     return reply
 
 
@@ -120,11 +123,12 @@ def resolve(comment_id, user):
     """The comment is settled; its writer is told. Resolving it again changes nothing."""
     with transaction.atomic(using=router.db_for_write(DraftComment)):
         comment = DraftComment.objects.select_for_update().get(pk=comment_id, answer_to=None)
-        _open_draft(comment.draft_id, user)
+        draft = _open_draft(comment.draft_id, user)
         if comment.resolved_at is None:
             comment.resolved_by, comment.resolved_at = user, timezone.now()
             comment.save(update_fields=["resolved_by", "resolved_at"])
             _tell([comment.author], user, comment, "resolved")
+            announce("resolved", draft.item, user, draft=draft)
     return comment
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from learningcities import editorial
+from learningcities.editorial.actions import announce
 from learningcities.editorial.content import ContentRefused
 from learningcities.editorial.permissions import check, may_publish
 from learningcities.editorial.writing import check_plain_text, check_rich_text, summary_of
@@ -92,16 +93,18 @@ def open_draft(item):
     return Draft.objects.of(item).open().select_related("created_by", "updated_by").first()
 
 
-def save_draft(item, user, post, posted_forms, seen_revision):
+def save_draft(item, user, post, posted_forms, seen_revision, step="draft saved"):
     """Keep the posted form (validated as `posted_forms`: the item's and its inline rows') as
     `item`'s draft. `seen_revision` is the draft's revision the editor's form showed (None:
     they opened the item without a draft); a draft saved by someone else since is not
     overwritten (`DraftError`). A name posted as `_draft_name` names the draft."""
-    draft = _saved_draft(item, user, post, posted_forms, seen_revision)
-    name = post.get(NAME_FIELD)
-    if name is not None and name.strip()[:NAME_LENGTH] != draft.name:
-        draft.name = name.strip()[:NAME_LENGTH]
-        Draft.objects.filter(pk=draft.pk).update(name=draft.name)
+    with transaction.atomic(using=router.db_for_write(Draft)):
+        draft = _saved_draft(item, user, post, posted_forms, seen_revision)
+        name = post.get(NAME_FIELD)
+        if name is not None and name.strip()[:NAME_LENGTH] != draft.name:
+            draft.name = name.strip()[:NAME_LENGTH]
+            Draft.objects.filter(pk=draft.pk).update(name=draft.name)
+        announce(step, item, user, draft=draft)
     return draft
 
 
@@ -116,7 +119,7 @@ def autosave(item, user, post, seen_revision):
     if not content.is_valid():
         raise DraftNotApplicable("; ".join(content.errors()))
     posted_forms = [content.form, *(row for formset in content.formsets for row in formset.forms)]
-    return save_draft(item, user, post, posted_forms, seen_revision)
+    return save_draft(item, user, post, posted_forms, seen_revision, step="autosaved")
 
 
 def _saved_draft(item, user, post, posted_forms, seen_revision):
@@ -166,6 +169,7 @@ def withdraw_schedule(draft, user):
     draft.scheduled_by = None
     draft.scheduled_revision = None
     draft.reviews.filter(state=ReviewState.APPROVED).update(state=ReviewState.WITHDRAWN)
+    announce("schedule withdrawn", draft.item, user, draft=draft)
     if scheduler is not None:
         queue_mail(
             [scheduler],
@@ -199,6 +203,7 @@ def discard(draft_id, user):
                 _("This draft was already %(state)s.") % {"state": draft.get_state_display()}
             )
         close(draft, DraftState.DISCARDED, user)
+        announce("discarded", draft.item, user, draft=draft)
     return draft
 
 
@@ -231,6 +236,7 @@ def schedule(draft_id, user, publish_at, expected_revision=None):
         draft.save()
         # The counter keeps the next moment something is due; it now includes this one.
         ContentVersion.reschedule()
+        announce("scheduled", draft.item, user, draft=draft)
     return draft
 
 
@@ -251,6 +257,7 @@ def publish(draft_id, user, expected_revision=None):
             raise DraftError(_("The draft was saved again after you opened it: look at it again."))
         apply(draft, user)
         close(draft, DraftState.PUBLISHED, user)
+        announce("published", draft.item, user, draft=draft)
     return draft
 
 
@@ -384,6 +391,7 @@ def publish_due(at=None):
                     )
                 apply(draft, user)
                 close(draft, DraftState.PUBLISHED, user)
+                announce("published", draft.item, user, draft=draft)
                 published += 1
         except DraftNotApplicable as refusal:
             unschedule_refused(draft_id, str(refusal))

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from learningcities.editorial.actions import announce
 from learningcities.editorial.permissions import check, may_publish
 from learningcities.editorial.versions import newest_version_id
 
@@ -68,19 +69,21 @@ def submit(item, user, draft=None):
         raise ReviewError(_("It is already published: there is nothing to approve."))
     if ReviewRequest.objects.of(item).awaiting().exists():
         raise ReviewError(_("It is already awaiting review."))
-    review = ReviewRequest.objects.create(
-        item=item,
-        version_id=newest_version_id(item),
-        submitted_by=user,
-        draft=draft,
-        draft_revision=draft and draft.revision,
-    )
-    queue_mail(
-        publishers().exclude(pk=user.pk),
-        gettext_lazy("Awaiting your review: %(item)s"),
-        "cities/email/submitted.txt",
-        {"review": review, "item": item, **addresses(review)},
-    )
+    with transaction.atomic(using=router.db_for_write(ReviewRequest)):
+        review = ReviewRequest.objects.create(
+            item=item,
+            version_id=newest_version_id(item),
+            submitted_by=user,
+            draft=draft,
+            draft_revision=draft and draft.revision,
+        )
+        queue_mail(
+            publishers().exclude(pk=user.pk),
+            gettext_lazy("Awaiting your review: %(item)s"),
+            "cities/email/submitted.txt",
+            {"review": review, "item": item, **addresses(review)},
+        )
+        announce("submitted", item, user, draft=draft, submission=review)
     return review
 
 
@@ -138,6 +141,8 @@ def _decide(review_id, user, state, comment, version_id, publish_at):
             item._change_reason = APPROVED
             item.save()
         tell_author(review, item)
+        step = "approved" if state == ReviewState.APPROVED else "rejected"
+        announce(step, item, user, draft=review.draft, submission=review)
     return review
 
 

@@ -3,8 +3,10 @@
 signal. The admin's list actions call them; so can commands and tests.
 
 Only the publication status steps live here so far; the draft and review steps are still in
-the cities app (docs/architecture-editorial.md).
+the cities app (docs/architecture-editorial.md), and announce themselves with `step_taken`.
 """
+
+import logging
 
 from django.db import router, transaction
 from django.dispatch import Signal
@@ -16,6 +18,48 @@ from .publishing import Status
 # Sent once the status of `items` (of one `sender` model) was changed to `status` by `user`,
 # inside the transaction that changed them.
 status_changed = Signal()
+
+# Sent once `user` took a step of STEPS on `item` (of the `sender` model), inside the step's
+# transaction; `draft` and `submission` are what it was taken on, when it was.
+step_taken = Signal()
+STEPS = {
+    "draft saved": logging.INFO,
+    # Every few seconds while someone types: for a closer look only.
+    "autosaved": logging.DEBUG,
+    "schedule withdrawn": logging.INFO,
+    "scheduled": logging.INFO,
+    "published": logging.INFO,
+    "discarded": logging.INFO,
+    "submitted": logging.INFO,
+    "approved": logging.INFO,
+    "rejected": logging.INFO,
+    "commented": logging.INFO,
+    "answered": logging.INFO,
+    "resolved": logging.INFO,
+}
+logger = logging.getLogger(__name__)
+
+
+def announce(step, item, user, draft=None, submission=None):
+    """Send `step_taken` for a step of STEPS (a step it does not know is a mistake)."""
+    if step not in STEPS:
+        raise ValueError(f"Unknown editorial step: {step!r}")
+    step_taken.send(
+        sender=type(item), step=step, item=item, user=user, draft=draft, submission=submission
+    )
+
+
+def log_step(sender, step, item, user, draft=None, submission=None, **kwargs):
+    """Each step in the site's log, for operators: who did what to which item."""
+    logger.log(
+        STEPS[step],
+        "%s: %s %s %s%s",
+        step,
+        user.get_username() if user else "the site",
+        sender._meta.model_name,
+        item.pk,
+        f" (draft {draft.pk})" if draft else "",
+    )
 
 
 def may_give_status(user, item, status):

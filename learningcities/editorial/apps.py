@@ -6,3 +6,8 @@ class EditorialConfig(AppConfig):
     name = "learningcities.editorial"
     label = "editorial"
     verbose_name = _("Editorial engine")
+
+    def ready(self):
+        from .actions import log_step, step_taken
+
+        step_taken.connect(log_step, dispatch_uid="editorial.log_step")
