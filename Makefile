@@ -115,11 +115,13 @@ browser:
 	    apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; }
 
 # Every core (pytest-xdist), in random order (pytest-randomly), ending with the branch coverage
-# of cities/ and learningcities/, which fails the run below pyproject.toml's fail_under.
+# of cities/ and learningcities/, which fails the run below pyproject.toml's fail_under, and
+# the 25 slowest tests (where time goes, each run).
 # TEST_CLOCK=2026-12-31T23:30:00-05:00 runs it all at that moment (docs/testing.md).
 TEST_WORKERS ?= auto
 test: install browser messages
-	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --cov --cov-report term $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --cov --cov-report term --durations 25 \
+	  $(PYTEST_ARGS)
 
 # The locked runtime dependencies that `audit` checks; regenerate after changing pyproject.toml.
 lock: install
