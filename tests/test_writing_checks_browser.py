@@ -105,7 +105,8 @@ def test_an_older_texts_answer_coming_after_a_newer_ones_is_not_shown(editor_pag
     assert len(held) == 1
     page.keyboard.type(" " + LONG_SENTENCE)
     checks = page.locator("#id_narrative_es-writing-checks")
-    checks.get_by_text("Una frase de 36 palabras").wait_for()
+    # A loaded machine (CI's two workers and a browser each) once took over 30 s here.
+    checks.get_by_text("Una frase de 36 palabras").wait_for(timeout=90_000)
 
     held[0].continue_()  # the older text's answer arrives last
     page.wait_for_timeout(1000)
