@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from cities.models import City, Draft
+from cities.models import City, Draft, DraftState
 
 from .factories import change_url, log_in_in_browser, make_user
 
@@ -56,4 +56,34 @@ def test_typing_is_kept_through_a_lost_connection_and_a_closed_tab(browser, site
     # Never published by itself.
     quito.refresh_from_db()
     assert quito.tagline_en == published_tagline
+    context.close()
+
+
+def test_the_form_saved_while_an_autosave_is_on_its_way_waits_for_it(browser, site):
+    make_user("pablo", is_staff=True, is_superuser=True)
+    quito = City.objects.get(slug="quito")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in_in_browser(page, site, "pablo", reverse("admin:index"))
+    page.goto(site + change_url(quito))
+    held = []
+    page.route("**/draft/autosave/", lambda route: held.append(route))
+    page.fill("#id_tagline_en", "Published with its autosave")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(200)
+    assert len(held) == 1
+
+    # Published while the autosave is on its way: the form waits for its answer, then is
+    # sent with the draft it made, which it publishes (no draft is left behind open).
+    page.locator("input[name=_save]").click()
+    page.wait_for_timeout(500)
+    assert page.url == site + change_url(quito)
+    held[0].continue_()
+    page.wait_for_url(site + reverse("admin:cities_city_changelist"), **WAIT)
+    quito.refresh_from_db()
+    assert quito.tagline_en == "Published with its autosave"
+    assert Draft.objects.of(quito).get().state == DraftState.PUBLISHED
+    expect(page.locator(".messagelist")).not_to_contain_text("after you opened it")
     context.close()

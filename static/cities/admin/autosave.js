@@ -7,7 +7,7 @@
   if (!form) return;
   const { url, retrying, kept, restore, forget } = status.dataset;
   const key = "autosave:" + url;
-  let timer, dirty = false, sending = false, stopped = false;
+  let timer, waiting, dirty = false, sending = false, stopped = false;
 
   const show = (text, state) => {
     status.textContent = text;
@@ -51,7 +51,12 @@
       timer = setTimeout(save, 5000);
     }
     sending = false;
-    if (dirty && !timer) later();
+    if (waiting) {
+      // The form was sent meanwhile: now with the draft's revision this save returned.
+      const { submitter } = waiting;
+      waiting = null;
+      form.requestSubmit(submitter || undefined);
+    } else if (dirty && !timer) later();
   }
   const later = () => {
     clearTimeout(timer);
@@ -62,10 +67,16 @@
     dirty = true;
     if (!stopped) later();
   });
-  form.addEventListener("submit", () => {
-    // The form's own save takes over: nothing may arrive after it.
+  form.addEventListener("submit", (event) => {
+    // The form's own save takes over: nothing may arrive after it, and one on its way is
+    // answered first (the form then names the draft it made).
     stopped = true;
     clearTimeout(timer);
+    if (sending) {
+      event.preventDefault();
+      waiting = { submitter: event.submitter };
+      return;
+    }
     localStorage.removeItem(key);
   });
   addEventListener("online", () => dirty && !stopped && save());
