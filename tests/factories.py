@@ -239,6 +239,17 @@ def log_in_in_browser(page, site, username, lands_on, next_path="", password="pw
     page.wait_for_url(site + lands_on)
 
 
+def superuser_in_browser(browser, site, username):
+    """A new superuser logged into the admin of `site` in a browser context of their own, at
+    1280 px: (context, page). A superuser, since a transactional test empties the tables, the
+    groups made by migrations included."""
+    make_user(username, is_staff=True, is_superuser=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in_in_browser(page, site, username, reverse("admin:index"))
+    return context, page
+
+
 def draft_of(item, user, **changes):
     """A draft of `item` as its content form posts it, with `changes` typed in (into the
     item's own fields; "programs-0-name_en" and the like for its rows)."""

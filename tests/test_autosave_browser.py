@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from cities.models import City, Draft, DraftState
 
-from .factories import change_url, log_in_in_browser, make_user
+from .factories import change_url, superuser_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,13 +19,9 @@ def drafted_tagline(city):
 
 
 def test_typing_is_kept_through_a_lost_connection_and_a_closed_tab(browser, site):
-    # A superuser: a transactional test empties the tables, groups made by migrations included.
-    make_user("pablo", is_staff=True, is_superuser=True)
+    context, page = superuser_in_browser(browser, site, "pablo")
     quito = City.objects.get(slug="quito")
     published_tagline = quito.tagline_en
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    log_in_in_browser(page, site, "pablo", reverse("admin:index"))
     page.goto(site + change_url(quito))
     status = page.locator("#autosave-status")
 
@@ -60,11 +56,8 @@ def test_typing_is_kept_through_a_lost_connection_and_a_closed_tab(browser, site
 
 
 def test_the_form_saved_while_an_autosave_is_on_its_way_waits_for_it(browser, site):
-    make_user("pablo", is_staff=True, is_superuser=True)
+    context, page = superuser_in_browser(browser, site, "pablo")
     quito = City.objects.get(slug="quito")
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    log_in_in_browser(page, site, "pablo", reverse("admin:index"))
     page.goto(site + change_url(quito))
     held = []
     page.route("**/draft/autosave/", lambda route: held.append(route))

@@ -2,23 +2,18 @@
 its collapsed section opened."""
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from cities.models import City
 
-from .factories import change_url, log_in_in_browser, make_user, saved_by
+from .factories import change_url, make_user, saved_by, superuser_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_field_changed_by_someone_else_opens_in_its_collapsed_section(browser, site):
-    # A superuser: a transactional test empties the tables, groups made by migrations included.
-    make_user("bruno", is_staff=True, is_superuser=True)
+    context, page = superuser_in_browser(browser, site, "bruno")
     quito = City.objects.get(slug="quito")
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    log_in_in_browser(page, site, "bruno", reverse("admin:index"))
     page.goto(site + change_url(quito))
     # Someone else saves the province meanwhile; Bruno types a population and saves.
     saved_by(make_user("ana"), quito, province="Pichincha (Distrito Metropolitano)")
