@@ -58,6 +58,11 @@ def comments_of(draft):
     return comments
 
 
+def open_comments(draft):
+    """The draft's comments not yet resolved, as `comments_of` gives them."""
+    return [comment for comment in comments_of(draft) if comment.resolved_at is None]
+
+
 def _checked_text(text):
     text = text.strip()
     if not text:

@@ -289,9 +289,8 @@ class DraftableAdmin:
         to all of them."""
         url = draft_comments_path(draft)
         by_field = defaultdict(list)
-        for comment in draft_comments.comments_of(draft):
-            if comment.resolved_at is None:
-                by_field[comment.field].append(comment)
+        for comment in draft_comments.open_comments(draft):
+            by_field[comment.field].append(comment)
         context.update(
             comments_url=url, open_comments=sum(len(found) for found in by_field.values())
         )

@@ -255,11 +255,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
                 "draft_changes": drafts.draft_changes(item, draft, request.user),
                 "preview_url": draft.get_absolute_url(),
                 "preview_comments": preview_links.comments_on(draft),
-                "draft_comments": [
-                    comment
-                    for comment in draft_comments.comments_of(draft)
-                    if comment.resolved_at is None
-                ],
+                "draft_comments": draft_comments.open_comments(draft),
                 "comments_url": draft_comments_path(draft),
             }
         else:
