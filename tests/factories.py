@@ -250,6 +250,18 @@ def superuser_in_browser(browser, site, username):
     return context, page
 
 
+def loaded_width(image):
+    """The natural width of the Playwright locator `image` once the browser has fetched it, as
+    a reader scrolling to it would: 0 if it could not be loaded. (Navigation returns before a
+    page's images have arrived, so reading the width at once races the download.)"""
+    image.scroll_into_view_if_needed()
+    return image.evaluate(
+        """img => img.complete ? img.naturalWidth : new Promise(done => {
+            img.onload = img.onerror = () => done(img.naturalWidth);
+        })"""
+    )
+
+
 def draft_of(item, user, **changes):
     """A draft of `item` as its content form posts it, with `changes` typed in (into the
     item's own fields; "programs-0-name_en" and the like for its rows)."""

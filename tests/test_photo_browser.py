@@ -8,6 +8,7 @@ from cities.models import Photo
 from tests import photo_samples as samples
 from tests.factories import (
     jpeg_bytes,
+    loaded_width,
     log_in_in_browser,
     make_photo,
     make_publisher,
@@ -60,10 +61,8 @@ def test_uploader_uploads_a_photo_and_sees_it_credited_on_the_city_page(site, up
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{site}/cities/loja/")
         figure = page.locator("figure", has_text="Market of Loja")
-        figure.scroll_into_view_if_needed()
         image = figure.locator("img")
-        image.evaluate("img => img.complete || new Promise(done => img.onload = done)")
-        assert image.evaluate("img => img.naturalWidth") > 0
+        assert loaded_width(image) > 0
         # Chromium takes the AVIF source, sized for the layout rather than the original.
         assert image.evaluate("img => img.currentSrc").endswith(".avif")
         assert image.get_attribute("alt").startswith("Stalls with fruit")
@@ -118,7 +117,7 @@ def test_uploader_fixes_a_refused_form_without_choosing_the_photo_again(site, up
     kept = page.locator(".kept-upload")
     assert "Kept: tomebamba.jpg (1200 by 800 pixels" in kept.inner_text()
     thumbnail = kept.locator("img")
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 96
+    assert loaded_width(thumbnail) == 96
     assert page.input_value("#id_image") == ""
 
     page.fill("#id_author", "Rosa Quizhpe")

@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 
 from tests import photo_samples as samples
-from tests.factories import log_in_in_browser
+from tests.factories import loaded_width, log_in_in_browser
 from tests.smtp import send_mail_to, smtp_server
 from tests.test_browser import watch_errors
 
@@ -99,7 +99,7 @@ def test_a_photo_goes_through_review_to_the_public_page(site, people, inbox, bro
     awaiting = publisher.locator("section", has_text="Awaiting my review")
     awaiting.get_by_role("link", name="Plaza Grande").click()
     assert publisher.url in mail.get_content()  # the mail links to this very page
-    assert publisher.locator("figure img").evaluate("img => img.naturalWidth") > 0
+    assert loaded_width(publisher.locator("figure img")) > 0
     publisher.fill("#id_comment", "Name the holder: Municipio de Quito.")
     publisher.click("input[name=_reject]")
     publisher.wait_for_url("**/admin/cities/reviewrequest/**")
@@ -131,10 +131,8 @@ def test_a_photo_goes_through_review_to_the_public_page(site, people, inbox, bro
 
     visitor.goto(f"{site}/en/cities/quito/")
     figure = visitor.locator("figure", has_text="Plaza Grande")
-    figure.scroll_into_view_if_needed()
     image = figure.locator("img")
-    image.evaluate("img => img.complete || new Promise(done => img.onload = done)")
-    assert image.evaluate("img => img.naturalWidth") > 0
+    assert loaded_width(image) > 0
     assert "Rosa Quizhpe / Municipio de Quito" in figure.locator("figcaption").inner_text()
 
     # All along, the editor's draft stayed off the public page; the publisher previews it

@@ -22,7 +22,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cities.models import Draft, Status
 from learningcities.two_factor import AdminSite, new_enrolment_code
-from tests.factories import log_in_in_browser, logged_in_client, make_city, make_photo, make_user
+from tests.factories import (
+    loaded_width,
+    log_in_in_browser,
+    logged_in_client,
+    make_city,
+    make_photo,
+    make_user,
+)
 from tests.test_drafts import save_draft
 from tests.test_security import production_settings
 from tests.test_security_browser import RECORD_VIOLATIONS
@@ -479,7 +486,7 @@ def test_setting_up_an_app_in_a_browser_breaks_no_rule_of_the_csp(live_server, p
     page.fill("#id_code", new_enrolment_code(user))
     page.click("input[type=submit]")
     qr = page.locator("img.two-factor-qr")
-    assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
+    assert loaded_width(qr) > 0
     violations = page.evaluate("window.cspViolations")
 
     page.fill("#id_code", code_of(TOTPDevice.objects.get(user=user)))
