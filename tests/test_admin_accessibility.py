@@ -189,7 +189,7 @@ def test_no_admin_list_or_form_scrolls_sideways_on_a_phone(site_under_review, br
             paths.append(change_url(first))
     for path in paths:
         assert page.goto(site_under_review + path).status == 200, path
-        page.wait_for_load_state("networkidle")  # the rich-text editors' scripts and styles
+        page.wait_for_function(EDITORS_READY)  # the rich-text editors made, as they show
         scroll_width = page.evaluate(SCROLL_WIDTH)
         if scroll_width > 390:
             wide[path] = scroll_width
