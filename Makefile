@@ -65,7 +65,8 @@ SERVE_DIR ?= $(CURDIR)/.serve/$(PORT)
 SERVE = DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
   $(BIN)/python manage.py serve --port $(PORT) --run-dir $(SERVE_DIR)
 # Two `make serve` started together from one checkout take turns to prepare (flock, from
-# util-linux): run at once, their collectstatic runs raced and the second one exited.
+# util-linux): run at once, their collectstatic runs raced and the second one exited. Static
+# files are collected again only when a source changed (manage.py update_static).
 serve: export DJANGO_DEBUG := off
 serve: install messages front
 	flock .serve.lock $(MAKE) --no-print-directory serve-prepare
@@ -82,7 +83,7 @@ serve-app: install messages
 
 serve-front: export DJANGO_DEBUG := off
 serve-front: install messages front
-	flock .serve.lock $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	flock .serve.lock $(BIN)/python manage.py update_static
 	$(SERVE) --only front
 
 # The front: Debian's nginx, with its module serving collectstatic's Brotli files.
@@ -98,7 +99,7 @@ serve-prepare:
 	  echo "DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_seed
-	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py update_static
 
 # Load test: 2 minutes of mixed traffic against `make serve` on PostgreSQL + Redis
 # (LOADTEST_ENGINE=sqlite: on SQLite with the cache in local memory).
@@ -116,11 +117,13 @@ browser:
 
 # Every core (pytest-xdist), in random order (pytest-randomly), ending with the branch coverage
 # of cities/ and learningcities/, which fails the run below pyproject.toml's fail_under, and
-# the 25 slowest tests (where time goes, each run).
+# the 25 slowest tests (where time goes, each run). Tests of one xdist_group (those sharing a
+# started server) go to one worker, so that it starts once.
 # TEST_CLOCK=2026-12-31T23:30:00-05:00 runs it all at that moment (docs/testing.md).
 TEST_WORKERS ?= auto
 test: install browser messages
-	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --cov --cov-report term --durations 25 \
+	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadgroup --cov --cov-report term \
+	  --durations 25 \
 	  $(PYTEST_ARGS)
 
 # The locked runtime dependencies that `audit` checks; regenerate after changing pyproject.toml.

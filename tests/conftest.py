@@ -1,3 +1,4 @@
+import fcntl
 import os
 import tempfile
 
@@ -56,13 +57,22 @@ def redis_url(worker_id):
 
 
 @pytest.fixture(scope="session")
-def prepared_site(tmp_path_factory):
+def prepared_site(tmp_path_factory, worker_id):
     """A folder with a site as `make serve` prepares it on SQLite (migrated, seeded), made once
-    per test process: the tests' servers start from a copy (tests.live_site.copy_prepared_site)
-    instead of spending minutes each on the same preparation. tests/test_production_server.py
-    still starts from nothing, as an operator's first `make serve` does."""
-    folder = tmp_path_factory.mktemp("prepared-site")
-    prepare_site(folder)
+    per run and shared by xdist's workers (under a lock in their common temporary folder): the
+    tests' servers start from a copy (tests.live_site.copy_prepared_site) instead of spending
+    half a minute each on the same preparation. tests/test_production_server.py still starts
+    from nothing, as an operator's first `make serve` does."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the run's, above each worker's own
+    folder = shared / "prepared-site"
+    with open(shared / "prepared-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (folder / "ready").exists():
+            folder.mkdir(exist_ok=True)
+            prepare_site(folder)
+            (folder / "ready").touch()
     return folder
 
 

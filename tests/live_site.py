@@ -70,20 +70,23 @@ def server_environment_for_tests(workdir, port, database_url=None, **extra):
 
 def prepare_site(workdir):
     """What `make serve` prepares before it serves, done in `workdir`: the SQLite database
-    migrated and the seed loaded, with its photos in the media folder."""
+    migrated and the seed loaded, with its photos in the media folder, and the static files
+    collected."""
     environment = server_environment_for_tests(workdir, free_port())
-    for command in (["migrate", "--no-input"], ["load_seed"]):
+    for command in (["migrate", "--no-input"], ["load_seed"], ["update_static"]):
         subprocess.run([str(PYTHON), "manage.py", *command], cwd=ROOT, env=environment, check=True)
 
 
 def copy_prepared_site(prepared, workdir):
-    """The database and media of the site prepared in `prepared`, copied into `workdir`."""
+    """The database, media and static files of the site prepared in `prepared`, copied into
+    `workdir` (its static files found up to date by `make serve`'s update_static)."""
     with (
         sqlite3.connect(prepared / "site.sqlite3") as source,
         sqlite3.connect(workdir / "site.sqlite3") as target,
     ):
         source.backup(target)  # whole, whatever SQLite still holds in its write-ahead log
-    shutil.copytree(prepared / "media", workdir / "media", dirs_exist_ok=True)
+    for folder in ("media", "static"):
+        shutil.copytree(prepared / folder, workdir / folder, dirs_exist_ok=True)
 
 
 class Server:

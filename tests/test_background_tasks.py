@@ -32,7 +32,7 @@ from tests.factories import (
     make_user,
     new_photo_form_data,
 )
-from tests.live_site import PYTHON, ROOT, Server, free_port, server_environment
+from tests.live_site import PYTHON, ROOT, Server, copy_prepared_site, free_port, server_environment
 from tests.smtp import run_worker
 from tests.test_drafts import DRAFTED, LIVE, public_page, save_draft
 
@@ -301,7 +301,8 @@ def content_version(server):
     return int(server.manage(script=script).strip().splitlines()[-1])
 
 
-def test_make_serve_runs_the_worker_and_stopping_it_stops_the_worker(tmp_path):
+def test_make_serve_runs_the_worker_and_stopping_it_stops_the_worker(tmp_path, prepared_site):
+    copy_prepared_site(prepared_site, tmp_path)
     server = Server(server_environment(tmp_path, free_port()), tmp_path / "serve.log").start()
     try:
         group = os.getpgid(server.process.pid)

@@ -27,6 +27,9 @@ from tests.live_site import (
 )
 from tests.photo_samples import jpeg
 
+# On one xdist worker with tests/test_request_bodies.py: the site they copy is prepared once.
+pytestmark = pytest.mark.xdist_group("prepared site")
+
 # Each server gets a database of its own, of the suite's kind: a SQLite file, or when the suite
 # runs on PostgreSQL a new database on its server. Once each (CI's SQLite pass has SQLite's):
 # they take minutes.

@@ -13,7 +13,17 @@ import requests
 from django.conf import settings
 
 from learningcities.management.commands.serve import write_front
-from tests.live_site import Relay, Server, free_port, scratch_database, server_environment
+from tests.live_site import (
+    Relay,
+    Server,
+    copy_prepared_site,
+    free_port,
+    scratch_database,
+    server_environment,
+)
+
+# On one xdist worker, so that the module's instance behind nginx starts once.
+pytestmark = pytest.mark.xdist_group("front")
 
 # The database goes through a relay that the tests cut: an outage as the app sees it.
 POSTGRESQL = (
@@ -204,10 +214,11 @@ def stopped_cleanly(server, timeout=60):
     return False
 
 
-def test_two_instances_on_one_host_share_nothing_and_both_stop_cleanly(tmp_path):
+def test_two_instances_on_one_host_share_nothing_and_both_stop_cleanly(tmp_path, prepared_site):
     servers = []
     for name in ("one", "two"):
         (tmp_path / name).mkdir()
+        copy_prepared_site(prepared_site, tmp_path / name)
         environment = server_environment(tmp_path / name, free_port())
         servers.append(Server(environment, tmp_path / name / "serve.log"))
     try:

@@ -10,6 +10,9 @@ import redis
 
 from tests.live_site import Server, free_port, server_environment_for_tests
 
+# On one xdist worker, so that the module's server starts once.
+pytestmark = pytest.mark.xdist_group("production server")
+
 
 class ProductionServer(Server):
     def get(self, path, **headers):

@@ -18,6 +18,9 @@ from django.urls import reverse
 from tests.factories import make_user
 from tests.live_site import Server, copy_prepared_site, free_port, server_environment_for_tests
 
+# On one xdist worker with tests/test_concurrent_editing.py: the site they copy is prepared once.
+pytestmark = pytest.mark.xdist_group("prepared site")
+
 LOGIN = reverse("admin:login")
 PHOTO_ADD = reverse("admin:cities_photo_add")
 MB = 1024 * 1024

@@ -309,4 +309,4 @@ def test_make_serve_prepares_under_a_lock_so_two_at_once_take_turns():
         text=True,
         check=True,
     ).stdout
-    assert "collectstatic" in prepare and "migrate" in prepare
+    assert "update_static" in prepare and "migrate" in prepare

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from modeltranslation.translator import translator
 
-from cities import images, seed, seed_sourced
+from cities import images, page_cache, seed, seed_sourced
 from cities.models import (
     City,
     Criterion,
@@ -42,10 +42,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.created = 0
         self.filled = 0
-        self.load_texts()
-        criteria = self.load_criteria()
-        for city_data in seed.CITIES:
-            self.load_city(city_data, criteria)
+        with page_cache.one_invalidation():
+            self.load_texts()
+            criteria = self.load_criteria()
+            for city_data in seed.CITIES:
+                self.load_city(city_data, criteria)
         if self.created or self.filled:
             self.stdout.write(
                 self.style.SUCCESS(
