@@ -5,11 +5,13 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cities.models import City, ContentVersion, Criterion, SiteText, Status
+from cities.page_cache import one_invalidation
 
 from .factories import make_city, make_photo, make_program, make_user
 
@@ -82,6 +84,33 @@ def test_an_edit_is_one_content_change_and_its_history_version_is_not_another(ci
 
     assert city.history.count() == versions_before + 1
     assert ContentVersion.current().version == content_before + 1
+
+
+def test_loading_the_seed_is_one_content_change_and_shows_on_the_next_request(client, city):
+    client.get("/en/")  # cached without the seed's cities
+    content_before = ContentVersion.current().version
+
+    call_command("load_seed")
+
+    assert City.objects.count() == 4  # the seed takes this Loja as its own
+    assert ContentVersion.current().version == content_before + 1
+    assert "Azogues" in client.get("/en/").content.decode()
+    call_command("load_seed")  # nothing left to load: nothing changed
+    assert ContentVersion.current().version == content_before + 1
+
+
+def test_changes_made_inside_one_invalidation_are_shown_once_it_ends(client, city):
+    client.get(city.get_absolute_url())
+    content_before = ContentVersion.current().version
+    with one_invalidation():
+        city.tagline = "Loja aprende cantando."
+        city.save()
+        city.programs.get().delete()
+        assert ContentVersion.current().version == content_before
+    assert ContentVersion.current().version == content_before + 1
+    html = client.get(city.get_absolute_url()).content.decode()
+    assert "Loja aprende cantando." in html
+    assert "Loja emprende" not in html
 
 
 def test_deleting_a_program_shows_on_the_next_request(client, city):
