@@ -25,9 +25,13 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from learningcities.editorial.versions import OPENED_FIELD, Versions, newest_version
+from learningcities.editorial.versions import (
+    OPENED_FIELD,
+    Versions,
+    historical_many_to_many,
+    newest_version,
+)
 
-from .editorial_admin import historical_many_to_many
 from .history import readable_changes, readable_value
 
 SEEN_FIELD = "_seen_versions"

@@ -1,7 +1,5 @@
 """Admin building blocks for the editorial workflow: publication state, history and undo."""
 
-from datetime import timedelta
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
@@ -18,13 +16,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from learningcities.editorial import actions
 from learningcities.editorial.permissions import EditorialPermissionDenied, may_take_offline
+from learningcities.editorial.versions import historical_many_to_many
 
 from .history import (
     ARCHIVED,
     MADE_DRAFTS,
     PUBLISHED,
-    RESTORED_FROM,
-    RESTORED_WITH,
     describe,
     local_datetime,
     readable_changes,
@@ -250,25 +247,28 @@ class EditorialHistoryAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         version_id = getattr(request, "history_version_id", None)
-        restoring = version_id is not None and (
-            not self.model._default_manager.filter(pk=obj.pk).exists()
-        )
-        if version_id is not None:
-            obj._change_reason = RESTORED_FROM % version_id
-        super().save_model(request, obj, form, change)
-        if restoring:
-            restored = restore_deleted_with(obj)
-            if restored:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d item deleted with it was restored too.",
-                        "%(count)d items deleted with it were restored too.",
-                        restored,
-                    )
-                    % {"count": restored},
-                    messages.SUCCESS,
+        if version_id is None:
+            super().save_model(request, obj, form, change)
+            return
+        restored = actions.restore(obj, request.user, version_id)
+        if restored:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d item deleted with it was restored too.",
+                    "%(count)d items deleted with it were restored too.",
+                    restored,
                 )
+                % {"count": restored},
+                messages.SUCCESS,
+            )
+
+    def delete_model(self, request, obj):
+        # By the engine, which checks the right again in the deleting transaction.
+        actions.delete(self.model, [obj.pk], request.user)
+
+    def delete_queryset(self, request, queryset):
+        actions.delete(self.model, list(queryset.values_list("pk", flat=True)), request.user)
 
     def deleted_view(self, request):
         """The last version of each deleted item, each with a link to restore it."""
@@ -342,61 +342,3 @@ def where_it_changed(old, new):
     if texts and max(len(old.split(" ")), len(new.split(" "))) > SHOWN_AROUND * 2 + 1:
         return marked_changes(old, new, context=SHOWN_AROUND)
     return {"old": old, "new": new}
-
-
-def historical_many_to_many(record):
-    """(field, ids) of each many-to-many field as the version `record` had them. A deletion's
-    own record is taken after the links were already gone, so the version before it counts."""
-    if record.history_type == "-" and record.prev_record is not None:
-        record = record.prev_record
-    for field in type(record)._history_m2m_fields:
-        column = f"{field.m2m_reverse_field_name()}_id"
-        yield field, list(getattr(record, field.name).values_list(column, flat=True))
-
-
-# Items deleted together with an object (by the cascade) are recorded within this time.
-CASCADE_WINDOW = timedelta(seconds=10)
-
-
-def restore_deleted_with(obj):
-    """Bring back what deleting `obj` took along: the rows its deletion cascaded to (with
-    their many-to-many links), and the links that were set to empty. Returns how many."""
-    model = type(obj)
-    id_field = model._meta.pk.attname
-    deletion = model.history.filter(**{id_field: obj.pk}, history_type="-").latest()
-    window = (deletion.history_date - CASCADE_WINDOW, deletion.history_date + CASCADE_WINDOW)
-    # Stored in English and translated when shown (cities.history); a reason holds 100.
-    reason = (RESTORED_WITH % obj)[:100]
-    restored = 0
-    for relation in model._meta.related_objects:
-        related = relation.related_model
-        if not relation.one_to_many or not hasattr(related, "history"):
-            continue
-        link = relation.field.attname
-        if relation.on_delete is models.CASCADE:
-            records = related.history.filter(
-                **{link: obj.pk}, history_type="-", history_date__range=window
-            )
-            for record in records:
-                if related._default_manager.filter(pk=record.instance.pk).exists():
-                    continue
-                child = record.instance
-                child._change_reason = reason
-                child.save()
-                for field, ids in historical_many_to_many(record):
-                    getattr(child, field.name).set(ids)
-                restored += 1
-        elif relation.on_delete is models.SET_NULL:
-            # Emptied by an update that left no history: the last recorded version still
-            # points at `obj`.
-            unlinked = related._default_manager.filter(
-                **{f"{link}__isnull": True},
-                pk__in=related.history.filter(**{link: obj.pk}).values(related._meta.pk.attname),
-            )
-            for child in unlinked:
-                if getattr(child.history.latest(), link) == obj.pk:
-                    setattr(child, link, obj.pk)
-                    child._change_reason = reason
-                    child.save()
-                    restored += 1
-    return restored

@@ -53,8 +53,6 @@ ARCHIVED = gettext_noop("archived")
 PUBLISHED_FROM_DRAFT = gettext_noop("changes published from a draft")  # before drafts were named
 PUBLISHED_FROM = "changes published from draft %d"
 APPROVED = gettext_noop("approved and published")
-RESTORED_FROM = "restored from version %d"
-RESTORED_WITH = "restored with %s"
 
 LANGUAGE_NAMES = {
     "es": pgettext_lazy("in a field's name: “Narrative (Spanish)”", "Spanish"),

@@ -5,13 +5,23 @@ import logging
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from cities import draft_comments, drafts, review
-from cities.models import Draft
-from learningcities.editorial.actions import announce, step_taken
+from cities.models import City, Draft, Program, Status
+from learningcities.editorial.actions import announce, delete, restore, step_taken
+from learningcities.editorial.permissions import EditorialPermissionDenied
 
-from .factories import draft_of, make_city, make_publisher, make_staff
+from .factories import (
+    draft_of,
+    logged_in_client,
+    make_city,
+    make_program,
+    make_publisher,
+    make_staff,
+    posted,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -86,5 +96,70 @@ def test_each_step_is_in_the_log_and_autosaves_only_for_a_closer_look(quito, cap
 
 
 def test_a_step_the_engine_does_not_know_is_refused(quito):
-    with pytest.raises(ValueError, match="Unknown editorial step: 'deleted'"):
-        announce("deleted", quito, None)
+    with pytest.raises(ValueError, match="Unknown editorial step: 'renamed'"):
+        announce("renamed", quito, None)
+
+
+def test_deleting_is_an_engine_step_refused_whole_to_an_editor_for_a_published_item(steps, quito):
+    eva = make_staff("Editors", username="eva")
+    pablo = make_publisher(username="pablo")
+    draft_city = make_city(name="Ibarra", status=Status.DRAFT)
+    published_program = make_program(quito, name="Jóvenes Quito")
+
+    # One published item among them: nothing is deleted, and the refusal names it.
+    with pytest.raises(EditorialPermissionDenied, match="“Jóvenes Quito”"):
+        delete(Program, [published_program.pk], eva)
+    with pytest.raises(EditorialPermissionDenied):
+        delete(City, [draft_city.pk, quito.pk], eva)
+    assert City.objects.filter(pk__in=[draft_city.pk, quito.pk]).count() == 2
+    assert steps == []
+
+    assert [str(city) for city in delete(City, [draft_city.pk], eva)] == ["Ibarra"]
+    delete(Program, [published_program.pk], pablo)
+    assert not City.objects.filter(pk=draft_city.pk).exists()
+    assert not Program.objects.filter(pk=published_program.pk).exists()
+    assert [(step, str(item), user.username) for step, item, user, *_ in steps] == [
+        ("deleted", "Ibarra", "eva"),
+        ("deleted", "Jóvenes Quito", "pablo"),
+    ]
+
+
+def test_restoring_brings_an_item_back_with_what_its_deletion_took_along(steps, quito):
+    eva = make_staff("Editors", username="eva")
+    pablo = make_publisher(username="pablo")
+    program = make_program(quito, name="Guagua Centros")
+    delete(City, [quito.pk], pablo)
+    last = quito.history.latest()
+
+    assert restore(last.instance, eva, last.history_id) == 1
+    quito = City.objects.get(slug="quito")
+    assert quito.programs.get().name == program.name
+    restored = quito.history.latest()
+    assert restored.history_change_reason == f"restored from version {last.history_id}"
+    assert restored.history_user == eva
+    assert [step for step, *_ in steps] == ["deleted", "restored"]
+
+
+def test_restoring_needs_the_right_to_change_the_item(steps, quito):
+    uploader = make_staff("Photo uploaders", username="ana")
+    version = quito.history.latest()
+    with pytest.raises(EditorialPermissionDenied):
+        restore(version.instance, uploader, version.history_id)
+    assert quito.history.count() == 1
+    assert steps == []
+
+
+def test_the_admins_delete_and_restore_are_the_engines_steps(steps, quito):
+    pablo = logged_in_client(make_publisher(username="pablo"))
+    response = pablo.post(reverse("admin:cities_city_delete", args=[quito.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    deleted = quito.history.latest()
+    restore_form = reverse("admin:cities_city_simple_history", args=[quito.pk, deleted.pk])
+    form = pablo.get(restore_form).context["adminform"].form
+    response = pablo.post(restore_form, {**posted(form), "_save": "Save"})
+    assert response.status_code == 302
+    assert City.objects.filter(pk=quito.pk).exists()
+    assert [(step, user.username) for step, _item, user, *_ in steps] == [
+        ("deleted", "pablo"),
+        ("restored", "pablo"),
+    ]

@@ -2,8 +2,9 @@
 (`permissions`), in a transaction, recorded in the item's history, and announced by a
 signal. The admin's list actions call them; so can commands and tests.
 
-Only the publication status steps live here so far; the draft and review steps are still in
-the cities app (docs/architecture-editorial.md), and announce themselves with `step_taken`.
+The publication status steps, deleting and restoring live here; the draft and review steps
+are still in the cities app (docs/architecture-editorial.md), and announce themselves with
+`step_taken`.
 """
 
 import logging
@@ -12,8 +13,9 @@ from django.db import router, transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from .permissions import EditorialPermissionDenied, may_publish, may_take_offline
+from .permissions import EditorialPermissionDenied, check, may_delete, may_publish, may_take_offline
 from .publishing import Status
+from .versions import RESTORED_FROM, restore_deleted_with
 
 # Sent once the status of `items` (of one `sender` model) was changed to `status` by `user`,
 # inside the transaction that changed them.
@@ -36,6 +38,8 @@ STEPS = {
     "commented": logging.INFO,
     "answered": logging.INFO,
     "resolved": logging.INFO,
+    "deleted": logging.INFO,
+    "restored": logging.INFO,
 }
 logger = logging.getLogger(__name__)
 
@@ -97,3 +101,43 @@ def change_status(model, pks, user, status, published_at=None, reason=""):
             item.save()
         status_changed.send(sender=model, items=items, user=user, status=status)
     return items
+
+
+def delete(model, pks, user):
+    """Delete the items of `model` with `pks`, as `user`. All or nothing: if `user` may not
+    delete one of them (a published one needs a publisher: deleting takes it off the site),
+    nothing is deleted (`EditorialPermissionDenied` names them). Each is announced
+    ("deleted") in the transaction that deletes it; the history keeps its last version, from
+    which it can be restored. Returns the deleted items."""
+    with transaction.atomic(using=router.db_for_write(model)):
+        items = list(model._default_manager.filter(pk__in=pks).select_for_update())
+        refused = [item for item in items if not may_delete(user, item)]
+        if refused:
+            raise EditorialPermissionDenied(
+                _(
+                    "Nothing was deleted: you may not delete %(items)s (a published item only "
+                    "a publisher may take off the site)."
+                )
+                % {"items": ", ".join(f"“{item}”" for item in refused)}
+            )
+        for item in items:
+            announce("deleted", item, user)
+            item.delete()
+    return items
+
+
+def restore(item, user, version_id):
+    """Save `item`, its values set to those of its version `version_id` (the history's
+    `instance` of it, or a form started from it), as `user`, who must be allowed to change
+    it. A deleted item comes back with the rows its deletion took along. The new version
+    records where it came from. Returns how many rows came back with it."""
+    check(user, "change", item)
+    model = type(item)
+    with transaction.atomic(using=router.db_for_write(model)):
+        was_deleted = not model._default_manager.filter(pk=item.pk).exists()
+        item._change_reason = RESTORED_FROM % version_id
+        item._history_user = user
+        item.save()
+        restored_with = restore_deleted_with(item) if was_deleted else 0
+        announce("restored", item, user)
+    return restored_with

@@ -2,13 +2,19 @@
 registered with history. "The newest version" is read here, and nowhere else."""
 
 import json
+from datetime import timedelta
 
+from django.db import models
 from django.db.models import Max
 
 # The hidden field of a change form that names the versions it was opened on (`Versions`).
 OPENED_FIELD = "_opened_versions"
 # A change form shows one object and its inline rows; far more is a forged field.
 MAX_VERSIONED_ROWS = 2000
+# The reasons a version records for a restore, in English (translated where the history is
+# shown): an old version brought back, and a row brought back with the item it was deleted with.
+RESTORED_FROM = "restored from version %d"
+RESTORED_WITH = "restored with %s"
 
 
 def versions_of(model, pk):
@@ -133,3 +139,61 @@ class Versions:
             for model, pk, version in self.rows()
             if other.by_model.get(model, {}).get(pk) != version
         ]
+
+
+def historical_many_to_many(record):
+    """(field, ids) of each many-to-many field as the version `record` had them. A deletion's
+    own record is taken after the links were already gone, so the version before it counts."""
+    if record.history_type == "-" and record.prev_record is not None:
+        record = record.prev_record
+    for field in type(record)._history_m2m_fields:
+        column = f"{field.m2m_reverse_field_name()}_id"
+        yield field, list(getattr(record, field.name).values_list(column, flat=True))
+
+
+# Items deleted together with an object (by the cascade) are recorded within this time.
+CASCADE_WINDOW = timedelta(seconds=10)
+
+
+def restore_deleted_with(obj):
+    """Bring back what deleting `obj` took along: the rows its deletion cascaded to (with
+    their many-to-many links), and the links that were set to empty. Returns how many."""
+    model = type(obj)
+    id_field = model._meta.pk.attname
+    deletion = model.history.filter(**{id_field: obj.pk}, history_type="-").latest()
+    window = (deletion.history_date - CASCADE_WINDOW, deletion.history_date + CASCADE_WINDOW)
+    # Stored in English and translated when shown; a reason holds 100 characters.
+    reason = (RESTORED_WITH % obj)[:100]
+    restored = 0
+    for relation in model._meta.related_objects:
+        related = relation.related_model
+        if not relation.one_to_many or not hasattr(related, "history"):
+            continue
+        link = relation.field.attname
+        if relation.on_delete is models.CASCADE:
+            records = related.history.filter(
+                **{link: obj.pk}, history_type="-", history_date__range=window
+            )
+            for record in records:
+                if related._default_manager.filter(pk=record.instance.pk).exists():
+                    continue
+                child = record.instance
+                child._change_reason = reason
+                child.save()
+                for field, ids in historical_many_to_many(record):
+                    getattr(child, field.name).set(ids)
+                restored += 1
+        elif relation.on_delete is models.SET_NULL:
+            # Emptied by an update that left no history: the last recorded version still
+            # points at `obj`.
+            unlinked = related._default_manager.filter(
+                **{f"{link}__isnull": True},
+                pk__in=related.history.filter(**{link: obj.pk}).values(related._meta.pk.attname),
+            )
+            for child in unlinked:
+                if getattr(child.history.latest(), link) == obj.pk:
+                    setattr(child, link, obj.pk)
+                    child._change_reason = reason
+                    child.save()
+                    restored += 1
+    return restored
