@@ -66,7 +66,7 @@ def remember_texts(sender, instance, raw=False, **kwargs):
         )
 
 
-def stamp_written_texts(sender, instance, raw=False, **kwargs):
+def stamp_written_texts(sender, instance, raw=False, created=False, **kwargs):
     """After a save: each language whose text it wrote is stamped now, by whoever saved; the
     field's other languages are out of date if this was a change of the text (see above)."""
     if raw:
@@ -79,8 +79,28 @@ def stamp_written_texts(sender, instance, raw=False, **kwargs):
             text = getattr(instance, column)
             if text and text != before.get(column):
                 written.setdefault(field, []).append(code)
-    if written:
+    if written and created:
+        stamp_new_item(instance, written, author(instance))
+    elif written:
         record_writes(instance, written, author(instance))
+
+
+def stamp_new_item(item, written, user):
+    """A new item's texts, each written now and nothing out of date (the languages it was
+    created without are empty): inserted at once, in one query, since no stamp of a row
+    that is not even committed yet can exist (loading the seed creates hundreds)."""
+    content_type = ContentType.objects.get_for_model(item)
+    TranslationStamp.objects.bulk_create(
+        TranslationStamp(
+            content_type=content_type,
+            object_id=item.pk,
+            field=field,
+            language=code,
+            **written_now(user, confirmed=False),
+        )
+        for field, codes in written.items()
+        for code in codes
+    )
 
 
 def record_writes(item, written, user):

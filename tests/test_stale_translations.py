@@ -9,11 +9,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cities.models import TranslationStamp
+from cities.models import City, TranslationStamp
 from cities.stale_translations import confirm, stale_translations
 
 from .factories import change_url, draft_of, logged_in_client, make_city, make_publisher, saved_by
@@ -48,6 +50,26 @@ def stale_of(item):
 def test_a_new_item_has_nothing_stale(quito):
     assert stale_of(quito) == {}
     assert TranslationStamp.objects.filter(field="narrative").count() == 2
+
+
+def test_a_new_items_texts_are_stamped_in_one_query_as_written_by_its_author(publisher):
+    city = City(
+        slug="ibarra",
+        year_joined=2025,
+        name_es="Ibarra",
+        name_en="Ibarra",
+        tagline_es="Aprende junto al lago.",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        saved_by(publisher, city)
+    stamps = TranslationStamp.objects.filter(object_id=city.pk, field__in=["name", "tagline"])
+    assert sorted(stamps.values_list("field", "language", "written_by__username")) == [
+        ("name", "en", "pablo"),
+        ("name", "es", "pablo"),
+        ("tagline", "es", "pablo"),
+    ]
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
+    assert sum('"cities_translationstamp"' in sql for sql in inserts) == 1
 
 
 def test_a_spanish_edit_marks_the_english_stale_until_it_is_edited(quito, publisher):
