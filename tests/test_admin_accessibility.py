@@ -87,14 +87,24 @@ def editors_pages():
 
 
 # The rich-text editors name themselves after their labels once made, which a busy machine
-# may do after the page's load event: audited then, not before.
+# may do after the page's load event.
 EDITORS_READY = """() => [...document.querySelectorAll(".ProseMirror")]
     .every((editor) => editor.hasAttribute("aria-labelledby"))"""
+# Then their toolbars' icon font loads: until it has, each icon shows as its name
+# ("format_bold") and the toolbar is wider than a phone. Laying the page out starts the
+# loads it needs; `fonts.ready` waits for them.
+FONTS_LOADED = "async () => { document.body.getBoundingClientRect(); await document.fonts.ready; }"
+
+
+def wait_until_settled(page):
+    """The page as an editor sees it: rich-text editors made, with their icons."""
+    page.wait_for_function(EDITORS_READY)
+    page.evaluate(FONTS_LOADED)
 
 
 def audit(page, axe, name, width, found):
     """axe-core's violations and any sideways scrolling of the page shown, under `name`."""
-    page.wait_for_function(EDITORS_READY)
+    wait_until_settled(page)
     results = axe.run(page, options=AXE_OPTIONS)
     if results.violations_count:
         found[name] = [
@@ -189,7 +199,7 @@ def test_no_admin_list_or_form_scrolls_sideways_on_a_phone(site_under_review, br
             paths.append(change_url(first))
     for path in paths:
         assert page.goto(site_under_review + path).status == 200, path
-        page.wait_for_function(EDITORS_READY)  # the rich-text editors made, as they show
+        wait_until_settled(page)
         scroll_width = page.evaluate(SCROLL_WIDTH)
         if scroll_width > 390:
             wide[path] = scroll_width
@@ -237,4 +247,21 @@ def test_the_formatting_toolbar_is_one_tab_stop_big_enough_and_stays_in_view(
     box = toolbar.bounding_box()
     assert page.evaluate("window.scrollY") > 900
     assert box["y"] >= 0 and box["y"] + box["height"] <= 900
+    context.close()
+
+
+def test_the_toolbar_fits_a_phone_while_its_icon_font_is_still_loading(site, browser):
+    make_user("chief", is_staff=True, is_superuser=True)
+    context = new_context(browser, "es", 390)
+    page = context.new_page()
+    log_in_in_browser(page, site, "chief", "/admin/")
+    held = []
+    page.route("**/*.woff2", lambda route: held.append(route))  # held while we look
+    page.goto(site + reverse("admin:cities_city_add"))
+    page.wait_for_function(EDITORS_READY)
+    page.wait_for_function("() => document.fonts.status === 'loading'")
+    assert held
+    assert page.evaluate(SCROLL_WIDTH) <= 390
+    for route in held:
+        route.continue_()
     context.close()
