@@ -86,13 +86,13 @@ def stamp_written_texts(sender, instance, raw=False, created=False, **kwargs):
 
 
 def stamp_new_item(item, written, user):
-    """A new item's texts, each written now and nothing out of date (the languages it was
-    created without are empty): inserted at once, in one query, since no stamp of a row
-    that is not even committed yet can exist (loading the seed creates hundreds)."""
-    content_type = ContentType.objects.get_for_model(item)
-    TranslationStamp.objects.bulk_create(
+    """A new row's texts, each written now and nothing out of date (the languages it was
+    created without are empty): stamped in one query rather than one or two per text (loading
+    the seed creates hundreds). A row restored after its deletion is "new" with its old
+    stamps still there: they are overwritten, as each text is written now."""
+    stamps = [
         TranslationStamp(
-            content_type=content_type,
+            content_type=ContentType.objects.get_for_model(item),
             object_id=item.pk,
             field=field,
             language=code,
@@ -100,6 +100,12 @@ def stamp_new_item(item, written, user):
         )
         for field, codes in written.items()
         for code in codes
+    ]
+    TranslationStamp.objects.bulk_create(
+        stamps,
+        update_conflicts=True,
+        unique_fields=["content_type", "object_id", "field", "language"],
+        update_fields=list(written_now(user, confirmed=False)),
     )
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cities import draft_comments, drafts, review
-from cities.models import City, Draft, Program, Status
+from cities.models import City, Draft, Program, Status, TranslationStamp
 from learningcities.editorial.actions import announce, delete, restore, step_taken
 from learningcities.editorial.permissions import EditorialPermissionDenied
 
@@ -137,6 +137,9 @@ def test_restoring_brings_an_item_back_with_what_its_deletion_took_along(steps, 
     restored = quito.history.latest()
     assert restored.history_change_reason == f"restored from version {last.history_id}"
     assert restored.history_user == eva
+    # Its texts are written anew by whoever restored it, over the stamps of before.
+    stamps = TranslationStamp.objects.filter(object_id=quito.pk, field="name")
+    assert {stamp.written_by for stamp in stamps if stamp.content_type.model == "city"} == {eva}
     assert [step for step, *_ in steps] == ["deleted", "restored"]
 
 
