@@ -29,10 +29,12 @@ def quito_form(live_server, browser):
     )
     path = f"/admin/cities/city/{City.objects.get(slug='quito').pk}/change/"
     log_in_in_browser(page, live_server.url, "chief", path, next_path=path)
-    # Measured once every rich-text box has become its editor (a textarea is taller).
+    # Measured once every rich-text box has become its editor (a textarea is taller). A
+    # function, not an expression: Playwright evaluates an expression with eval() while it
+    # polls, which the admin's CSP refuses (CI failed so when the editors came late).
     page.wait_for_function(
-        "document.querySelectorAll('textarea[data-django-prose-editor-configurable]').length"
-        " === document.querySelectorAll('.ProseMirror').length"
+        "() => document.querySelectorAll('textarea[data-django-prose-editor-configurable]')"
+        ".length === document.querySelectorAll('.ProseMirror').length"
     )
     # And once the page has settled (its scripts done: under CI's load a measure taken while
     # they ran read 2,107 px, the screenshot right after 1,963): the height read the same
