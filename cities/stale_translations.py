@@ -90,22 +90,19 @@ def stamp_new_item(item, written, user):
     created without are empty): stamped in one query rather than one or two per text (loading
     the seed creates hundreds). A row restored after its deletion is "new" with its old
     stamps still there: they are overwritten, as each text is written now."""
-    stamps = [
-        TranslationStamp(
-            content_type=ContentType.objects.get_for_model(item),
-            object_id=item.pk,
-            field=field,
-            language=code,
-            **written_now(user, confirmed=False),
-        )
-        for field, codes in written.items()
-        for code in codes
-    ]
+    content_type = ContentType.objects.get_for_model(item)
+    values = written_now(user, confirmed=False)  # one moment for all its texts
     TranslationStamp.objects.bulk_create(
-        stamps,
+        [
+            TranslationStamp(
+                content_type=content_type, object_id=item.pk, field=field, language=code, **values
+            )
+            for field, codes in written.items()
+            for code in codes
+        ],
         update_conflicts=True,
         unique_fields=["content_type", "object_id", "field", "language"],
-        update_fields=list(written_now(user, confirmed=False)),
+        update_fields=list(values),
     )
 
 
