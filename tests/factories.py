@@ -262,9 +262,10 @@ def loaded_width(image):
     )
 
 
-def draft_of(item, user, **changes):
+def draft_of(item, user, language="en", **changes):
     """A draft of `item` as its content form posts it, with `changes` typed in (into the
-    item's own fields; "programs-0-name_en" and the like for its rows)."""
+    item's own fields; "programs-0-name_en" and the like for its rows), by someone writing in
+    `language` (the language of its preview's address)."""
     content = editorial.registration(type(item)).content.bind(item, None, user)
     data = {**posted(content.form), **typed(content.form, **changes)}
     for formset in content.formsets:
@@ -289,7 +290,7 @@ def draft_of(item, user, **changes):
             key: [str(v) for v in value] if isinstance(value, list) else [str(value)]
             for key, value in data.items()
         },
-        language="en",
+        language=language,
         created_by=user,
         updated_by=user,
     )

@@ -218,3 +218,37 @@ def test_openings_and_comments_leave_the_cached_public_pages_alone(draft, publis
 
     assert link.openings.count() == 1 and link.comments.count() == 1
     assert ContentVersion.current().version == version
+
+
+def test_the_sitemap_never_lists_a_shared_preview(quito, draft, publisher):
+    link = preview_links.make_link(draft.pk, publisher)
+    Client().get(link.get_absolute_url())
+
+    sitemap = Client().get("/sitemap.xml").text
+
+    assert quito.get_absolute_url() in sitemap  # the live page is listed, not its preview
+    assert link.token not in sitemap and "/preview/" not in sitemap
+
+
+def test_the_shared_page_never_asks_the_front_to_keep_it(quito, draft, publisher):
+    link = preview_links.make_link(draft.pk, publisher)
+    public = Client().get(quito.get_absolute_url())
+    assert "X-Accel-Expires" in public  # what the front keeps says so (cities.page_cache)
+
+    for response in (
+        Client().get(link.get_absolute_url()),
+        Client().post(link.get_absolute_url(), {"name": "María", "text": ""}),
+    ):
+        assert "X-Accel-Expires" not in response
+
+
+def test_a_draft_typed_in_spanish_is_shared_as_a_spanish_page(quito, editor, publisher):
+    draft = draft_of(quito, editor, language="es", tagline_es="Aprender en cada mercado")
+    link = preview_links.make_link(draft.pk, publisher)
+
+    page = Client().get(link.get_absolute_url())
+
+    assert link.get_absolute_url().startswith("/es/")
+    assert "Aprender en cada mercado" in page.text
+    assert "Su comentario sobre estos cambios" in page.text
+    assert "Enviar el comentario" in page.text and "Send the comment" not in page.text
