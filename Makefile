@@ -120,9 +120,12 @@ browser:
 # the 25 slowest tests (where time goes, each run). Tests of one xdist_group (those sharing a
 # started server) go to one worker, so that it starts once.
 # TEST_CLOCK=2026-12-31T23:30:00-05:00 runs it all at that moment (docs/testing.md).
+# COVERAGE= runs it without coverage (its tracer costs about 40 % on Python 3.11): CI's second
+# pass, whose figure the first already checked.
 TEST_WORKERS ?= auto
+COVERAGE ?= --cov --cov-report term
 test: install browser messages
-	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadgroup --cov --cov-report term \
+	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadgroup $(COVERAGE) \
 	  --durations 25 \
 	  $(PYTEST_ARGS)
 
