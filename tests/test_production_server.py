@@ -25,6 +25,14 @@ class ProductionServer(Server):
         return response
 
 
+def served_by_nginx_itself(response):
+    """Whether the front answered from its own files: what it passes to the app comes back
+    with the front's cache status (X-Front-Cache, templates/front/nginx.conf; a location with
+    headers of its own, as those of files, does not inherit it) and with Django's
+    Referrer-Policy (SecurityMiddleware, on every response of the app, WhiteNoise's too)."""
+    return all(response.getheader(name) is None for name in ("X-Front-Cache", "Referrer-Policy"))
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, redis_url):
     # Keys carry the content version, which starts again with each throw-away database.
@@ -68,13 +76,16 @@ def test_pages_are_compressed_cached_and_revalidated(server):
 
 
 def test_static_files_are_hashed_compressed_and_cached_for_good(server):
-    page = server.get("/es/").body.decode()
-    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page).group(1)
+    page = server.get("/es/")
+    assert not served_by_nginx_itself(page)  # a page is the app's
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page.body.decode())
+    stylesheet = stylesheet.group(1)
     for encoding in ("br", "gzip"):
         response = server.get(stylesheet, **{"Accept-Encoding": encoding})
         assert response.status == 200
         assert response.getheader("Content-Encoding") == encoding
         assert response.getheader("Cache-Control") == "max-age=315360000, public, immutable"
+        assert served_by_nginx_itself(response)
 
 
 def test_photos_are_served_by_the_front_with_a_year_of_caching(server):
@@ -85,6 +96,7 @@ def test_photos_are_served_by_the_front_with_a_year_of_caching(server):
     assert response.getheader("Content-Type").startswith("image/")
     assert response.getheader("Cache-Control") == f"public, max-age={60 * 60 * 24 * 365}"
     assert "sandbox" in response.getheader("Content-Security-Policy")
+    assert served_by_nginx_itself(response)
 
 
 def test_debug_is_off_whatever_the_shell_says(server):
