@@ -28,12 +28,14 @@ from . import draft_comments, drafts, preview_links, review
 from .edit_conflicts import OPENED_FIELD
 from .history import PUBLISHED_FROM
 from .models import Draft, DraftState, Publishable, Status
+from .models.preview_links import DEFAULT_VALIDITY
 from .notifications import draft_comments_path, editing_path
 from .review_admin import SUBMIT_BUTTON
 
 SAVE_DRAFT = "_save_draft"
 SCHEDULE_DRAFT = "_schedule_draft"
 PUBLISH_AT_FIELD = "_draft_publish_at"
+PREVIEW_DAYS_FIELD = "_preview_days"
 
 
 def is_live(item):
@@ -316,6 +318,8 @@ class DraftableAdmin:
             context.update(
                 preview_links=links,
                 share_url=reverse("admin:{}_{}_share_preview".format(*info), args=[obj.pk]),
+                preview_days=preview_links.VALIDITY_DAYS,
+                default_preview_days=DEFAULT_VALIDITY.days,
             )
         return context
 
@@ -419,7 +423,9 @@ class DraftableAdmin:
         """A new preview link to the item's open draft, for people without an account."""
         obj, draft = self.open_draft_of(request, object_id)
         try:
-            link = preview_links.make_link(draft.pk, request.user)
+            # A form posted without the field (a script's, an older page's) takes the default.
+            days = request.POST.get(PREVIEW_DAYS_FIELD, DEFAULT_VALIDITY.days)
+            link = preview_links.make_link(draft.pk, request.user, preview_links.validity(days))
         except (EditorialPermissionDenied, preview_links.PreviewLinkError) as refusal:
             self.message_user(request, refusal, messages.ERROR)
         else:

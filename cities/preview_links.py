@@ -4,6 +4,8 @@ each opening is logged; whoever has it may leave a comment, which reaches the dr
 and the link's maker by mail, and the review page. The page is never indexed or cached
 (cities.views.shared_preview)."""
 
+from datetime import timedelta
+
 from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +17,24 @@ from .models import Draft, DraftState, PreviewComment, PreviewLink, PreviewOpeni
 from .models.preview_links import DEFAULT_VALIDITY
 from .notifications import editing_address, queue_mail, site_address
 
+# The whole days a publisher may choose for a link: long enough for a focal point's month,
+# short enough that a forgotten link stops.
+VALIDITY_DAYS = range(1, 31)
+
 
 class PreviewLinkError(Exception):
     """A step on a link that cannot be taken; the message says why."""
+
+
+def validity(days):
+    """How long a new link works, from the number of days its maker typed."""
+    typed = str(days).strip()
+    if not typed.isdecimal() or int(typed) not in VALIDITY_DAYS:
+        raise PreviewLinkError(
+            _("Choose for how many days the link works: a whole number from %(first)d to %(last)d.")
+            % {"first": VALIDITY_DAYS[0], "last": VALIDITY_DAYS[-1]}
+        )
+    return timedelta(days=int(typed))
 
 
 def make_link(draft_id, user, valid_for=DEFAULT_VALIDITY):

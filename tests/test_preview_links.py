@@ -252,3 +252,32 @@ def test_a_draft_typed_in_spanish_is_shared_as_a_spanish_page(quito, editor, pub
     assert "Aprender en cada mercado" in page.text
     assert "Su comentario sobre estos cambios" in page.text
     assert "Enviar el comentario" in page.text and "Send the comment" not in page.text
+
+
+def test_a_link_made_for_two_days_works_on_the_first_and_not_after_the_second(
+    quito, draft, publisher
+):
+    client = logged_in_client(publisher)
+    form = client.get(change_url(quito)).text
+    assert 'name="_preview_days"' in form and 'value="7" min="1" max="30"' in form
+
+    made = client.post(share_url(quito), {"_preview_days": "2"}, follow=True)
+
+    link = PreviewLink.objects.get()
+    assert link.expires_at - link.created_at == timedelta(days=2)
+    assert "A preview link is made" in made.text
+    with time_machine.travel(link.created_at + timedelta(days=1)):
+        assert DRAFTED in Client().get(link.get_absolute_url()).text
+    with time_machine.travel(link.created_at + timedelta(days=2, minutes=1)):
+        gone = Client().get(link.get_absolute_url())
+    assert gone.status_code == 404 and "This preview link does not work" in gone.text
+
+
+@pytest.mark.parametrize("days", ["0", "31", "", "2.5", "a week", "99999999999999999999"])
+def test_a_link_for_a_time_out_of_range_is_refused_with_the_reason(quito, draft, publisher, days):
+    client = logged_in_client(publisher)
+
+    response = client.post(share_url(quito), {"_preview_days": days}, follow=True)
+
+    assert "a whole number from 1 to 30" in response.text
+    assert not PreviewLink.objects.exists()
