@@ -26,6 +26,7 @@ from .models import (
     DraftState,
     Photo,
     PublicationState,
+    ReviewRequest,
     Status,
     change_permission,
     view_permission,
@@ -183,10 +184,78 @@ def recent_changes_by_others(user):
     )
 
 
+@dataclass
+class MyChange:
+    """A line of the sidebar's "my recent changes": the item, what the user did to it, when,
+    and where to go from there."""
+
+    item: str
+    kind: str
+    url: str
+    description: str
+    date: datetime
+
+
 def my_recent_changes(user):
-    """The newest versions the user made: what they published, changed, approved, restored
-    (the admin's own "my actions" log knows nothing of what the editorial steps save)."""
-    return recent_versions(user, lambda history: history.filter(history_user=user.pk))
+    """The newest things the user did: versions they made (published, changed, approved,
+    restored), drafts they saved and submissions they made, newest first. The admin's own
+    "my actions" log knows nothing of what the editorial steps save, and an editor without
+    the right to publish makes drafts and submissions, not versions."""
+    versions = [
+        MyChange(
+            entry.item, entry.kind, entry.url, entry.record.description, entry.record.history_date
+        )
+        for entry in recent_versions(user, lambda history: history.filter(history_user=user.pk))
+    ]
+    return sorted(
+        versions + my_draft_saves(user) + my_submissions(user),
+        key=lambda change: change.date,
+        reverse=True,
+    )[:DASHBOARD_ITEMS]
+
+
+def my_draft_saves(user):
+    """The newest drafts the user started or saved last, at their last save by the user: a
+    query, and one per kind of item among them."""
+    drafts = (
+        Draft.objects.filter(Q(created_by=user) | Q(updated_by=user))
+        .select_related("content_type")
+        .prefetch_related("item")
+        .order_by("-updated_at", "-pk")[:DASHBOARD_ITEMS]
+    )
+    return [
+        MyChange(
+            str(draft.item),
+            draft.kind,
+            change_url(draft.item),
+            _("changes saved as a draft"),
+            draft.updated_at if draft.updated_by_id == user.pk else draft.created_at,
+        )
+        for draft in drafts
+        if draft.item is not None and user.has_perm(view_permission(type(draft.item)))
+    ]
+
+
+def my_submissions(user):
+    """The newest submissions for review the user made: a query, and one per kind of item
+    among them."""
+    submissions = (
+        ReviewRequest.objects.filter(submitted_by=user)
+        .select_related("content_type")
+        .prefetch_related("item")
+        .order_by("-submitted_at", "-pk")[:DASHBOARD_ITEMS]
+    )
+    return [
+        MyChange(
+            str(submission.item),
+            submission.kind,
+            change_url(submission.item),
+            _("submitted for review"),
+            submission.submitted_at,
+        )
+        for submission in submissions
+        if submission.item is not None and user.has_perm(view_permission(type(submission.item)))
+    ]
 
 
 def recent_versions(user, chosen):

@@ -25,6 +25,7 @@ from .factories import (
     make_program,
     saved_by,
 )
+from .test_edit_conflicts import opened_form
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +217,33 @@ def test_my_recent_changes_come_from_the_history_not_the_admins_log(people):
     assert sidebar.count(reverse("admin:cities_city_history", args=[quito.pk])) == 1
 
 
+def test_my_recent_changes_list_my_drafts_and_submissions_linked_to_the_form(people):
+    """An editor without the right to publish saves changes to a live city as a draft, then
+    submits another: no version of theirs is in the history, yet both are their changes."""
+    editor = people["editor"]
+    quito, cuenca = make_city(name="Quito", cover=False), make_city(name="Cuenca", cover=False)
+    client = logged_in_client(editor)
+    form = opened_form(client, quito) | {"tagline_en": "Learning in every market"}
+    assert client.post(change_url(quito), form).status_code == 302
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        form = opened_form(client, cuenca) | {"tagline_en": "Learning by the river"}
+        submitted = client.post(change_url(cuenca), form | {"_submit_for_review": "Submit"})
+    assert submitted.status_code == 302
+
+    page = client.get(reverse("admin:index")).text
+
+    sidebar = page[page.index('id="recent-actions-module"') :]
+    sidebar = " ".join(sidebar[: sidebar.index("</div>")].split())
+    assert "None yet" not in sidebar
+    # The newest first: Cuenca's submission (its draft saved with it), then Quito's draft.
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', sidebar) == [
+        (change_url(cuenca), "Cuenca"),
+        (change_url(cuenca), "Cuenca"),
+        (change_url(quito), "Quito"),
+    ]
+    assert "submitted for review" in sidebar and "changes saved as a draft" in sidebar
+
+
 def test_with_nothing_changed_yet_the_sidebar_says_what_will_be_there(people):
     page = dashboard_of(people["editor"]).text
     assert "None yet: what you save, publish or approve is listed here." in page
@@ -340,4 +368,4 @@ def test_the_dashboard_takes_as_many_queries_with_many_items_as_with_few(people)
     many = queries_of_the_dashboard(client)
 
     assert few == many
-    assert many <= 41  # session, rights, then a few queries per section and kind
+    assert many <= 44  # session, rights, then a few queries per section and kind
