@@ -24,6 +24,7 @@ from learningcities import editorial
 from learningcities.editorial.actions import announce
 from learningcities.editorial.content import ContentRefused
 from learningcities.editorial.permissions import check, may_publish
+from learningcities.editorial.versions import newest_version
 from learningcities.editorial.writing import check_plain_text, check_rich_text, summary_of
 
 from .history import PUBLISHED_FROM, field_label, readable_value, who
@@ -113,13 +114,38 @@ def autosave(item, user, post, seen_revision):
     the item's draft, checked by its content forms as a save of the draft would be: never
     published, never over a newer draft by someone else (`DraftError`), and nothing kept while
     the forms refuse it (`DraftNotApplicable`, with their words). A sitting's autosaves are
-    saves of one draft: the item's history gains one draft, however often it is saved."""
+    saves of one draft: the item's history gains one draft, however often it is saved. A
+    change saved by someone else since the form was opened stops it too (`DraftError`), as it
+    stops the form's own save: what is typed now would quietly undo that change."""
     check(user, "change", item)
     content = editorial.registration(type(item)).content.bind(item, post, user)
+    saved_since = saved_since_opened(content)
+    if saved_since is not None:
+        raise DraftError(saved_since_message(saved_since))
     if not content.is_valid():
         raise DraftNotApplicable("; ".join(content.errors()))
     posted_forms = [content.form, *(row for formset in content.formsets for row in formset.forms)]
     return save_draft(item, user, post, posted_forms, seen_revision, step="autosaved")
+
+
+def saved_since_opened(content):
+    """The newest version of the item or its rows saved since the form of the bound
+    `content` was opened (None: none, or the form did not say what it was opened on)."""
+    opened = content.opened_versions()
+    if opened is None:
+        return None
+    saved = [newest_version(model, pk) for model, pk, _version in opened.differing(opened.now())]
+    return max(filter(None, saved), key=lambda record: record.history_date, default=None)
+
+
+def saved_since_message(record):
+    return _(
+        "%(person)s saved changes to it at %(time)s, after you opened it: what you typed is "
+        "in the form, not saved. Save the form to keep it."
+    ) % {
+        "person": who(record.history_user),
+        "time": date_format(timezone.localtime(record.history_date), "TIME_FORMAT"),
+    }
 
 
 def _saved_draft(item, user, post, posted_forms, seen_revision):

@@ -18,6 +18,7 @@ from .factories import (
     make_photo,
     make_publisher,
     make_staff,
+    saved_by,
     staff_with,
 )
 from .test_edit_conflicts import opened_form
@@ -151,6 +152,25 @@ def test_an_autosave_that_meets_someone_elses_newer_draft_stops_and_says_whose(q
     assert answer["saved"] is False and answer["stop"] is True
     assert answer["message"].startswith("Autosave stopped. Ana Torres saved this draft at")
     assert Draft.objects.get().data["tagline_en"] == ["Ana's words"]
+
+
+def test_an_autosave_after_someone_else_published_a_save_stops_and_says_whose(quito, publisher):
+    ana = make_publisher(username="ana", first_name="Ana", last_name="Torres")
+    client = logged_in_client(publisher)
+    form = opened_form(client, quito)
+    form["_draft_revision"] = str(
+        autosave(client, quito, form, tagline_en="Typing").json()["revision"]
+    )
+
+    # Ana publishes a save of the item while Pablo's form is open on the version before it.
+    saved_by(ana, quito, tagline_en="Ana published")
+    response = autosave(client, quito, form, tagline_en="Typing on")
+
+    assert response.status_code == 409
+    answer = response.json()
+    assert answer["saved"] is False and answer["stop"] is True
+    assert answer["message"].startswith("Autosave stopped. Ana Torres saved changes to it at ")
+    assert Draft.objects.get().data["tagline_en"] == ["Typing"]
 
 
 def test_what_the_forms_refuse_is_not_kept_and_the_reason_is_given(quito, publisher):

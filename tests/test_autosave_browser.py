@@ -1,5 +1,6 @@
 """Autosave in a browser: typing is kept as the draft after a pause, through a lost connection
-(retried), and from a tab closed before it could be sent (kept in the browser, offered back)."""
+(retried), and from a tab closed before it could be sent (kept in the browser, offered back);
+it stops, and says why, once someone else saved the item."""
 
 import pytest
 from django.urls import reverse
@@ -7,7 +8,7 @@ from playwright.sync_api import expect
 
 from cities.models import City, Draft, DraftState
 
-from .factories import change_url, superuser_in_browser
+from .factories import change_url, make_user, saved_by, superuser_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,4 +80,27 @@ def test_the_form_saved_while_an_autosave_is_on_its_way_waits_for_it(browser, si
     assert quito.tagline_en == "Published with its autosave"
     assert Draft.objects.of(quito).get().state == DraftState.PUBLISHED
     expect(page.locator(".messagelist")).not_to_contain_text("after you opened it")
+    context.close()
+
+
+def test_a_save_published_by_someone_else_stops_autosave_for_good(browser, site):
+    context, page = superuser_in_browser(browser, site, "pablo")
+    quito = City.objects.get(slug="quito")
+    page.goto(site + change_url(quito))
+    sent = []
+    page.on("request", lambda request: "/draft/autosave/" in request.url and sent.append(request))
+
+    ana = make_user("ana", first_name="Ana", last_name="Torres")
+    saved_by(ana, quito, tagline_en="Published by Ana")
+    page.fill("#id_tagline_en", "Typed over Ana's version")
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text("Autosave stopped. Ana Torres saved changes to it at", **WAIT)
+    assert len(sent) == 1
+
+    # Typing on sends nothing more, not even after autosave's pause of 3 s.
+    page.fill("#id_tagline_en", "Still typing")
+    page.wait_for_timeout(3500)
+    assert len(sent) == 1
+    expect(status).to_contain_text("Autosave stopped.")
+    assert not Draft.objects.of(quito).exists()
     context.close()
