@@ -2,6 +2,8 @@
 status, the "Submit for review" button, the review column and notice, and the queue where
 publishers approve or reject (cities.review holds the rules)."""
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +23,8 @@ from . import draft_comments, drafts, preview_links, review
 from .history import readable_content
 from .models import City, DraftState, ReviewRequest, ReviewState, Status
 from .notifications import draft_comments_path
+from .page_weight import page_weight
+from .views import preview_page
 
 SUBMIT_BUTTON = "_submit_for_review"
 
@@ -257,6 +262,7 @@ class ReviewRequestAdmin(admin.ModelAdmin):
                 "preview_comments": preview_links.comments_on(draft),
                 "draft_comments": draft_comments.open_comments(draft),
                 "comments_url": draft_comments_path(draft),
+                "page_weight": weight_once_published(request, draft),
             }
         else:
             # A new item: all of it is what is approved, field by field, as its form has it.
@@ -288,6 +294,19 @@ class ReviewRequestAdmin(admin.ModelAdmin):
         else:
             raise review.ReviewError(_("Choose approve or reject."))
         self.message_user(request, done % {"item": review_request.item}, messages.SUCCESS)
+
+
+def weight_once_published(request, draft):
+    """What the draft's public page will weigh (cities.page_weight), measured on its preview
+    as the publisher sees it from the draft's address, in the language it was typed in; None
+    if the changes cannot be applied (the review page lists them all the same)."""
+    page_request = copy.copy(request)
+    page_request.method = "GET"  # the page as opened, whether the review page was posted
+    try:
+        with translation.override(draft.language):
+            return page_weight(preview_page(page_request, draft, request.user).content)
+    except drafts.DraftNotApplicable:
+        return None
 
 
 def preview_url(item):

@@ -8,11 +8,19 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 
-from cities import page_weight, preview_links
+from cities import page_weight, preview_links, review
 from cities.images import Rendition
 from cities.models import Status
 
-from .factories import draft_of, logged_in_client, make_city, make_photo, make_publisher
+from .factories import (
+    draft_of,
+    logged_in_client,
+    make_city,
+    make_photo,
+    make_publisher,
+    make_staff,
+    review_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +119,32 @@ def test_the_widest_candidate_counts_and_unknown_images_are_counted_apart(quito)
     assert weight.image_count == 4
     assert weight.images == 2 * default_storage.size(second.name)
     assert weight.unknown == 2
+
+
+def test_the_review_page_of_a_draft_says_what_the_page_will_weigh(quito, publisher):
+    make_photo(city=quito, title="Market day")
+    author = make_staff("Editors", username="eva")
+    draft = draft_of(quito, author, narrative_en="<p>Learning in every market.</p>" * 40)
+    submission = review.submit(quito, author, draft=draft)
+    client = logged_in_client(publisher)
+    previewed = preview(client, draft).context["page_weight"]
+
+    response = client.get(review_url(submission))
+
+    weight = response.context["page_weight"]
+    assert (weight.images, weight.image_count) == (previewed.images, 2)
+    assert abs(weight.html - previewed.html) < 100  # the same page; only its nonces differ
+    page = response.content.decode()
+    assert "Once published, this page weighs" in page
+    assert "Budget: 40.0\xa0KB of HTML and 1.5\xa0MB of images." in page
+    assert "Within the budget." in page
+
+
+def test_the_review_page_says_when_the_page_is_over_its_budget(quito, publisher, monkeypatch):
+    monkeypatch.setattr(page_weight, "HTML_BUDGET", 1024)
+    author = make_staff("Editors", username="eva")
+    submission = review.submit(quito, author, draft=draft_of(quito, author, tagline_en="Heavy"))
+
+    page = logged_in_client(publisher).get(review_url(submission)).content.decode()
+
+    assert "Over the budget" in page and "Budget: 1.0\xa0KB of HTML" in page
