@@ -191,6 +191,21 @@ KINDS = {
 }
 
 
+def published_from(draft):
+    """What a version published from `draft` (None: deleted since) says: its authors, and its
+    name if it was given one, so that a named revision stays named once published."""
+    if draft is None:
+        return gettext(PUBLISHED_FROM_DRAFT)
+    if draft.name:
+        return _("changes written by %(authors)s, published from their draft “%(name)s”") % {
+            "authors": draft_authors(draft),
+            "name": draft.name,
+        }
+    return _("changes written by %(authors)s, published from their draft") % {
+        "authors": draft_authors(draft)
+    }
+
+
 def describe(records):
     """Set `description` (what happened, in the reader's language) and `made_by` on each
     history record (not "author": a photo's own field of that name would be overwritten)."""
@@ -232,13 +247,7 @@ def describe(records):
                 else _("restored from an earlier version")
             )
         elif published := PUBLISHED_FROM_PATTERN.match(reason):
-            draft = published_drafts.get(int(published[1]))
-            record.description = (
-                _("changes written by %(authors)s, published from their draft")
-                % {"authors": draft_authors(draft)}
-                if draft
-                else gettext(PUBLISHED_FROM_DRAFT)
-            )
+            record.description = published_from(published_drafts.get(int(published[1])))
         elif reason.startswith(RESTORED_WITH_PREFIX):
             record.description = _("restored with %(item)s") % {
                 "item": reason.removeprefix(RESTORED_WITH_PREFIX)

@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from cities.models import City, Criterion, Photo, Program, Status
+from cities import drafts
+from cities.models import City, Criterion, Draft, Photo, Program, Status
 
 from .factories import (
     change_url,
+    draft_of,
     logged_in_client,
     make_city,
     make_criterion,
@@ -162,6 +164,23 @@ class TestHistoryPage:
         )
         english = browser(editor, "en").get(history_url(city)).text
         assert "Restored from the version of " in english and " by María Pérez" in english
+
+    def test_a_named_drafts_name_stays_on_the_version_it_published(self, editor):
+        city = make_city(name="Quito", slug="quito", cover=False)
+        draft = draft_of(city, editor, tagline_en="Learning in every market")
+        Draft.objects.filter(pk=draft.pk).update(name="Ready for the city council")
+        drafts.publish(draft.pk, editor)
+
+        english = browser(editor, "en").get(history_url(city)).text
+        spanish = browser(editor, "es").get(history_url(city)).text
+        assert (
+            "Changes written by Ana Torres, published from their draft “Ready for the city "
+            "council”</td>" in english
+        )
+        assert (
+            "Cambios escritos por Ana Torres, publicados desde su borrador “Ready for the city "
+            "council”</td>" in spanish
+        )
 
     def test_the_wording_adds_no_query_per_version(
         self, editor, replaced_program, django_assert_num_queries
