@@ -176,7 +176,10 @@ class DraftableAdmin:
             form.instance, request.user, request.POST, posted_forms, int(seen) if seen else None
         )
         if SCHEDULE_DRAFT in request.POST and review.may_publish(request.user):
-            drafts.schedule(draft.pk, request.user, request.draft_publish_at)
+            # Its time is in the message (response_change), read from the draft saved above.
+            draft.publish_at = drafts.schedule(
+                draft.pk, request.user, request.draft_publish_at
+            ).publish_at
         if SUBMIT_BUTTON in request.POST:
             self.submit_draft(request, form.instance, draft)
 
