@@ -121,6 +121,37 @@ def test_each_changed_field_links_to_its_place_on_the_current_form(cuenca):
     )
 
 
+@pytest.mark.parametrize(
+    ("language", "narrative", "tagline"),
+    [
+        ("en", "Narrative (English)", "Tagline (Spanish)"),
+        ("es", "Relato (inglés)", "Lema (español)"),
+    ],
+)
+def test_my_changes_name_each_field_with_its_language_as_the_form_does(
+    cuenca, language, narrative, tagline
+):
+    *_, response = conflicting_saves(
+        cuenca,
+        {"province": "Azuay"},
+        {"narrative_en": "Cuenca learns in every parish.", "tagline_es": "Ciudad de ríos"},
+        bruno_language=language,
+    )
+    assert response.status_code == 409
+    mine = response.text[response.text.index("edit-conflict__fields--mine") :]
+    mine = mine[: mine.index("</table>")]
+    names = re.findall(r'<th scope="row"><a [^>]+>([^<]+)</a></th>', mine)
+    assert sorted(names) == sorted([narrative, tagline])
+    assert "[en]" not in response.text and "[es]" not in response.text
+
+
+def test_the_city_form_names_translated_fields_with_their_language(cuenca):
+    page = editor_browser("bruno").get(change_url(cuenca)).text
+    labels = re.findall(r"<label[^>]*>([^<]*)</label>", page)
+    assert "Narrative (English):" in labels and "Tagline (Spanish):" in labels
+    assert not [label for label in labels if "[en]" in label or "[es]" in label]
+
+
 def test_applying_my_changes_on_top_keeps_both_editors_work(cuenca):
     _, bruno, conflict = conflicting_saves(
         cuenca,
