@@ -17,7 +17,8 @@ from learningcities.editorial.writing import (
     word_syllables,
 )
 
-from .factories import change_url, logged_in_client, make_city, make_staff
+from .factories import change_url, logged_in_client, make_city, make_publisher, make_staff
+from .test_edit_conflicts import opened_form
 
 SPANISH_SENTENCE = "La ciudad ofrece programas de alfabetización para personas adultas mayores."
 ENGLISH_SENTENCE = "The city offers literacy programs for older adults and young people."
@@ -230,3 +231,29 @@ def test_the_change_form_marks_the_fields_to_check_with_their_first_heading_leve
     assert f'data-url="{checks_url()}"' in html
     photo_form = editor_client.get(reverse("admin:cities_photo_add")).content.decode()
     assert 'data-writing-check="alt"' in field_tag(photo_form, "alt_text_es")
+
+
+@pytest.mark.django_db
+def test_a_narrative_full_of_findings_is_saved_all_the_same():
+    long_sentence = (
+        " ".join(["La ciudad abre bibliotecas y huertos nuevos en cada barrio"] * 4) + "."
+    )
+    # The narrative's first heading is an h2 (under the page's h1): an h3 skips one.
+    narrative = (
+        "<h3>Programas</h3>"
+        f'<p>Vea el programa <a href="https://quito.gob.ec/">aquí</a>. {long_sentence}</p>'
+    )
+    # The checks find all three: a vague link, a skipped heading level, a 40-word sentence.
+    findings = check_rich_text(narrative, "es", first_heading_level=2)[1]
+    assert sorted(codes(findings)) == ["heading-order", "long-sentence", "vague-link"]
+    assert any(f.message.startswith("A sentence of 40 words") for f in findings)
+
+    city = make_city(name="Quito", slug="quito", cover=False)
+    client = logged_in_client(make_publisher(username="pablo"))
+    response = client.post(
+        change_url(city), opened_form(client, city) | {"narrative_es": narrative}
+    )
+
+    assert response.status_code == 302
+    city.refresh_from_db()
+    assert city.narrative_es == narrative
