@@ -10,7 +10,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from cities.models import ReviewRequest
+from cities import review
+from cities.models import OutgoingMail, ReviewRequest
 
 from .factories import (
     change_url,
@@ -18,6 +19,7 @@ from .factories import (
     make_city,
     make_publisher,
     make_staff,
+    make_user,
     review_url,
 )
 
@@ -47,6 +49,25 @@ def test_list_filters_offer_one_word_for_every_gender(publisher):
     # Publication, year joined, province, missing translation, unpublished changes.
     assert page.count(">Cualquiera</a>") == 5
     assert ">Todos</a>" not in page
+
+
+def test_the_unpublished_changes_filter_says_sin_cambios_pendientes(publisher):
+    make_city()
+    page = publisher.get(reverse("admin:cities_city_changelist")).content.decode()
+    assert re.search(r'href="\?draft=no"[^>]*>sin cambios pendientes</a>', page)
+
+
+def test_the_city_form_names_its_unesco_section_with_a_capital(publisher):
+    page = publisher.get(change_url(make_city())).content.decode()
+    assert re.search(r'class="fieldset-heading">Perfil en la UNESCO</h2>', page)
+
+
+def test_the_submitted_mail_asks_to_approve_or_reject_it_with_an_accent():
+    make_publisher(username="pablo", language="es", email="pablo@example.org")
+    review.submit(make_city(status="draft", cover=False), make_user(username="eva"))
+    (mail,) = OutgoingMail.objects.all()
+    assert "Apruébelo o rechácelo aquí:" in mail.body
+    assert "recházelo" not in mail.body
 
 
 def test_the_city_form_adds_programs_with_anadir(publisher):
