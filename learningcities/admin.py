@@ -1,9 +1,13 @@
-"""The admin's user pages: usernames are unique without regard to case."""
+"""The admin's user pages: usernames are unique without regard to case, and whoever makes
+someone staff is given that person's enrolment code for two-factor login."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.urls import reverse
+
+from .two_factor import enrolment_code_notice, needs_enrolment_code
 
 User = get_user_model()
 
@@ -28,3 +32,21 @@ admin.site.unregister(User)
 @admin.register(User)
 class SiteUserAdmin(UserAdmin):
     form = UserChangeFormUniqueInAnyCase
+    # A member of staff is added in one step, and their enrolment code shown at once.
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2", "is_staff"),
+            },
+        ),
+    )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # As `create_user` prints it: without the code, the new member of staff could not
+        # set up their authenticator app, and so never log in.
+        if "is_staff" in form.changed_data and needs_enrolment_code(obj):
+            address = request.build_absolute_uri(reverse("admin:two_factor_setup"))
+            self.message_user(request, enrolment_code_notice(obj, address), messages.WARNING)

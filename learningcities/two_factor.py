@@ -3,7 +3,8 @@
 The password alone never logs a member of staff in while `REQUIRE_2FA` is on: it only opens
 the second step, kept in the session for a few minutes. Staff without an authenticator app are
 enrolled there, and only with the enrolment code an administrator gave them (`create_user` and
-`reset_2fa` print it; it expires, and is spent by the first complete login), so that a password
+`reset_2fa` print it, the admin shows it to whoever adds a member of staff there; it expires,
+and is spent by the first complete login), so that a password
 alone never enrols someone else's app. Each view of the set-up page draws a new secret (QR code
 drawn on the server, the secret in text), and only that session's can be confirmed by a code;
 then ten single-use recovery codes are shown once, and can be made anew later. Wrong codes are
@@ -49,7 +50,8 @@ PENDING_SESSION_KEY = "two_factor_pending"
 ENROLMENT_SESSION_KEY = "two_factor_enrolment"
 ENROLMENT_CODE_SALT = "learningcities.two_factor.enrolment"
 # Time an enrolment code is good for, from when it is made.
-ENROLMENT_CODE_SECONDS = 7 * 24 * 60 * 60
+ENROLMENT_CODE_DAYS = 7
+ENROLMENT_CODE_SECONDS = ENROLMENT_CODE_DAYS * 24 * 60 * 60
 # Time between a right password and its second factor, after which the password is asked again.
 SECOND_STEP_SECONDS = 10 * 60
 RECOVERY_CODE_COUNT = 10
@@ -110,13 +112,32 @@ def new_enrolment_code(user):
 
 def enrolment_code_message(user):
     """The enrolment code of `user` and how to hand it over (`create_user`, `reset_2fa`)."""
-    days = ENROLMENT_CODE_SECONDS // (24 * 60 * 60)
     return (
-        f"Enrolment code for {user.username} (good for {days} days, once):\n"
+        f"Enrolment code for {user.username} (good for {ENROLMENT_CODE_DAYS} days, once):\n"
         f"{new_enrolment_code(user)}\n"
         "Give it to them apart from the password; they enter it after the password at their "
         "first login, to set up their authenticator app."
     )
+
+
+def enrolment_code_notice(user, address):
+    """The same, for the administrator who made `user` staff in the admin: in their language,
+    with the `address` where the new member of staff enrols."""
+    return gettext(
+        "Enrolment code for %(username)s (good for %(days)d days, once): %(code)s — give it "
+        "to them apart from the password. At %(address)s they enter it after the password, to "
+        "set up their authenticator app. It is not shown again."
+    ) % {
+        "username": user.get_username(),
+        "days": ENROLMENT_CODE_DAYS,
+        "code": new_enrolment_code(user),
+        "address": address,
+    }
+
+
+def needs_enrolment_code(user):
+    """Whether `user` can log in with a password but has no second factor to log in with."""
+    return second_factor_required(user) and user.has_usable_password() and not user_has_device(user)
 
 
 def is_enrolment_code_of(user, code):

@@ -21,14 +21,16 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cities.models import Draft, Status
-from learningcities.two_factor import AdminSite, new_enrolment_code
+from learningcities.two_factor import AdminSite, is_enrolment_code_of, new_enrolment_code
 from tests.factories import (
+    change_url,
     loaded_width,
     log_in_in_browser,
     logged_in_client,
     make_city,
     make_photo,
     make_user,
+    posted,
 )
 from tests.test_drafts import save_draft
 from tests.test_security import production_settings
@@ -182,6 +184,64 @@ def test_create_user_prints_an_enrolment_code_that_is_spent_by_the_first_login(c
     enter_password(again, password="a long passphrase 42")
     assert "This enrolment code is not right" in enter_enrolment_code(again, code).text
     assert enter_enrolment_code(again, new_code)["Location"] == reverse("admin:two_factor_setup")
+
+
+def shown_enrolment_code(page, username):
+    """The enrolment code the admin's message on `page` gives for `username`, if any."""
+    found = re.search(
+        rf"Enrolment code for {username} \(good for \d+ days, once\): (\S+) ", page.text
+    )
+    return found and found.group(1)
+
+
+def test_staff_added_in_the_admin_enrol_with_the_code_shown_to_whoever_added_them(client):
+    administrator = logged_in_with_app(client, "pedro")
+    added = administrator.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "lucia",
+            "usable_password": "true",
+            "password1": "a long passphrase 42",
+            "password2": "a long passphrase 42",
+            "is_staff": "on",
+        },
+        follow=True,
+    )
+    code = shown_enrolment_code(added, "lucia")
+    assert code
+    assert "At http://testserver/admin/two-factor/setup/ they enter it after the password" in (
+        added.text
+    )
+    # Once: the next page shows it no more.
+    lucia = get_user_model().objects.get(username="lucia")
+    assert not shown_enrolment_code(administrator.get(change_url(lucia)), "lucia")
+
+    # The password alone still does not reach enrolment ...
+    stranger = another_person()
+    enter_password(stranger, "lucia", "a long passphrase 42")
+    page = stranger.get(reverse("admin:two_factor_setup"))
+    assert "enter the enrolment code an administrator gave you" in page.text
+    assert "two-factor-secret" not in page.text
+    # ... the code after it does.
+    newcomer = another_person()
+    enter_password(newcomer, "lucia", "a long passphrase 42")
+    assert enter_enrolment_code(newcomer, code)["Location"] == reverse("admin:two_factor_setup")
+    secret = shown_secret(newcomer.get(reverse("admin:two_factor_setup")))
+    newcomer.post(reverse("admin:two_factor_setup"), {"code": app_code(secret)})
+    assert newcomer.get(ADMIN).status_code == 200
+
+
+def test_making_someone_staff_in_the_admin_shows_their_enrolment_code(client):
+    administrator = logged_in_with_app(client, "pedro")
+    reader = make_user("lucia")
+    form = administrator.get(change_url(reader)).context["adminform"].form
+    changed = administrator.post(change_url(reader), posted(form) | {"is_staff": "on"}, follow=True)
+    code = shown_enrolment_code(changed, "lucia")
+    assert code and is_enrolment_code_of(reader, code)
+    # Saving the form again shows none.
+    form = administrator.get(change_url(reader)).context["adminform"].form
+    again = administrator.post(change_url(reader), posted(form), follow=True)
+    assert "Enrolment code" not in again.text
 
 
 def test_a_secret_seen_by_someone_else_is_not_the_owners(client):
