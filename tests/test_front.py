@@ -2,7 +2,9 @@
 operator would, with real requests through it; and the stack split over machines."""
 
 import os
+import re
 import subprocess
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
@@ -12,6 +14,7 @@ import redis
 import requests
 from django.conf import settings
 
+from bench.front import slow_client
 from learningcities.management.commands.serve import write_front
 from tests.live_site import (
     Relay,
@@ -78,6 +81,10 @@ def test_the_generated_configuration_passes_nginx_t(settings, tmp_path, front):
         line = next(line for line in configuration.splitlines() if f"{directive} " in line)
         assert f"{directive} {run_dir}/" in line
     assert "Demasiadas solicitudes" in (run_dir / "errors" / "429.html").read_text()
+    # Cached pages outlive a database or app outage of at least 10 minutes (issue 25).
+    assert int(re.search(r"\binactive=(\d+)m\b", configuration).group(1)) >= 10
+    stale = re.search(r"proxy_cache_use_stale ([^;]+);", configuration).group(1).split()
+    assert {"error", "timeout", "http_503"} <= set(stale)
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +139,30 @@ def test_the_front_keeps_nothing_personal(site, path, cookie):
     assert response.headers.get("X-Front-Cache") != "HIT"
 
 
+def test_slow_clients_do_not_hold_up_other_visitors(site):
+    # More unfinished requests than gunicorn has sync workers (2 per core + 1), each of which
+    # reads one request until it ends: gunicorn on the port would have them all held, and the
+    # visit below would wait in its queue until the 30 s timeout killed a worker. nginx holds
+    # them itself, a few bytes each, and hands gunicorn the visit alone.
+    stop = threading.Event()
+    count = 2 * len(os.sched_getaffinity(0)) + 1 + 15
+    clients = [threading.Thread(target=slow_client, args=(site.port, stop)) for _ in range(count)]
+    for client in clients:
+        client.start()
+    try:
+        time.sleep(1.1)  # all connected, headers begun; and any kept copy of /es/ out of date
+        started = time.monotonic()
+        response = get(site, "/es/")
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        for client in clients:
+            client.join()
+    assert response.status_code == 200
+    assert response.headers["X-Front-Cache"] in ("MISS", "EXPIRED")  # made by gunicorn
+    assert elapsed < 1
+
+
 def test_private_photo_files_are_never_served_by_the_front(site):
     folder = site.run_dir.parent / "media" / "private-photos"
     folder.mkdir(parents=True, exist_ok=True)
@@ -182,11 +213,13 @@ def test_searches_beyond_the_rate_are_refused_with_a_page_in_both_languages(site
 
 
 def test_login_posts_beyond_the_rate_are_refused(site):
-    statuses = [
-        requests.post(f"{site.url}/admin/login/", {"username": "x"}, timeout=10).status_code
+    responses = [
+        requests.post(f"{site.url}/admin/login/", {"username": "x"}, timeout=10)
         for _ in range(3 * int(RATES["FRONT_LOGIN_RATE"]))
     ]
-    assert 429 in statuses
+    refused = next(response for response in responses if response.status_code == 429)
+    assert "Too many requests" in refused.text
+    assert "Demasiadas solicitudes" in refused.text
     assert get(site, "/admin/login/").status_code == 200  # the form is still shown
 
 
@@ -239,32 +272,61 @@ def test_two_instances_on_one_host_share_nothing_and_both_stop_cleanly(tmp_path,
             server.stop()
 
 
-def test_an_edit_on_one_app_server_is_on_the_public_page_through_the_front_at_once(tmp_path):
+@pytest.fixture(scope="module")
+def split_stack(tmp_path_factory):
+    """Two `make serve-app` behind one `make serve-front`, on one PostgreSQL and one Redis."""
     redis.Redis.from_url(SHARED_CACHE_URL).flushdb()  # versions start again with the database
-    with scratch_database(tmp_path, POSTGRESQL) as database_url:
+    workdir = tmp_path_factory.mktemp("split")
+    with scratch_database(workdir, POSTGRESQL) as database_url:
         shared = {"CACHE_URL": SHARED_CACHE_URL}
         apps = []
         for name in ("app1", "app2"):
-            (tmp_path / name).mkdir()
-            environment = server_environment(tmp_path / name, free_port(), database_url, **shared)
-            apps.append(Server(environment, tmp_path / name / "serve.log", target="serve-app"))
-        (tmp_path / "front").mkdir()
+            (workdir / name).mkdir()
+            environment = server_environment(workdir / name, free_port(), database_url, **shared)
+            apps.append(Server(environment, workdir / name / "serve.log", target="serve-app"))
+        (workdir / "front").mkdir()
         addresses = ",".join(f"127.0.0.1:{app.port}" for app in apps)
         environment = server_environment(
-            tmp_path / "front", free_port(), database_url, FRONT_APP_SERVERS=addresses, **shared
+            workdir / "front", free_port(), database_url, FRONT_APP_SERVERS=addresses, **shared
         )
-        front = Server(environment, tmp_path / "front" / "serve.log", target="serve-front")
+        front = Server(environment, workdir / "front" / "serve.log", target="serve-front")
         try:
             start_all(apps)
             start_all([front])
-            for _ in range(4):
-                assert "Una frase nueva" not in get(front, "/es/cities/quito/").text
-            apps[0].set_tagline("quito", "Una frase nueva")
-            assert front.seconds_until_shown("/es/cities/quito/", "Una frase nueva") < 2
-            assert "Una frase nueva" in get(apps[1], "/es/cities/quito/").text
-            # Both app servers answered the front.
-            for app in apps:
-                assert '"GET /es/cities/quito/ HTTP/1.0" 200' in app.log.read_text()
+            yield front, apps
         finally:
             for server in (front, *apps):
                 server.stop()
+
+
+def test_an_edit_on_one_app_server_is_on_the_public_page_through_the_front_at_once(split_stack):
+    front, apps = split_stack
+    for _ in range(4):
+        assert "Una frase nueva" not in get(front, "/es/cities/quito/").text
+    apps[0].set_tagline("quito", "Una frase nueva")
+    assert front.seconds_until_shown("/es/cities/quito/", "Una frase nueva") < 2
+    assert "Una frase nueva" in get(apps[1], "/es/cities/quito/").text
+    # Both app servers answered the front.
+    for app in apps:
+        assert '"GET /es/cities/quito/ HTTP/1.0" 200' in app.log.read_text()
+
+
+def test_with_every_app_server_stopped_the_front_answers_what_it_can(split_stack):
+    # On one machine `make serve` stops nginx with gunicorn; a front of its own stays up.
+    front, apps = split_stack
+    assert get(front, "/es/criteria/").status_code == 200
+    for app in apps:
+        app.stop()
+    try:
+        time.sleep(2.1)  # the copy is out of date (nginx counts whole seconds: 1 to 2 s)
+        kept = get(front, "/es/criteria/")
+        assert kept.status_code == 200
+        assert kept.headers["X-Front-Cache"] == "STALE"
+        never_visited = get(front, "/es/cities/azogues/")
+        assert never_visited.status_code == 503
+        assert "No disponible temporalmente" in never_visited.text
+        assert "Temporarily unavailable" in never_visited.text
+        assert never_visited.headers["Retry-After"] == "30"
+    finally:
+        # Started again for the module's other tests, whatever their order.
+        start_all(apps)
