@@ -18,7 +18,17 @@ from django.utils import timezone
 from cities.models import City, TranslationStamp
 from cities.stale_translations import confirm, stale_translations
 
-from .factories import change_url, draft_of, logged_in_client, make_city, make_publisher, saved_by
+from .factories import (
+    change_url,
+    draft_of,
+    logged_in_client,
+    make_city,
+    make_criterion,
+    make_program,
+    make_publisher,
+    saved_by,
+    staff_with,
+)
 from .test_edit_conflicts import opened_form
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +184,74 @@ def test_the_public_page_and_the_open_data_agree_with_the_admin(quito, publisher
     with later(6):
         confirm(quito, [("narrative", "en")], publisher)
     assert "translation-note--stale" not in Client().get("/en/cities/quito/").text
+
+
+def csv_row(path, slug):
+    (row,) = [
+        row
+        for row in csv.DictReader(io.StringIO(Client().get(path).content.decode()))
+        if row["slug"] == slug
+    ]
+    return row
+
+
+def test_the_open_data_says_it_of_a_programs_description_and_a_criterions_statement(
+    quito, publisher
+):
+    criterion = make_criterion(
+        slug="inclusion", statement_es="Incluye a todos.", statement_en="Includes everyone."
+    )
+    program = make_program(
+        quito,
+        criteria=[criterion],
+        slug="guagua-centros",
+        description_es=SPANISH,
+        description_en=ENGLISH,
+    )
+    with later(5):
+        saved_by(publisher, program, description_es=SPANISH_LATER)
+        saved_by(publisher, criterion, statement_en="Includes everyone, in every parish.")
+
+    data = json.loads(Client().get("/data/learning-cities.json").content)
+
+    (city,) = [city for city in data["cities"] if city["slug"] == "quito"]
+    (program_data,) = [row for row in city["programs"] if row["slug"] == "guagua-centros"]
+    assert program_data["stale_translations"] == ["description_en"]
+    (criterion_data,) = [row for row in data["criteria"] if row["slug"] == "inclusion"]
+    assert criterion_data["stale_translations"] == ["statement_es"]
+    assert city["stale_translations"] == []
+    assert csv_row("/data/programs.csv", "guagua-centros")["stale_translations"] == "description_en"
+    assert csv_row("/data/criteria.csv", "inclusion")["stale_translations"] == "statement_es"
+
+
+def test_someone_who_may_only_view_the_city_cannot_confirm_it_still_right(quito, publisher):
+    with later(5):
+        saved_by(publisher, quito, narrative_es=SPANISH_LATER)
+    viewer = logged_in_client(staff_with("view_city"))
+    page = viewer.get(change_url(quito))
+    assert page.status_code == 200 and 'name="_still_right"' not in page.text
+
+    # The form as it would be sent with the confirmation ticked.
+    form = opened_form(logged_in_client(publisher), quito)
+    with later(6):
+        response = viewer.post(change_url(quito), {**form, "_still_right": "narrative_en"})
+
+    assert response.status_code == 403
+    assert ("narrative", "en") in stale_of(quito)
+    assert not TranslationStamp.objects.get(field="narrative", language="en").confirmed
+
+
+def test_an_english_edit_puts_the_note_on_the_spanish_public_page(quito, publisher):
+    with later(5):
+        saved_by(publisher, quito, narrative_en="<p>Quito learns in every market.</p>")
+    visitor = Client()
+
+    spanish = visitor.get("/es/cities/quito/")
+    english = visitor.get("/en/cities/quito/")
+
+    assert spanish.status_code == english.status_code == 200
+    assert (
+        "El texto en inglés se cambió después de escribirse esta traducción: puede estar "
+        "desactualizada." in spanish.text
+    )
+    assert "translation-note--stale" not in english.text
