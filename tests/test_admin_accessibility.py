@@ -266,3 +266,33 @@ def test_the_toolbar_fits_a_phone_while_its_icon_font_is_still_loading(site, bro
     for route in held:
         route.continue_()
     context.close()
+
+
+def test_the_narratives_toolbar_is_a_few_tabs_from_the_top_of_quitos_form(site, browser):
+    """Without the form's "Go to" links it is 43 Tabs away (docs/testing.md)."""
+    make_publisher(username="pablo")
+    context = new_context(browser, "es", 1280)
+    page = context.new_page()
+    quito = change_url(City.objects.get(slug="quito"))
+    log_in_in_browser(page, site, "pablo", quito, next_path=quito)
+    wait_until_settled(page)
+    focused = "document.activeElement.textContent.trim()"
+    toolbar = ".prose-editor:has(#id_narrative_es) .prose-menubar"
+    tabs = 0
+
+    def tab_to(text):
+        nonlocal tabs
+        while page.evaluate(focused) != text and tabs < 20:
+            page.keyboard.press("Tab")
+            tabs += 1
+
+    tab_to("Saltar al contenido principal")
+    page.keyboard.press("Enter")
+    tab_to("Relato (español)")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    tabs += 1
+
+    assert page.evaluate(f"!!document.activeElement.closest({toolbar!r})")
+    assert tabs <= 6
+    context.close()
