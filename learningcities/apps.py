@@ -4,9 +4,17 @@ from django.contrib.admin import apps as admin_apps
 
 class LearningCitiesConfig(AppConfig):
     """The project's own infrastructure (storage, backups, caching, login protection), an app
-    only so that Django finds its management commands. It never imports the `cities` app."""
+    only so that Django finds its management commands and its system checks. It never imports
+    the `cities` app."""
 
     name = "learningcities"
+
+    def ready(self):
+        from django.core import checks
+
+        from .two_factor import sessions_in_the_database  # which needs the models loaded
+
+        checks.register(sessions_in_the_database, checks.Tags.security)
 
 
 class AdminConfig(admin_apps.AdminConfig):

@@ -29,7 +29,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
 from django.contrib.sessions.models import Session
-from django.core import signing
+from django.core import checks, signing
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -86,7 +86,7 @@ class VerifiedStaffMiddleware:
 
 def end_sessions(user):
     """Logs `user` out everywhere, e.g. once their second factor is removed: their sessions
-    are deleted (sessions live in the database)."""
+    are deleted (sessions live in the database: `sessions_in_the_database`)."""
     theirs = [
         session.session_key
         for session in Session.objects.iterator()
@@ -94,6 +94,26 @@ def end_sessions(user):
     ]
     Session.objects.filter(session_key__in=theirs).delete()
     return len(theirs)
+
+
+DATABASE_SESSIONS = "django.contrib.sessions.backends.db"
+
+
+def sessions_in_the_database(app_configs, **kwargs):
+    """A system check (learningcities.apps): `end_sessions` ends a person's sessions by
+    deleting their rows, so sessions must live in the database and nowhere else. Kept in the
+    cache or in signed cookies there would be no rows; with "cached_db" the cached copy would
+    outlive the row, and `reset_2fa` would leave the person logged in."""
+    if settings.SESSION_ENGINE == DATABASE_SESSIONS:
+        return []
+    return [
+        checks.Error(
+            f"SESSION_ENGINE is {settings.SESSION_ENGINE!r}: reset_2fa could not end a "
+            "person's sessions.",
+            hint=f"Keep sessions in the database: SESSION_ENGINE = {DATABASE_SESSIONS!r}.",
+            id="learningcities.E001",
+        )
+    ]
 
 
 def enrolment_state(user):

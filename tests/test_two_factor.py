@@ -11,8 +11,10 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth.management.commands import changepassword
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -494,6 +496,31 @@ def test_a_new_password_ends_the_persons_other_sessions(client):
     assert administrator.post(password_form, new_password).status_code == 302
     assert client.get(ADMIN)["Location"].startswith(reverse("admin:login"))
     assert not is_logged_in(client)
+
+
+def test_a_new_password_from_changepassword_ends_the_persons_sessions(client, monkeypatch):
+    logged_in_with_app(client, "maria")
+    monkeypatch.setattr(
+        changepassword.Command, "_get_pass", lambda command, prompt="": "a fresh passphrase 42"
+    )
+    call_command("changepassword", "maria", stdout=io.StringIO())
+    assert client.get(ADMIN)["Location"].startswith(reverse("admin:login"))
+    assert not is_logged_in(client)
+
+
+@pytest.mark.parametrize(
+    "engine",
+    [
+        "django.contrib.sessions.backends.cache",
+        "django.contrib.sessions.backends.cached_db",
+        "django.contrib.sessions.backends.signed_cookies",
+    ],
+)
+def test_the_site_does_not_start_with_sessions_that_reset_2fa_cannot_end(settings, engine):
+    call_command("check", stdout=io.StringIO())
+    settings.SESSION_ENGINE = engine
+    with pytest.raises(SystemCheckError, match=r"learningcities\.E001"):
+        call_command("check", stdout=io.StringIO())
 
 
 def test_nobody_reads_an_authenticator_secret_in_the_admin(client):
