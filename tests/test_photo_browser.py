@@ -151,6 +151,16 @@ def test_the_focal_point_is_set_before_the_first_save_and_marked_where_clicked(
     page.locator("[data-focal-picker] img").wait_for()
     assert click_the_subject_at(page, 72, 55) <= 3
     assert (page.input_value("#id_focal_x"), page.input_value("#id_focal_y")) == ("72", "55")
+    page.fill("#id_title_es", "Plaza de San Francisco")
+    page.fill("#id_alt_text_es", "Una plaza empedrada con una iglesia blanca al fondo")
+    page.select_option("#id_city", label="Loja")
+    page.fill("#id_author", "Rosa Quizhpe")
+    page.select_option("#id_licence", label="CC BY 4.0")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/cities/photo/")
+    # Stored where the click was, with the first save.
+    saved = Photo.objects.get(title_es="Plaza de San Francisco")
+    assert (saved.focal_x, saved.focal_y) == (72, 55)
 
     # On a saved photo's form too: its picture is narrower than the form's row.
     photo = make_photo(uploaded_by=User.objects.get(username="rosa"))
