@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -31,6 +32,7 @@ from .models import Draft, DraftState, Publishable, Status
 from .models.preview_links import DEFAULT_VALIDITY
 from .notifications import draft_comments_path, editing_path
 from .review_admin import SUBMIT_BUTTON
+from .rich_text import RichTextFormField
 
 SAVE_DRAFT = "_save_draft"
 SCHEDULE_DRAFT = "_schedule_draft"
@@ -300,11 +302,19 @@ class DraftableAdmin:
             comments_url=url, open_comments=sum(len(found) for found in by_field.values())
         )
         form = context["adminform"].form
-        for field, found in by_field.items():
-            if field in form.fields:
-                # On the bound field, as the translation notes are (cities.translation_status).
-                bound = form[field]
-                bound.help_text = format_html("{}{}", bound.help_text, comments_note(found, url))
+        for field in draft_comments.commentable_fields(draft):
+            if field not in form.fields:
+                continue
+            # On the bound field, as the translation notes are (cities.translation_status).
+            bound = form[field]
+            if by_field[field]:
+                bound.help_text = format_html(
+                    "{}{}", bound.help_text, comments_note(by_field[field], url)
+                )
+            if isinstance(form.fields[field], RichTextFormField):
+                bound.help_text = format_html(
+                    "{}{}", bound.help_text, comment_selection_button(field, url)
+                )
 
     def sharing_context(self, request, obj, draft):
         """The draft's working preview links (for those who may publish it: they make and
@@ -501,7 +511,9 @@ class DraftableAdmin:
             "fields": fields,
             "chosen_field": request.POST.get("field") or request.GET.get("field", ""),
             "refusal": refusal,
-            "typed": request.POST if refusal else {},
+            # What was refused stays typed; the form's "Comment on the selection" fills the
+            # field and the passage in through the address.
+            "typed": request.POST if refusal else request.GET,
             "change_url": self.change_url(obj),
             "preview_url": draft.get_absolute_url(),
         }
@@ -582,6 +594,19 @@ def comments_note(comments, url):
         '<span class="draft-comments-note" role="note"><strong>{}</strong><ul>{}</ul></span>',
         count,
         items,
+    )
+
+
+def comment_selection_button(field, url):
+    """Under a rich text: a button opening the comment form on the words selected in its
+    editor (static/cities/admin/draft-comments.js, which shows it)."""
+    return format_html(
+        '<button type="button" class="button comment-selection" data-comment-on="{}" '
+        'data-url="{}?{}" hidden>{}</button>',
+        field,
+        url,
+        urlencode({"field": field}),
+        _("Comment on the selection"),
     )
 
 

@@ -183,3 +183,26 @@ def test_the_comments_page_is_in_spanish_for_spanish_staff(draft, eva):
     page = logged_in_client(eva, language="es").get(comments_page(draft)).text
     assert "Un comentario nuevo" in page
     assert "Relato (inglés)" in page
+
+
+def test_each_rich_text_of_the_form_offers_a_comment_on_its_selection(quito, draft, eva):
+    form = logged_in_client(eva).get(change_url(quito)).text
+
+    for field in ("narrative_en", "narrative_es"):
+        assert (
+            f'data-comment-on="{field}" data-url="{comments_page(draft)}?field={field}" hidden>'
+            "Comment on the selection</button>"
+        ) in form
+    assert 'data-comment-on="tagline_en"' not in form  # a line of plain text: copied, if need be
+    assert "cities/admin/draft-comments.js" in form
+
+
+def test_the_comment_form_opens_with_the_field_and_the_selected_passage(draft, pablo):
+    client = logged_in_client(pablo)
+    address = comments_page(draft) + "?field=narrative_en&quote=its+markets+and"
+
+    page = client.get(address).text
+
+    assert '<option value="narrative_en" selected>' in page
+    assert 'value="its markets and"' in page
+    assert "autofocus" in page  # on the comment, the rest being filled in
