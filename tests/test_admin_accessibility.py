@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cities.models import City, Draft, Photo, ReviewRequest
+from cities.models import City, Draft, Photo, Program, ReviewRequest
 from cities.notifications import draft_comments_path
 from learningcities.two_factor import new_enrolment_code
 from tests.factories import (
@@ -20,6 +20,7 @@ from tests.factories import (
     make_staff,
     make_user,
     review_url,
+    saved_by,
 )
 from tests.test_accessibility import AXE_OPTIONS
 from tests.test_edit_conflicts import opened_form
@@ -131,7 +132,7 @@ def two_factor_pages(browser, site, language, width, axe, found):
     once, and the second step of the next login."""
     settings.REQUIRE_2FA = True
     enrolment_code = new_enrolment_code(make_user("maria", is_staff=True))
-    for step in ("enrolment code", "enrolment", "recovery codes", "second step"):
+    for step in ("enrolment code", "enrolment", "recovery codes", "second step", "renewal"):
         context = new_context(browser, language, width)
         page = context.new_page()
         page.goto(site + reverse("admin:login"))
@@ -147,6 +148,13 @@ def two_factor_pages(browser, site, language, width, axe, found):
             page.fill("#id_code", code_of(TOTPDevice.objects.get(user__username="maria")))
             page.click("form:has(#id_code) [type=submit]")
             page.wait_for_selector("#recovery-codes")
+        if step == "renewal":  # logged in, the page that renews the recovery codes
+            # The steps come within one code's 30 seconds: the code used already is let in.
+            TOTPDevice.objects.filter(user__username="maria").update(last_t=-1)
+            page.fill("#id_code", code_of(TOTPDevice.objects.get(user__username="maria")))
+            page.click("form:has(#id_code) [type=submit]")
+            page.wait_for_url(site + reverse("admin:index"))
+            page.goto(site + reverse("admin:two_factor_recovery_codes"))
         audit(page, axe, f"2FA {step}", width, found)
         context.close()
 
@@ -184,10 +192,20 @@ def test_no_admin_list_or_form_scrolls_sideways_on_a_phone(site_under_review, br
     chief = make_user("chief", is_staff=True, is_superuser=True)
     context = new_context(browser, language, 390)
     page = context.new_page()
-    log_in_in_browser(page, site_under_review, "chief", "/admin/")
     wide = {}
-    # Every list, add form and one change form of the models the admin shows.
-    paths = [reverse("admin:index")]
+    page.goto(site_under_review + reverse("admin:login"))
+    if page.evaluate(SCROLL_WIDTH) > 390:
+        wide["login"] = page.evaluate(SCROLL_WIDTH)
+    log_in_in_browser(page, site_under_review, "chief", "/admin/")
+    # Every list, add form and one change form of the models the admin shows, with their
+    # lists of deleted items; the pages of the admin's own.
+    paths = [
+        reverse("admin:index"),
+        reverse("admin:cities_missing_translations"),
+        reverse("admin:password_change"),
+        reverse("admin:two_factor_recovery_codes"),
+        reverse("admin:cities_city_delete", args=[City.objects.get(slug="quito").pk]),
+    ]
     request = RequestFactory().get("/admin/")
     request.user = chief
     for model, model_admin in admin.site._registry.items():
@@ -197,6 +215,13 @@ def test_no_admin_list_or_form_scrolls_sideways_on_a_phone(site_under_review, br
             paths.append(reverse(f"{info}_add"))
         if first := model._default_manager.first():
             paths.append(change_url(first))
+        if hasattr(model_admin, "deleted_view"):
+            paths.append(reverse(f"{info}_deleted"))
+    # A photo's and a program's history, and a comparison of two of their versions.
+    for model, change in ((Photo, {"alt_text_es": "Una plaza"}), (Program, {"name_es": "Otro"})):
+        item = saved_by(chief, model.objects.first(), **change)
+        versions = item.history.order_by("history_date")
+        paths += [history_url(item), compare_url(item, versions.first(), versions.last())]
     for path in paths:
         assert page.goto(site_under_review + path).status == 200, path
         wait_until_settled(page)
