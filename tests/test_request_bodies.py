@@ -4,6 +4,7 @@ before it is read (learningcities.middleware, and the front of `make serve`)."""
 
 import contextlib
 import http.client
+import os
 import re
 import select
 import threading
@@ -16,7 +17,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.factories import make_user
-from tests.live_site import Server, copy_prepared_site, free_port, server_environment_for_tests
+from tests.live_site import (
+    Editor,
+    Server,
+    copy_prepared_site,
+    free_port,
+    server_environment_for_tests,
+)
 
 # On one xdist worker with tests/test_concurrent_editing.py: the site they copy is prepared once.
 pytestmark = pytest.mark.xdist_group("prepared site")
@@ -91,18 +98,28 @@ def test_the_admin_login_still_takes_posts_up_to_the_cap(client, settings):
 
 
 class TemporaryFolderWatch(threading.Thread):
-    """The most the folder held at any moment while watched: uploads are deleted at the
-    end of the request, so only a look during it sees them."""
+    """The most the server's temporary files held at any moment while watched: the app's, in
+    its temporary folder, and the front's, the bodies nginx reads before the app. Both are
+    deleted at the end of the request, and nginx's as soon as it opens them, so only a look
+    during the request, at what nginx's workers hold open, sees them."""
 
-    def __init__(self, folder):
+    def __init__(self, server):
         super().__init__(daemon=True)
-        self.folder, self.most, self.watching = Path(folder), 0, True
+        self.folder, self.most, self.watching = server.temporary, 0, True
+        self.front_bodies = f"{server.run_dir / 'client-body'}/"
+        master = (server.run_dir / "nginx.pid").read_text().strip()
+        self.front_workers = Path(f"/proc/{master}/task/{master}/children").read_text().split()
 
     def size(self):
         total = 0
         for path in self.folder.rglob("*"):
             with contextlib.suppress(FileNotFoundError):  # removed since it was listed
                 total += path.stat().st_size if path.is_file() else 0
+        for worker in self.front_workers:
+            for descriptor in Path(f"/proc/{worker}/fd").iterdir():
+                with contextlib.suppress(FileNotFoundError):  # closed since it was listed
+                    if os.readlink(descriptor).startswith(self.front_bodies):
+                        total += descriptor.stat().st_size
         return total
 
     def run(self):
@@ -208,7 +225,7 @@ def next_logged_status(server, path, before):
 )
 def test_large_bodies_are_refused_at_once_and_never_stored(server, path, size, chunked):
     logged = len(posts_logged(server, path))
-    watch = TemporaryFolderWatch(server.temporary)
+    watch = TemporaryFolderWatch(server)
     before = watch.size()
     watch.start()
     started = time.monotonic()
@@ -219,3 +236,13 @@ def test_large_bodies_are_refused_at_once_and_never_stored(server, path, size, c
     assert next_logged_status(server, path, logged) == 413
     assert elapsed < 10
     assert most - before < 3 * MB
+
+
+def test_a_logged_in_person_posts_a_photo_sized_body_through_the_front(server):
+    account = server.set_up_editors(1)[0]
+    editor = Editor(server.url, account["username"])
+    url, fields, files = editor.add_photo(account["city"], b"\xff" * (5 * MB))
+    response = editor.save(url, fields, files)
+    # Read by the app, which shows the form again: these bytes are no photo.
+    assert response.status_code == 200
+    assert "Este archivo no es una foto en un formato aceptado" in response.text
