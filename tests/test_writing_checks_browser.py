@@ -104,12 +104,17 @@ def test_an_older_texts_answer_coming_after_a_newer_ones_is_not_shown(editor_pag
     # Inserted at once, not typed key by key: under load a browser typing 36 words has lost
     # keys, and the count in the answer then never matched.
     page.keyboard.insert_text(" Breve.")
-    page.wait_for_timeout(1500)  # its check asked for, and held
+    for _ in range(300):  # its check asked for, and held (within 30 s on a loaded machine)
+        if held:
+            break
+        page.wait_for_timeout(100)
     assert len(held) == 1
-    page.keyboard.insert_text(" " + LONG_SENTENCE)
-    checks = page.locator("#id_narrative_es-writing-checks")
     # A loaded machine (CI's two workers and a browser each) once took over 30 s here.
-    checks.get_by_text("Una frase de 36 palabras").wait_for(timeout=90_000)
+    with page.expect_response("**/writing-checks/", timeout=90_000) as newer:
+        page.keyboard.insert_text(" " + LONG_SENTENCE)
+    assert LONG_SENTENCE in newer.value.request.post_data_json["text"]
+    checks = page.locator("#id_narrative_es-writing-checks")
+    checks.get_by_text("Una frase de 36 palabras").wait_for(timeout=30_000)
 
     held[0].continue_()  # the older text's answer arrives last
     page.wait_for_timeout(1000)
