@@ -223,17 +223,12 @@ def my_draft_saves(user):
         .prefetch_related("item")
         .order_by("-updated_at", "-pk")[:DASHBOARD_ITEMS]
     )
-    return [
-        MyChange(
-            str(draft.item),
-            draft.kind,
-            change_url(draft.item),
-            _("changes saved as a draft"),
-            draft.updated_at if draft.updated_by_id == user.pk else draft.created_at,
-        )
-        for draft in drafts
-        if draft.item is not None and user.has_perm(view_permission(type(draft.item)))
-    ]
+    return changes_to_items(
+        user,
+        drafts,
+        _("changes saved as a draft"),
+        lambda draft: draft.updated_at if draft.updated_by_id == user.pk else draft.created_at,
+    )
 
 
 def my_submissions(user):
@@ -245,16 +240,18 @@ def my_submissions(user):
         .prefetch_related("item")
         .order_by("-submitted_at", "-pk")[:DASHBOARD_ITEMS]
     )
+    return changes_to_items(
+        user, submissions, _("submitted for review"), lambda submission: submission.submitted_at
+    )
+
+
+def changes_to_items(user, rows, what, date_of):
+    """A line of "My recent changes" for each row (a draft, a submission) about an item that
+    still exists and that `user` may see."""
     return [
-        MyChange(
-            str(submission.item),
-            submission.kind,
-            change_url(submission.item),
-            _("submitted for review"),
-            submission.submitted_at,
-        )
-        for submission in submissions
-        if submission.item is not None and user.has_perm(view_permission(type(submission.item)))
+        MyChange(str(row.item), row.kind, change_url(row.item), what, date_of(row))
+        for row in rows
+        if row.item is not None and user.has_perm(view_permission(type(row.item)))
     ]
 
 
